@@ -1,0 +1,28 @@
+#include "gates/gate.hpp"
+
+namespace mgate {
+
+// One line per gate, in pipeline order.
+std::unique_ptr<Gate> make_naming_gate();
+std::unique_ptr<Gate> make_history_gate();
+std::unique_ptr<Gate> make_lint_gate();
+
+const std::vector<std::unique_ptr<Gate>>& all_gates() {
+  static const auto gates = [] {
+    std::vector<std::unique_ptr<Gate>> all;
+    all.push_back(make_naming_gate());
+    all.push_back(make_history_gate());
+    all.push_back(make_lint_gate());
+    return all;
+  }();
+  return gates;
+}
+
+const Gate* find_gate(std::string_view name) {
+  for (const auto& gate : all_gates()) {
+    if (gate->name() == name) return gate.get();
+  }
+  return nullptr;
+}
+
+}  // namespace mgate

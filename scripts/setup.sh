@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything mgate needs to build, test and run on Debian 12. Idempotent.
+#   scripts/setup.sh          build dependencies and the PostgreSQL server
+#   scripts/setup.sh --dev    also the npm tools used by the tests and benchmarks
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libpg-query-dev libpqxx-dev libsimdjson-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libtomlplusplus-dev libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
+  postgresql-15 postgresql-client-15
+)
+dev_packages=(nodejs npm clang-format)
+
+want=("${packages[@]}")
+[[ "${1:-}" == "--dev" ]] && want+=("${dev_packages[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ "${1:-}" == "--dev" ]]; then
+  # Dev-only tools, pinned in package.json: the SARIF validator and squawk for the benchmark.
+  if [[ ! -x node_modules/.bin/sarif-multitool || ! -x node_modules/.bin/squawk ]]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  # npm does not run the validator's install script (it only marks the binary executable).
+  find node_modules/@microsoft -name Sarif.Multitool -type f -exec chmod u+x {} + 2>/dev/null || true
+fi

@@ -1,0 +1,94 @@
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+
+namespace mgate {
+
+// A problem with what the user gave us (flags, config, paths): exit code 2.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The machine could not do what was asked (git or PostgreSQL missing or failing): exit code 3.
+class EnvironmentError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A rule's configured level; `off` disables it.
+struct RuleSetting {
+  std::optional<Level> level;  // nullopt means off
+};
+
+// mgate.toml. Every key is documented in docs/configuration.md.
+struct Config {
+  std::filesystem::path file;  // the mgate.toml read, empty when none was found
+  std::filesystem::path root;  // paths in the config and in reports are relative to it
+
+  struct {
+    std::string dir;  // empty: the PATH arguments, or the layout's usual place
+    std::string layout = "auto";
+  } migrations;
+
+  struct {
+    std::string pattern;  // empty: the layout's own convention
+    bool require_down = false;
+  } naming;
+
+  std::map<std::string, RuleSetting> rules;
+
+  struct {
+    int version = 15;
+    std::string provider = "local";
+    std::string bin_dir;
+    std::string image = "postgres:15";
+    std::string url;
+    std::string run_as = "postgres";
+    bool superuser = false;
+    std::vector<std::string> extensions;
+    std::chrono::milliseconds statement_timeout{5 * 60 * 1000};
+  } postgres;
+
+  struct {
+    std::vector<std::string> run = {"naming",   "history",   "lint",  "forward",
+                                    "rollback", "integrity", "locks", "plans"};
+  } gates;
+
+  struct {
+    std::vector<std::string> seed;
+    int rows = 1000;
+    int random_seed = 42;
+  } fixtures;
+
+  struct {
+    int clients = 4;
+    std::chrono::milliseconds blocked_threshold{1000};
+  } traffic;
+
+  struct {
+    std::string queries;
+    int runs = 30;
+    double regression_threshold = 0.20;
+    std::string baseline = "mgate-baseline.json";
+  } plans;
+};
+
+// Reads and validates a config file. Unknown keys and wrong types are InputErrors that name the
+// key and its line.
+Config load_config(const std::filesystem::path& file);
+
+// The nearest mgate.toml in `start` or a directory above it.
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
+
+// "5min", "300s", "1500ms", "2h" -> milliseconds; throws InputError.
+std::chrono::milliseconds parse_duration(std::string_view text);
+
+}  // namespace mgate

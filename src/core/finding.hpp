@@ -1,0 +1,53 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/source_file.hpp"
+
+namespace mgate {
+
+enum class Level { note, warning, error };
+
+std::string_view to_string(Level level);
+std::optional<Level> parse_level(std::string_view text);
+
+// Where a finding points: a file relative to the repository root and a 1-based range.
+struct Location {
+  std::string file;
+  Position start;
+  Position end;
+};
+
+Location locate(const SourceFile& file, Span span);
+
+// A mechanical rewrite that makes a statement safe: replace the bytes `span` of the finding's
+// file (`original`, at `location`) by `replacement`. Rules give span and replacement; the lint
+// engine fills in location and original.
+struct Edit {
+  Span span;
+  std::string replacement;
+  Location location;
+  std::string original;
+};
+struct Fix {
+  std::string description;  // e.g. "Build the index with CONCURRENTLY"
+  std::vector<Edit> edits;
+};
+
+struct Finding {
+  std::string rule;  // e.g. "require-concurrent-index"
+  std::string gate;  // e.g. "lint"
+  Level level = Level::error;
+  std::string message;  // the danger, in production terms
+  std::string help;     // what to write instead
+  std::optional<Location> location;
+  std::string migration;  // the migration's version, when the finding belongs to one
+  nlohmann::json evidence = nlohmann::json::object();
+  std::optional<Fix> fix;
+};
+
+}  // namespace mgate

@@ -1,0 +1,63 @@
+#include "core/report.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace mgate {
+
+std::string rule_help_uri(std::string_view rule_id) {
+  return "https://github.com/mgate-dev/mgate/blob/main/docs/rules/" + std::string(rule_id) + ".md";
+}
+
+bool fails(Level level, FailOn fail_on) {
+  switch (fail_on) {
+    case FailOn::error:
+      return level == Level::error;
+    case FailOn::warning:
+      return level != Level::note;
+    case FailOn::never:
+      return false;
+  }
+  return false;
+}
+
+std::vector<const Finding*> Report::findings() const {
+  std::vector<const Finding*> all;
+  for (const auto& gate : gates) {
+    for (const auto& finding : gate.findings) all.push_back(&finding);
+  }
+  auto key = [](const Finding* f) {
+    static const Location empty{};
+    const Location& l = f->location ? *f->location : empty;
+    return std::tuple<bool, const std::string&, int, int, const std::string&>(
+        !f->location.has_value(), l.file, l.start.line, l.start.column, f->rule);
+  };
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const Finding* a, const Finding* b) { return key(a) < key(b); });
+  return all;
+}
+
+Summary Report::summary() const {
+  Summary s;
+  for (const auto& gate : gates) {
+    if (gate.status == GateStatus::error) s.passed = false;
+    for (const auto& f : gate.findings) {
+      if (f.level == Level::error) ++s.errors;
+      if (f.level == Level::warning) ++s.warnings;
+      if (f.level == Level::note) ++s.notes;
+      if (fails(f.level, fail_on)) s.passed = false;
+    }
+  }
+  return s;
+}
+
+std::string Report::migration_status(const std::string& version) const {
+  for (const auto& gate : gates) {
+    for (const auto& f : gate.findings) {
+      if (f.migration == version && fails(f.level, fail_on)) return "fail";
+    }
+  }
+  return "pass";
+}
+
+}  // namespace mgate

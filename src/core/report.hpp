@@ -1,0 +1,63 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/gate_result.hpp"
+
+namespace mgate {
+
+// What a report says about a kind of finding: shown in `mgate rules` and SARIF's rule table.
+struct RuleDescriptor {
+  std::string id;
+  std::string gate;
+  Level default_level = Level::error;
+  std::string summary;  // one sentence
+  std::string help_uri;
+};
+
+std::string rule_help_uri(std::string_view rule_id);
+
+struct MigrationEntry {
+  std::string version;
+  std::string name;
+  std::string up;    // file, or "" when there is none
+  std::string down;  // file, or "" when there is none
+  bool gated = true;
+};
+
+struct PostgresInfo {
+  std::string provider;
+  std::string version;
+};
+
+enum class FailOn { error, warning, never };
+
+struct Summary {
+  bool passed = true;
+  int errors = 0;
+  int warnings = 0;
+  int notes = 0;
+};
+
+struct Report {
+  std::string tool_version = MGATE_VERSION;
+  std::string root;  // the repository root that file paths are relative to (absolute)
+  std::optional<PostgresInfo> postgres;
+  std::vector<MigrationEntry> migrations;
+  std::vector<GateResult> gates;
+  std::map<std::string, RuleDescriptor> rules;  // every rule a finding may name
+  FailOn fail_on = FailOn::error;
+
+  // All findings of all gates, ordered by file, position, then rule.
+  std::vector<const Finding*> findings() const;
+  Summary summary() const;
+  // "pass" or "fail" for one migration: whether any finding at or above fail_on names it.
+  std::string migration_status(const std::string& version) const;
+};
+
+bool fails(Level level, FailOn fail_on);
+
+}  // namespace mgate

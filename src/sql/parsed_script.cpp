@@ -1,0 +1,168 @@
+#include "sql/parsed_script.hpp"
+
+#include <pg_query.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "sql/lexer.hpp"
+
+namespace mgate::sql {
+namespace {
+
+struct ParseOutcome {
+  std::shared_ptr<const Tree> tree;
+  std::optional<SyntaxError> error;  // offset relative to the parsed text
+};
+
+// Runs PostgreSQL's parser on `sql` (NUL-terminated).
+ParseOutcome run_parser(const std::string& sql) {
+  ParseOutcome out;
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  if (result.error) {
+    // cursorpos counts characters from 1; 0 means PostgreSQL gave no position.
+    std::size_t chars = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
+    std::size_t offset = 0;
+    while (chars > 0 && offset < sql.size()) {
+      ++offset;
+      while (offset < sql.size() && (static_cast<unsigned char>(sql[offset]) & 0xC0) == 0x80)
+        ++offset;
+      --chars;
+    }
+    out.error = SyntaxError{result.error->message ? result.error->message : "syntax error", offset};
+  } else {
+    try {
+      out.tree = std::make_shared<const Tree>(std::string(result.parse_tree));
+    } catch (const std::exception& e) {
+      out.error = SyntaxError{e.what(), 0};
+    }
+  }
+  pg_query_free_parse_result(result);
+  return out;
+}
+
+// Appends the statements of a parse tree whose text starts at `base` in `text`, and which
+// covers `text` up to `limit`.
+void add_statements(ParsedScript& script, const std::shared_ptr<const Tree>& tree,
+                    std::string_view text, std::size_t base, std::size_t limit,
+                    std::size_t& previous_end) {
+  for (Node raw : tree->root()["stmts"].items()) {
+    std::size_t begin = base + static_cast<std::size_t>(raw["stmt_location"].integer());
+    int64_t len = raw["stmt_len"].integer();
+    std::size_t end =
+        len == 0 ? limit : base + static_cast<std::size_t>(raw["stmt_location"].integer() + len);
+    end = std::min(end, limit);
+    std::size_t start = skip_trivia(text.substr(0, end), begin);
+    std::size_t stop = last_token_end(text, start, end);
+    if (stop < limit && text[stop] == ';') ++stop;
+    Statement statement;
+    statement.span = {start, stop};
+    statement.leading = {previous_end, start};
+    statement.node = raw["stmt"];
+    statement.text = text.substr(start, stop - start);
+    script.statements.push_back(statement);
+    previous_end = stop;
+  }
+  script.trees.push_back(tree);
+}
+
+// After a syntax error: separate the statements with the scanner and parse each on its own, so
+// one bad statement does not hide the findings of the others.
+void parse_piecewise(ParsedScript& script, const std::string& sql, std::string_view text,
+                     std::size_t base, std::size_t& previous_end) {
+  PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
+  if (!split.error) {
+    for (int i = 0; i < split.n_stmts; ++i) {
+      std::size_t loc = static_cast<std::size_t>(split.stmts[i]->stmt_location);
+      std::size_t len = static_cast<std::size_t>(split.stmts[i]->stmt_len);
+      std::string piece = sql.substr(loc, len);
+      ParseOutcome outcome = run_parser(piece);
+      if (outcome.tree) {
+        // Pieces end before their semicolon; the statements' spans take it in.
+        std::size_t limit = std::min(base + loc + len + 1, base + sql.size());
+        add_statements(script, outcome.tree, text, base + loc, limit, previous_end);
+      }
+    }
+  }
+  pg_query_free_split_result(split);
+}
+
+void find_suppressions(ParsedScript& script, std::string_view text) {
+  auto scan = [&](Span region, std::optional<std::size_t> statement) {
+    for (Span comment : comments(text, region.begin, region.end)) {
+      std::string_view body = text.substr(comment.begin, comment.size());
+      std::size_t at = body.find("mgate:ignore");
+      if (at == std::string_view::npos || body.substr(0, 2) != "--") continue;
+      std::string_view rest = body.substr(at + std::strlen("mgate:ignore"));
+      Suppression s;
+      s.comment = comment;
+      s.statement = statement;
+      if (rest.substr(0, 5) == "-file") {
+        rest.remove_prefix(5);
+        s.whole_file = true;
+        s.statement = std::nullopt;
+      }
+      std::size_t reason_at = rest.find("--");
+      if (reason_at != std::string_view::npos) {
+        std::string_view reason = rest.substr(reason_at + 2);
+        while (!reason.empty() && (reason.front() == ' ' || reason.front() == '\t'))
+          reason.remove_prefix(1);
+        while (!reason.empty() && (reason.back() == ' ' || reason.back() == '\r'))
+          reason.remove_suffix(1);
+        s.reason = std::string(reason);
+        rest = rest.substr(0, reason_at);
+      }
+      std::string rule;
+      for (char c : std::string(rest) + ",") {
+        if (c == ',' || c == ' ' || c == '\t' || c == '\r') {
+          if (!rule.empty()) s.rules.push_back(rule);
+          rule.clear();
+        } else {
+          rule += c;
+        }
+      }
+      script.suppressions.push_back(std::move(s));
+    }
+  };
+  for (std::size_t i = 0; i < script.statements.size(); ++i) scan(script.statements[i].leading, i);
+  std::size_t tail =
+      script.statements.empty() ? script.section.begin : script.statements.back().span.end;
+  // Whatever follows the last statement (or an unparseable rest) is scanned only up to the
+  // first thing that is not a comment.
+  scan({tail, script.section.end}, std::nullopt);
+}
+
+}  // namespace
+
+ParsedScript parse_script(const SourceFile& file, Span section) {
+  std::string_view text = file.text();
+  section.end = std::min(section.end, text.size());
+  section.begin = std::min(section.begin, section.end);
+  ParsedScript script;
+  script.file = &file;
+  script.section = section;
+
+  std::string sql(text.substr(section.begin, section.size()));
+  std::size_t nul = sql.find('\0');
+  std::optional<SyntaxError> nul_error;
+  if (nul != std::string::npos) {
+    nul_error =
+        SyntaxError{"the file contains a NUL byte: it is not a SQL text file", section.begin + nul};
+    sql.resize(nul);
+  }
+  std::size_t limit = section.begin + sql.size();
+  std::size_t previous_end = section.begin;
+
+  ParseOutcome whole = run_parser(sql);
+  if (whole.tree) {
+    add_statements(script, whole.tree, text, section.begin, limit, previous_end);
+  } else {
+    script.error = SyntaxError{whole.error->message, section.begin + whole.error->offset};
+    parse_piecewise(script, sql, text, section.begin, previous_end);
+  }
+  if (nul_error && !script.error) script.error = nul_error;
+  find_suppressions(script, text);
+  return script;
+}
+
+}  // namespace mgate::sql
