@@ -1,3 +1,56 @@
-int main() {
-  return 0;
+// mgate: a safety gate for PostgreSQL schema migrations. Exit codes: 0 passed, 1 a gate failed,
+// 2 usage/config/input error, 3 environment error.
+#include <fmt/core.h>
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/config.hpp"
+
+int main(int argc, char** argv) {
+  using namespace mgate;
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe (mgate lint | head) is a write error, not death
+
+  CLI::App app{"mgate: a safety gate for PostgreSQL schema migrations"};
+  app.name("mgate");
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 passed; 1 a gate failed (a finding at or above --fail-on); 2 usage, "
+      "configuration or input error; 3 environment error.\n"
+      "Run 'mgate <command> --help' for a command's options. Docs: docs/ in the repository.");
+  app.set_version_flag("--version", std::string("mgate ") + MGATE_VERSION);
+
+  LintCommand lint;
+  CLI::App* lint_app = add_lint_command(app, lint);
+  RulesCommand rules;
+  CLI::App* rules_app = add_rules_command(app, rules);
+  CLI::App* version_app = app.add_subcommand("version", "Print mgate's version");
+
+  try {
+    app.parse(argc, argv);
+    if (lint_app->parsed()) return run_lint(lint);
+    if (rules_app->parsed()) return run_rules(rules);
+    if (version_app->parsed()) std::cout << "mgate " << MGATE_VERSION << "\n";
+    return 0;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "mgate: error: " << e.what() << " (run 'mgate --help')\n";
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << "mgate: error: " << e.what() << "\n";
+    return 2;
+  } catch (const EnvironmentError& e) {
+    std::cerr << "mgate: environment error: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "mgate: internal error: " << e.what() << "\n";
+    return 3;
+  }
 }

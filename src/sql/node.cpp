@@ -2,110 +2,77 @@
 
 #include <simdjson.h>
 
+#include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 namespace mgate::sql {
 
+namespace dom = simdjson::dom;
+
 struct Tree::Storage {
-  simdjson::dom::parser parser;
-  simdjson::dom::document document;
+  dom::parser parser;
+  dom::document document;
+  dom::element root;
 };
 
 namespace {
+
+static_assert(sizeof(dom::element) <= 16 && std::is_trivially_copyable_v<dom::element>);
+
 // PostgreSQL's own parser bounds nesting by its stack depth; this only has to be deeper.
 constexpr std::size_t kMaxDepth = 100000;
+
+dom::element element_of(const unsigned char* bytes) {
+  dom::element e;
+  std::memcpy(static_cast<void*>(&e), bytes, sizeof e);
+  return e;
+}
+
 }  // namespace
 
-Tree::Tree(std::string json) : json_(std::move(json)), storage_(std::make_unique<Storage>()) {
-  if (storage_->parser.allocate(json_.size() + simdjson::SIMDJSON_PADDING, kMaxDepth)) {
+Tree::Tree(const char* json, std::size_t length) : storage_(std::make_unique<Storage>()) {
+  if (storage_->parser.allocate(length, kMaxDepth)) {
     throw std::runtime_error("cannot allocate the parse tree");
   }
-  simdjson::dom::element root;
-  json_.reserve(json_.size() + simdjson::SIMDJSON_PADDING);
-  auto error =
-      storage_->parser.parse_into_document(storage_->document, json_.data(), json_.size(), false)
-          .get(root);
-  if (error)
+  // realloc_if_needed: libpg_query's buffer has no simdjson padding, so simdjson copies it.
+  auto error = storage_->parser
+                   .parse_into_document(storage_->document, reinterpret_cast<const uint8_t*>(json),
+                                        length, true)
+                   .get(storage_->root);
+  if (error) {
     throw std::runtime_error(std::string("malformed parse tree: ") +
                              simdjson::error_message(error));
-  values_.reserve(json_.size() / 16);
-  add(&root, {});
+  }
 }
 
 Tree::~Tree() = default;
 
-uint32_t Tree::add(const void* opaque, std::string_view key) {
-  const auto& element = *static_cast<const simdjson::dom::element*>(opaque);
-  uint32_t index = static_cast<uint32_t>(values_.size());
-  Value value;
-  value.key = key;
-  values_.push_back(value);
-  uint32_t previous = 0;
-  auto link = [&](uint32_t child) {
-    if (previous == 0) {
-      value.first_child = child;
-    } else {
-      values_[previous].next_sibling = child;
-    }
-    previous = child;
-    ++value.child_count;
-  };
-  switch (element.type()) {
-    case simdjson::dom::element_type::OBJECT:
-      value.kind = Kind::object;
-      for (auto field : simdjson::dom::object(element)) link(add(&field.value, field.key));
-      break;
-    case simdjson::dom::element_type::ARRAY:
-      value.kind = Kind::list;
-      for (auto item : simdjson::dom::array(element)) link(add(&item, {}));
-      break;
-    case simdjson::dom::element_type::STRING:
-      value.kind = Kind::string;
-      value.text = std::string_view(element);
-      break;
-    case simdjson::dom::element_type::INT64:
-      value.kind = Kind::integer;
-      value.integer = int64_t(element);
-      break;
-    case simdjson::dom::element_type::UINT64:
-      value.kind = Kind::integer;
-      value.integer = static_cast<int64_t>(uint64_t(element));
-      break;
-    case simdjson::dom::element_type::DOUBLE:
-      value.kind = Kind::real;
-      value.integer = static_cast<int64_t>(double(element));
-      break;
-    case simdjson::dom::element_type::BOOL:
-      value.kind = Kind::boolean;
-      value.integer = bool(element) ? 1 : 0;
-      break;
-    case simdjson::dom::element_type::NULL_VALUE:
-      value.kind = Kind::null;
-      break;
-  }
-  values_[index] = value;
-  return index;
+Node Tree::root() const {
+  return Node(this, &storage_->root);
+}
+
+Node::Node(const Tree* tree, const void* element) : tree_(tree) {
+  std::memcpy(element_, element, sizeof(dom::element));
 }
 
 Node Node::operator[](std::string_view key) const {
   if (!tree_) return {};
-  const auto& v = tree_->values_[index_];
-  if (v.kind != Tree::Kind::object) return {};
-  for (uint32_t c = v.first_child; c != 0; c = tree_->values_[c].next_sibling) {
-    if (tree_->values_[c].key == key) return Node(tree_, c);
-  }
-  return {};
+  dom::object object;
+  if (element_of(element_).get(object)) return {};
+  dom::element value;
+  if (object.at_key(key).get(value)) return {};
+  return Node(tree_, &value);
 }
 
 std::string_view Node::type() const {
   if (!tree_) return {};
-  const auto& v = tree_->values_[index_];
-  if (v.kind != Tree::Kind::object || v.child_count != 1) return {};
-  const auto& only = tree_->values_[v.first_child];
-  if (only.kind != Tree::Kind::object || only.key.empty()) return {};
+  dom::object object;
+  if (element_of(element_).get(object) || object.size() != 1) return {};
+  auto only = *object.begin();
   // Node type names are CamelCase; field names are lower case.
-  char first = only.key.front();
-  if (first < 'A' || first > 'Z') return {};
+  if (only.key.empty() || only.key.front() < 'A' || only.key.front() > 'Z') return {};
+  if (!only.value.is_object()) return {};
   return only.key;
 }
 
@@ -115,29 +82,33 @@ Node Node::as(std::string_view type_name) const {
 
 Node Node::inner() const {
   if (type().empty()) return {};
-  return Node(tree_, tree_->values_[index_].first_child);
+  dom::object object = element_of(element_).get_object().value_unsafe();
+  dom::element value = (*object.begin()).value;
+  return Node(tree_, &value);
 }
 
 std::string_view Node::str() const {
   if (!tree_) return {};
-  const auto& v = tree_->values_[index_];
-  if (v.kind == Tree::Kind::string) return v.text;
+  std::string_view text;
+  if (!element_of(element_).get(text)) return text;
   if (Node s = as("String")) return s["sval"].str();
   return {};
 }
 
 int64_t Node::integer() const {
   if (!tree_) return 0;
-  const auto& v = tree_->values_[index_];
-  if (v.kind == Tree::Kind::integer || v.kind == Tree::Kind::real) return v.integer;
-  if (Node i = as("Integer")) return i["ival"].integer();
+  dom::element e = element_of(element_);
+  int64_t i = 0;
+  if (!e.get(i)) return i;
+  double d = 0;
+  if (!e.get(d)) return static_cast<int64_t>(d);
+  if (Node boxed = as("Integer")) return boxed["ival"].integer();
   return 0;
 }
 
 bool Node::boolean() const {
-  if (!tree_) return false;
-  const auto& v = tree_->values_[index_];
-  return v.kind == Tree::Kind::boolean && v.integer != 0;
+  bool b = false;
+  return tree_ && !element_of(element_).get(b) && b;
 }
 
 int64_t Node::location() const {
@@ -147,18 +118,22 @@ int64_t Node::location() const {
 }
 
 bool Node::is_list() const {
-  return tree_ && tree_->values_[index_].kind == Tree::Kind::list;
+  return tree_ && element_of(element_).is_array();
 }
 
 std::size_t Node::size() const {
-  return tree_ ? tree_->values_[index_].child_count : 0;
+  if (!tree_) return 0;
+  dom::element e = element_of(element_);
+  if (e.is_array()) return dom::array(e).size();
+  if (e.is_object()) return dom::object(e).size();
+  return 0;
 }
 
 Node Node::at(std::size_t index) const {
   if (!is_list()) return {};
-  uint32_t c = tree_->values_[index_].first_child;
-  for (std::size_t i = 0; c != 0 && i < index; ++i) c = tree_->values_[c].next_sibling;
-  return c == 0 ? Node{} : Node(tree_, c);
+  dom::element value;
+  if (dom::array(element_of(element_)).at(index).get(value)) return {};
+  return Node(tree_, &value);
 }
 
 std::vector<Node> Node::items() const {
@@ -168,10 +143,11 @@ std::vector<Node> Node::items() const {
 std::vector<Node> Node::children() const {
   std::vector<Node> out;
   if (!tree_) return out;
-  const auto& v = tree_->values_[index_];
-  out.reserve(v.child_count);
-  for (uint32_t c = v.first_child; c != 0; c = tree_->values_[c].next_sibling) {
-    out.push_back(Node(tree_, c));
+  dom::element e = element_of(element_);
+  if (e.is_array()) {
+    for (dom::element item : dom::array(e)) out.push_back(Node(tree_, &item));
+  } else if (e.is_object()) {
+    for (auto field : dom::object(e)) out.push_back(Node(tree_, &field.value));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -49,43 +50,28 @@ class Node {
 
  private:
   friend class Tree;
-  Node(const Tree* tree, uint32_t index) : tree_(tree), index_(index) {}
+  Node(const Tree* tree, const void* element);
   std::vector<Node> children() const;  // every value under an object or list
 
+  // A simdjson::dom::element, kept opaque so that only node.cpp sees simdjson.
   const Tree* tree_ = nullptr;
-  uint32_t index_ = 0;
+  alignas(8) unsigned char element_[16] = {};
 };
 
 // Owns one parse tree; Nodes point into it.
 class Tree {
  public:
-  // Builds the tree from libpg_query's JSON; throws std::runtime_error on malformed JSON.
-  explicit Tree(std::string json);
+  // Parses libpg_query's JSON output; throws std::runtime_error on malformed JSON.
+  Tree(const char* json, std::size_t length);
   ~Tree();
   Tree(const Tree&) = delete;
   Tree& operator=(const Tree&) = delete;
 
-  Node root() const { return Node(this, 0); }
+  Node root() const;
 
  private:
-  friend class Node;
-  enum class Kind : uint8_t { object, list, string, integer, real, boolean, null };
-  struct Value {
-    std::string_view key;  // the field name, for values inside an object
-    Kind kind = Kind::null;
-    uint32_t first_child = 0;   // 0: none (the root is never a child)
-    uint32_t next_sibling = 0;  // 0: none
-    uint32_t child_count = 0;
-    int64_t integer = 0;
-    std::string_view text;
-  };
   struct Storage;
-
-  uint32_t add(const void* element, std::string_view key);
-
-  std::string json_;
   std::unique_ptr<Storage> storage_;
-  std::vector<Value> values_;
 };
 
 template <typename F>

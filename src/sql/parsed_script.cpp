@@ -32,7 +32,7 @@ ParseOutcome run_parser(const std::string& sql) {
     out.error = SyntaxError{result.error->message ? result.error->message : "syntax error", offset};
   } else {
     try {
-      out.tree = std::make_shared<const Tree>(std::string(result.parse_tree));
+      out.tree = std::make_shared<const Tree>(result.parse_tree, std::strlen(result.parse_tree));
     } catch (const std::exception& e) {
       out.error = SyntaxError{e.what(), 0};
     }
@@ -54,7 +54,8 @@ void add_statements(ParsedScript& script, const std::shared_ptr<const Tree>& tre
     end = std::min(end, limit);
     std::size_t start = skip_trivia(text.substr(0, end), begin);
     std::size_t stop = last_token_end(text, start, end);
-    if (stop < limit && text[stop] == ';') ++stop;
+    std::size_t semicolon = skip_trivia(text.substr(0, limit), stop);
+    if (semicolon < limit && text[semicolon] == ';') stop = semicolon + 1;
     Statement statement;
     statement.span = {start, stop};
     statement.leading = {previous_end, start};

@@ -1,0 +1,72 @@
+#include <fmt/core.h>
+
+#include "gates/gate.hpp"
+#include "rules/engine.hpp"
+#include "rules/rule.hpp"
+
+namespace mgate {
+namespace {
+
+Finding syntax_error_finding(const Migration& migration, const sql::ParsedScript& script) {
+  Finding f;
+  f.rule = "syntax-error";
+  f.gate = "lint";
+  f.level = Level::error;
+  f.message = fmt::format("PostgreSQL cannot parse this: {}", script.error->message);
+  f.help = "Fix the SQL: the migration fails here, and no statement after it runs.";
+  std::size_t at = script.error->offset;
+  f.location = locate(*script.file, {at, at});
+  f.migration = migration.id();
+  return f;
+}
+
+class LintGate : public Gate {
+ public:
+  std::string_view name() const override { return "lint"; }
+  bool dynamic() const override { return false; }
+
+  std::vector<RuleDescriptor> rules() const override {
+    std::vector<RuleDescriptor> out = {
+        {"syntax-error", "lint", Level::error, "PostgreSQL's parser rejects the statement.",
+         rule_help_uri("syntax-error")},
+        {"unused-ignore", "lint", Level::warning,
+         "An mgate:ignore comment suppresses nothing: the rule it names no longer fires there.",
+         rule_help_uri("unused-ignore")}};
+    for (const auto& rule : all_rules()) {
+      RuleInfo info = rule->info();
+      out.push_back({std::string(info.id), "lint", info.level, std::string(info.summary),
+                     rule_help_uri(info.id)});
+    }
+    return out;
+  }
+
+  GateResult run(const GateInput& input) const override {
+    GateResult result;
+    result.gate = "lint";
+    LintOptions options;
+    options.pg_version = input.pg_version;
+    options.levels = input.config.rules;
+    int statements = 0;
+    for (const Migration& migration : input.set.migrations) {
+      if (!migration.gated) continue;
+      for (const auto* ref : {&migration.up, &migration.down}) {
+        if (!*ref) continue;
+        const sql::ParsedScript& script = input.parsed.script(**ref);
+        statements += static_cast<int>(script.statements.size());
+        if (script.error) result.findings.push_back(syntax_error_finding(migration, script));
+      }
+      auto findings = lint_migration(migration, input.parsed, options);
+      std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
+    }
+    result.metrics["statements"] = statements;
+    return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Gate> make_lint_gate() {
+  return std::make_unique<LintGate>();
+}
+
+}  // namespace mgate

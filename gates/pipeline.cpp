@@ -1,0 +1,155 @@
+#include "gates/pipeline.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "gates/gate.hpp"
+
+namespace mgate {
+namespace {
+
+std::vector<const Gate*> select_gates(const Config& config, const PipelineOptions& options) {
+  const std::vector<std::string>& wanted = options.gates.empty() ? config.gates.run : options.gates;
+  for (const std::string& name : wanted) {
+    if (!find_gate(name)) {
+      std::string known;
+      for (const auto& gate : all_gates())
+        known += (known.empty() ? "" : ", ") + std::string(gate->name());
+      throw InputError(fmt::format("unknown gate '{}' (known: {})", name, known));
+    }
+  }
+  std::vector<const Gate*> selected;
+  for (const auto& gate : all_gates()) {
+    bool named = std::find(wanted.begin(), wanted.end(), gate->name()) != wanted.end();
+    if (named && (options.dynamic || !gate->dynamic())) selected.push_back(gate.get());
+  }
+  return selected;
+}
+
+GateStatus status_of(const GateResult& result, FailOn fail_on) {
+  if (result.status == GateStatus::skip || result.status == GateStatus::error) return result.status;
+  for (const Finding& f : result.findings) {
+    if (fails(f.level, fail_on)) return GateStatus::fail;
+  }
+  return GateStatus::pass;
+}
+
+bool covers(const Position& begin, const Position& end, const Position& at) {
+  auto before = [](const Position& a, const Position& b) {
+    return a.line < b.line || (a.line == b.line && a.column <= b.column);
+  };
+  return before(begin, at) && before(at, end);
+}
+
+// One mgate:ignore comment, where it applies, and whether anything matched it.
+struct ActiveSuppression {
+  const sql::Suppression* suppression;
+  const SourceFile* file;
+  std::string migration;
+  Location statement;  // for statement-level ones
+  bool used = false;
+
+  bool matches(const Finding& f) const {
+    if (f.rule == "syntax-error" || f.rule == "unused-ignore" || !f.location) return false;
+    if (f.location->file != file->path()) return false;
+    if (std::find(suppression->rules.begin(), suppression->rules.end(), f.rule) ==
+        suppression->rules.end()) {
+      return false;
+    }
+    return suppression->whole_file ||
+           (suppression->statement && covers(statement.start, statement.end, f.location->start));
+  }
+};
+
+std::vector<ActiveSuppression> collect_suppressions(const MigrationSet& set,
+                                                    const sql::ParsedSet& parsed) {
+  std::vector<ActiveSuppression> out;
+  for (const Migration& m : set.migrations) {
+    if (!m.gated) continue;
+    for (const auto* ref : {&m.up, &m.down}) {
+      if (!*ref) continue;
+      const sql::ParsedScript& script = parsed.script(**ref);
+      for (const sql::Suppression& s : script.suppressions) {
+        ActiveSuppression active{&s, script.file, m.id(), {}};
+        if (s.statement)
+          active.statement = locate(*script.file, script.statements[*s.statement].span);
+        out.push_back(active);
+      }
+    }
+  }
+  return out;
+}
+
+void apply_suppressions(std::vector<GateResult>& results, std::vector<ActiveSuppression>& active) {
+  for (GateResult& result : results) {
+    std::erase_if(result.findings, [&](const Finding& f) {
+      bool suppressed = false;
+      for (ActiveSuppression& a : active) {
+        if (a.matches(f)) suppressed = a.used = true;
+      }
+      return suppressed;
+    });
+  }
+}
+
+Finding unused_ignore_finding(const ActiveSuppression& a) {
+  Finding f;
+  f.rule = "unused-ignore";
+  f.gate = "lint";
+  f.level = Level::warning;
+  std::string rules;
+  for (const auto& r : a.suppression->rules) rules += (rules.empty() ? "" : ", ") + r;
+  if (a.suppression->rules.empty()) {
+    f.message = "this mgate:ignore comment names no rule, so it suppresses nothing";
+  } else if (!a.suppression->whole_file && !a.suppression->statement) {
+    f.message = fmt::format("this mgate:ignore for {} is not followed by a statement", rules);
+  } else {
+    f.message = fmt::format("this mgate:ignore for {} matches no finding", rules);
+  }
+  f.help =
+      "Remove the comment, or name the rule that fires here: "
+      "-- mgate:ignore <rule>[, <rule>] -- <reason>";
+  f.location = locate(*a.file, a.suppression->comment);
+  f.migration = a.migration;
+  return f;
+}
+
+}  // namespace
+
+Report run_pipeline(const Config& config, const MigrationSet& set, const sql::ParsedSet& parsed,
+                    const PipelineOptions& options) {
+  Report report;
+  report.root = config.root.string();
+  report.fail_on = options.fail_on;
+  for (const Migration& m : set.migrations) {
+    report.migrations.push_back(
+        {m.id(), m.name, m.up ? m.up->file : "", m.down ? m.down->file : "", m.gated});
+  }
+
+  GateInput input{config, set, parsed, options.since, options.pg_version, options.staged};
+  for (const Gate* gate : select_gates(config, options)) {
+    for (RuleDescriptor& rule : gate->rules()) report.rules[rule.id] = std::move(rule);
+    auto started = std::chrono::steady_clock::now();
+    GateResult result = gate->run(input);
+    result.gate = std::string(gate->name());
+    result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    report.gates.push_back(std::move(result));
+  }
+
+  auto active = collect_suppressions(set, parsed);
+  apply_suppressions(report.gates, active);
+  auto lint = std::find_if(report.gates.begin(), report.gates.end(),
+                           [](const GateResult& g) { return g.gate == "lint"; });
+  if (lint != report.gates.end()) {
+    for (const ActiveSuppression& a : active) {
+      if (!a.used) lint->findings.push_back(unused_ignore_finding(a));
+    }
+  }
+  for (GateResult& result : report.gates) result.status = status_of(result, options.fail_on);
+  return report;
+}
+
+}  // namespace mgate

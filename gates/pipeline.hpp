@@ -1,0 +1,27 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/migration.hpp"
+#include "core/report.hpp"
+#include "sql/parsed_set.hpp"
+
+namespace mgate {
+
+struct PipelineOptions {
+  std::vector<std::string> gates;  // the gates to run, in any order; empty: config's [gates] run
+  bool dynamic = false;            // run gates that need PostgreSQL (mgate check)
+  std::string since;
+  bool staged = false;
+  int pg_version = 15;
+  FailOn fail_on = FailOn::error;
+};
+
+// Runs the selected gates in pipeline order over a discovered and parsed set, applies the
+// scripts' mgate:ignore comments, and gathers everything into one Report.
+// Throws InputError for an unknown gate name.
+Report run_pipeline(const Config& config, const MigrationSet& set, const sql::ParsedSet& parsed,
+                    const PipelineOptions& options);
+
+}  // namespace mgate

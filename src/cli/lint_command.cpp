@@ -1,0 +1,106 @@
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/targets.hpp"
+#include "gates/pipeline.hpp"
+#include "sql/parsed_set.hpp"
+
+namespace mgate {
+namespace {
+
+FailOn parse_fail_on(const std::string& text) {
+  if (text == "error") return FailOn::error;
+  if (text == "warning") return FailOn::warning;
+  return FailOn::never;
+}
+
+ColorMode parse_color(const std::string& text) {
+  if (text == "always") return ColorMode::always;
+  if (text == "never") return ColorMode::never;
+  return ColorMode::automatic;
+}
+
+// Several directories make one report: their gates' findings side by side.
+void merge_into(Report& total, Report&& part) {
+  if (total.gates.empty() && total.migrations.empty()) {
+    total = std::move(part);
+    return;
+  }
+  std::move(part.migrations.begin(), part.migrations.end(), std::back_inserter(total.migrations));
+  total.rules.merge(part.rules);
+  for (GateResult& gate : part.gates) {
+    auto same = std::find_if(total.gates.begin(), total.gates.end(),
+                             [&](const GateResult& g) { return g.gate == gate.gate; });
+    if (same == total.gates.end()) {
+      total.gates.push_back(std::move(gate));
+      continue;
+    }
+    same->duration += gate.duration;
+    if (gate.status > same->status) same->status = gate.status;
+    std::move(gate.findings.begin(), gate.findings.end(), std::back_inserter(same->findings));
+  }
+}
+
+}  // namespace
+
+CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
+  CLI::App* cmd = app.add_subcommand("lint",
+                                     "Run the static gates (naming, history, lint): no database, "
+                                     "fast enough for a pre-commit hook");
+  cmd->add_option("PATH", c.paths,
+                  "Migrations directory, or migration files (the rest of their directory is "
+                  "context). Default: [migrations] dir of mgate.toml");
+  cmd->add_option("--config", c.config,
+                  "mgate.toml to use (default: the nearest one above the "
+                  "working directory)");
+  cmd->add_option(
+      "--layout", c.layout,
+      "Migration layout: auto, plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch");
+  cmd->add_option("--format", c.output.stdout_format, "Report format on stdout: text, json, sarif")
+      ->capture_default_str();
+  cmd->add_option(
+      "--output", c.output.files,
+      "Also write a report to a file, as FORMAT=FILE (repeatable), e.g. sarif=mgate.sarif");
+  cmd->add_option("--fail-on", c.fail_on,
+                  "Lowest finding level that fails the run (exit 1): error, warning, never")
+      ->check(CLI::IsMember({"error", "warning", "never"}))
+      ->capture_default_str();
+  cmd->add_option("--since", c.since,
+                  "Git ref of the base: migrations added since it are gated, earlier ones must be "
+                  "unchanged");
+  cmd->add_option("--gates", c.gates, "Gates to run, comma-separated (default: [gates] run)")
+      ->delimiter(',');
+  cmd->add_option(
+         "--pg-version", c.pg_version,
+         "PostgreSQL major version the migrations target (default: [postgres] version, 15)")
+      ->check(CLI::Range(9, 99));
+  cmd->add_option("--color", c.color, "Colour in text output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  return cmd;
+}
+
+int run_lint(const LintCommand& c) {
+  OutputRequest output = c.output;
+  output.color = parse_color(c.color);
+  validate_outputs(output);
+
+  Config config = resolve_config(c.config);
+  std::string layout = c.layout.empty() ? config.migrations.layout : c.layout;
+  PipelineOptions options;
+  options.gates = c.gates;
+  options.since = c.since;
+  options.pg_version = c.pg_version ? c.pg_version : config.postgres.version;
+  options.fail_on = parse_fail_on(c.fail_on);
+
+  Report report;
+  for (const Target& target : resolve_targets(config, c.paths)) {
+    MigrationSet set = discover_target(config, target, layout);
+    sql::ParsedSet parsed(set, sql::working_tree_reader(config.root));
+    merge_into(report, run_pipeline(config, set, parsed, options));
+  }
+  write_outputs(report, output);
+  return report.summary().passed ? 0 : 1;
+}
+
+}  // namespace mgate

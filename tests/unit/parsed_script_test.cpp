@@ -1,0 +1,173 @@
+#include "sql/parsed_script.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace mgate::sql {
+namespace {
+
+struct Parsed {
+  SourceFile file;
+  ParsedScript script;
+  explicit Parsed(std::string text) : file("m.sql", std::move(text)), script(parse_script(file)) {}
+  Position at(std::size_t offset) const { return file.position(offset); }
+};
+
+TEST(ParseScript, StatementSpansStartAtTheFirstTokenAndIncludeTheSemicolon) {
+  Parsed p(
+      "-- create the table\nCREATE TABLE t (id int);\n\n  /* a /* nested */ comment */ "
+      "ALTER TABLE t ADD COLUMN b int ;\nSELECT 1");
+  ASSERT_FALSE(p.script.error);
+  ASSERT_EQ(p.script.statements.size(), 3u);
+  EXPECT_EQ(p.script.statements[0].text, "CREATE TABLE t (id int);");
+  EXPECT_EQ(p.at(p.script.statements[0].span.begin), (Position{2, 1}));
+  EXPECT_EQ(p.script.statements[1].text, "ALTER TABLE t ADD COLUMN b int ;");
+  EXPECT_EQ(p.at(p.script.statements[1].span.begin), (Position{4, 32}));
+  EXPECT_EQ(p.script.statements[2].text, "SELECT 1");
+  EXPECT_EQ(p.script.statements[0].type(), "CreateStmt");
+  EXPECT_EQ(p.script.statements[1].type(), "AlterTableStmt");
+}
+
+TEST(ParseScript, DoesNotSplitInsideDollarQuotesStringsOrComments) {
+  Parsed p(
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$ BEGIN PERFORM 1; RETURN 2; END "
+      "$body$;\nSELECT 'a;b', \"c;d\" FROM x; -- trailing; comment\nSELECT $$;$$;");
+  ASSERT_FALSE(p.script.error);
+  ASSERT_EQ(p.script.statements.size(), 3u);
+  EXPECT_EQ(p.script.statements[1].text, "SELECT 'a;b', \"c;d\" FROM x;");
+  EXPECT_EQ(p.script.statements[2].text, "SELECT $$;$$;");
+}
+
+TEST(ParseScript, TrailingCommentIsNotPartOfTheLastStatement) {
+  Parsed p("SELECT 1\n-- the end\n");
+  ASSERT_EQ(p.script.statements.size(), 1u);
+  EXPECT_EQ(p.script.statements[0].text, "SELECT 1");
+}
+
+TEST(ParseScript, SyntaxErrorPointsAtTheOffendingTokenInCharacters) {
+  Parsed p("SELECT 1;\nSELECT 'é', ,2;\nSELECT 3;");
+  ASSERT_TRUE(p.script.error);
+  EXPECT_EQ(p.script.error->message, "syntax error at or near \",\"");
+  EXPECT_EQ(p.at(p.script.error->offset), (Position{2, 13}));
+  // The statements around the broken one are still there for the rules.
+  ASSERT_EQ(p.script.statements.size(), 2u);
+  EXPECT_EQ(p.script.statements[0].text, "SELECT 1;");
+  EXPECT_EQ(p.script.statements[1].text, "SELECT 3;");
+}
+
+TEST(ParseScript, MissingSemicolonBetweenStatementsIsASyntaxError) {
+  Parsed p("ALTER TABLE a DROP COLUMN b\nALTER TABLE a DROP COLUMN c;");
+  ASSERT_TRUE(p.script.error);
+  EXPECT_EQ(p.at(p.script.error->offset), (Position{2, 1}));
+}
+
+TEST(ParseScript, SectionsKeepFileOffsets) {
+  std::string text = "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n";
+  SourceFile file("m.sql", text);
+  std::size_t down = text.find("-- migrate:down");
+  ParsedScript up = parse_script(file, {0, down});
+  ParsedScript rest = parse_script(file, {down, std::string::npos});
+  ASSERT_EQ(up.statements.size(), 1u);
+  ASSERT_EQ(rest.statements.size(), 1u);
+  EXPECT_EQ(file.position(rest.statements[0].span.begin), (Position{4, 1}));
+  EXPECT_EQ(rest.statements[0].text, "DROP TABLE t;");
+}
+
+TEST(ParseScript, ReadsIgnoreComments) {
+  Parsed p(
+      "-- mgate:ignore-file require-lock-timeout\n"
+      "CREATE TABLE t (id int);\n"
+      "-- mgate:ignore require-concurrent-index, drop-table -- built at night, table is tiny\n"
+      "CREATE INDEX i ON t (id);\n"
+      "-- mgate:ignore drop-table\n");
+  ASSERT_EQ(p.script.suppressions.size(), 3u);
+  const auto& file_wide = p.script.suppressions[0];
+  EXPECT_TRUE(file_wide.whole_file);
+  EXPECT_EQ(file_wide.rules, std::vector<std::string>{"require-lock-timeout"});
+  const auto& before_index = p.script.suppressions[1];
+  EXPECT_FALSE(before_index.whole_file);
+  EXPECT_EQ(before_index.statement, 1u);
+  EXPECT_EQ(before_index.rules,
+            (std::vector<std::string>{"require-concurrent-index", "drop-table"}));
+  EXPECT_EQ(before_index.reason, "built at night, table is tiny");
+  const auto& dangling = p.script.suppressions[2];
+  EXPECT_FALSE(dangling.whole_file);
+  EXPECT_FALSE(dangling.statement);
+}
+
+TEST(ParseScript, IgnoreInsideAStringIsNotAComment) {
+  Parsed p("SELECT '-- mgate:ignore drop-table';\nDROP TABLE t;");
+  EXPECT_TRUE(p.script.suppressions.empty());
+}
+
+// Bad input: never a crash or a hang, always a syntax error or an empty script.
+TEST(ParseScriptBadInput, EmptyAndBlankFiles) {
+  for (const char* text : {"", "   \n\n", "-- only a comment\n", "/* block */"}) {
+    Parsed p(text);
+    EXPECT_FALSE(p.script.error) << text;
+    EXPECT_TRUE(p.script.statements.empty()) << text;
+  }
+}
+
+TEST(ParseScriptBadInput, BinaryJunkWithNulBytes) {
+  std::string junk;
+  for (int i = 0; i < 4096; ++i) junk += static_cast<char>((i * 131 + 7) % 256);
+  Parsed p(junk);
+  ASSERT_TRUE(p.script.error);
+}
+
+TEST(ParseScriptBadInput, InvalidUtf8) {
+  Parsed p("SELECT '\xff\xfe\xc3';\nSELECT \xc3\x28;");
+  // PostgreSQL's scanner accepts the bytes or rejects them; either way we get an answer.
+  EXPECT_TRUE(p.script.error || p.script.statements.size() == 2u);
+  if (p.script.error) {
+    Position pos = p.at(p.script.error->offset);
+    EXPECT_GE(pos.line, 1);
+  }
+}
+
+TEST(ParseScriptBadInput, UnterminatedDollarQuote) {
+  Parsed p("SELECT 1;\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1;\n");
+  ASSERT_TRUE(p.script.error);
+  EXPECT_NE(p.script.error->message.find("unterminated dollar-quoted string"), std::string::npos);
+  EXPECT_EQ(p.at(p.script.error->offset), (Position{2, 36}));
+}
+
+TEST(ParseScriptBadInput, UnterminatedBlockComment) {
+  Parsed p("SELECT 1;\n/* never closed\nSELECT 2;");
+  ASSERT_TRUE(p.script.error);
+  EXPECT_NE(p.script.error->message.find("unterminated /* comment"), std::string::npos);
+}
+
+TEST(ParseScriptBadInput, TenThousandNestedParentheses) {
+  std::string text = "SELECT " + std::string(10000, '(') + "1" + std::string(10000, ')') + ";";
+  Parsed p(text);
+  // PostgreSQL refuses it (stack depth) or accepts it; it must not crash.
+  EXPECT_TRUE(p.script.error || p.script.statements.size() == 1u);
+}
+
+TEST(ParseScriptBadInput, TenThousandNestedSubqueries) {
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "SELECT (";
+  text += "1";
+  text += std::string(10000, ')') + ";";
+  Parsed p(text);
+  EXPECT_TRUE(p.script.error || p.script.statements.size() == 1u);
+}
+
+TEST(ParseScriptBadInput, FiftyMegabyteFile) {
+  std::string statement =
+      "INSERT INTO events (id, payload) VALUES (1, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx');\n";
+  std::string text;
+  text.reserve(50 * 1024 * 1024 + statement.size());
+  while (text.size() < 50u * 1024 * 1024) text += statement;
+  Parsed p(text);
+  ASSERT_FALSE(p.script.error);
+  EXPECT_EQ(p.script.statements.size(), text.size() / statement.size());
+  EXPECT_EQ(p.at(p.script.statements.back().span.begin).line,
+            static_cast<int>(p.script.statements.size()));
+}
+
+}  // namespace
+}  // namespace mgate::sql
