@@ -1,0 +1,173 @@
+#include "discover/scan.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "core/config.hpp"
+
+namespace mgate::discovery {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path absolute_normal(const fs::path& path) {
+  fs::path normal = fs::absolute(path).lexically_normal();
+  if (normal.has_parent_path() && normal.filename().empty()) normal = normal.parent_path();
+  return normal;
+}
+
+bool escapes(const fs::path& relative) {
+  return relative.empty() || *relative.begin() == "..";
+}
+
+// Where `dir` lies below `root`. When the two are named through different symbolic links (a
+// checkout under /home that is really under /srv), their real locations decide.
+std::string relative_to_root(const fs::path& dir, const fs::path& root) {
+  fs::path relative = dir.lexically_relative(root);
+  if (escapes(relative)) {
+    std::error_code dir_error;
+    std::error_code root_error;
+    fs::path real = fs::weakly_canonical(dir, dir_error)
+                        .lexically_relative(fs::weakly_canonical(root, root_error));
+    if (!dir_error && !root_error && !escapes(real)) relative = real;
+  }
+  if (relative.empty()) return dir.generic_string();
+  return relative == "." ? std::string() : relative.generic_string();
+}
+
+bool is_within(const fs::path& path, const fs::path& ancestor) {
+  return std::mismatch(ancestor.begin(), ancestor.end(), path.begin(), path.end()).first ==
+         ancestor.end();
+}
+
+}  // namespace
+
+Scan::Scan(const fs::path& root, const fs::path& dir) : dir_(absolute_normal(dir)) {
+  std::error_code error;
+  fs::file_status status = fs::status(dir_, error);
+  if (status.type() == fs::file_type::not_found)
+    throw InputError(fmt::format("migrations directory {} does not exist", dir.string()));
+  if (error) throw InputError(fmt::format("cannot read {}: {}", dir.string(), error.message()));
+  if (!fs::is_directory(status))
+    throw InputError(fmt::format("{} is not a directory", dir.string()));
+  fs::directory_iterator probe(dir_, error);
+  if (error)
+    throw InputError(fmt::format("cannot read directory {}: {}", dir.string(), error.message()));
+
+  dir_relative_ = relative_to_root(dir_, absolute_normal(root));
+  fs::path canonical = fs::canonical(dir_, error);
+  if (!error) entered_.emplace(canonical, dir_);
+}
+
+std::string Scan::relative(const fs::path& path) const {
+  std::string inside = absolute_normal(path).lexically_relative(dir_).generic_string();
+  if (inside == ".") return dir_relative_.empty() ? "." : dir_relative_;
+  return dir_relative_.empty() ? inside : dir_relative_ + "/" + inside;
+}
+
+std::vector<Entry> Scan::entries(const fs::path& directory) {
+  std::error_code error;
+  fs::directory_iterator it(directory, error);
+  std::vector<Entry> found;
+  for (fs::directory_iterator end; !error && it != end; it.increment(error)) {
+    const fs::directory_entry& entry = *it;
+    std::string name = entry.path().filename().string();
+    // Hidden files are editor and tool droppings (.keep, .DS_Store), never migrations.
+    if (name.starts_with('.')) continue;
+    std::error_code status_error;
+    fs::file_status status = entry.status(status_error);
+    if (status_error) {
+      std::error_code link_error;
+      std::string what =
+          entry.is_symlink(link_error) ? "symbolic link that cannot be followed" : "cannot be read";
+      stray(entry.path(), fmt::format("{}: {}", what, status_error.message()));
+    } else if (fs::is_directory(status)) {
+      found.push_back({entry.path(), name, true});
+    } else if (fs::is_regular_file(status)) {
+      found.push_back({entry.path(), name, false});
+    } else {
+      stray(entry.path(), "not a regular file or a directory");
+    }
+  }
+  if (error)
+    throw InputError(
+        fmt::format("cannot read directory {}: {}", relative(directory), error.message()));
+  std::sort(found.begin(), found.end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return found;
+}
+
+bool Scan::enter(const Entry& directory) {
+  std::error_code error;
+  fs::path canonical = fs::canonical(directory.path, error);
+  if (error) {
+    stray(directory.path, fmt::format("cannot be read: {}", error.message()));
+    return false;
+  }
+  auto [first, inserted] = entered_.emplace(canonical, directory.path);
+  if (inserted) return true;
+  fs::path parent = fs::canonical(directory.path.parent_path(), error);
+  if (!error && is_within(parent, canonical)) {
+    stray(directory.path,
+          fmt::format("symbolic link loop back to {}: not followed", relative(first->second)));
+  } else {
+    stray(directory.path,
+          fmt::format("the same directory as {}, which is already read", relative(first->second)));
+  }
+  return false;
+}
+
+std::vector<Entry> Scan::files_below(const fs::path& directory) {
+  std::vector<Entry> files;
+  for (Entry& entry : entries(directory)) {
+    if (!entry.directory) {
+      files.push_back(std::move(entry));
+    } else if (enter(entry)) {
+      std::vector<Entry> below = files_below(entry.path);
+      std::move(below.begin(), below.end(), std::back_inserter(files));
+    }
+  }
+  return files;
+}
+
+std::string Scan::read(const fs::path& file) const {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw InputError(fmt::format("cannot read {}: {}", relative(file), std::strerror(errno)));
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw InputError(fmt::format("cannot read {}", relative(file)));
+  return text;
+}
+
+void Scan::add(Migration migration) {
+  migrations_.push_back(std::move(migration));
+}
+
+void Scan::stray(const fs::path& file, std::string reason) {
+  strays_.push_back({relative(file), std::move(reason)});
+}
+
+MigrationSet Scan::finish(std::string layout) && {
+  std::sort(migrations_.begin(), migrations_.end(), [](const Migration& a, const Migration& b) {
+    if (a.repeatable != b.repeatable) return b.repeatable;
+    if (int order = compare(a.version, b.version); order != 0) return order < 0;
+    if (a.name != b.name) return a.name < b.name;
+    return a.files < b.files;
+  });
+  std::sort(strays_.begin(), strays_.end(), [](const StrayFile& a, const StrayFile& b) {
+    return a.file != b.file ? a.file < b.file : a.reason < b.reason;
+  });
+  MigrationSet set;
+  set.layout = std::move(layout);
+  set.dir = dir_relative_.empty() ? "." : dir_relative_;
+  set.migrations = std::move(migrations_);
+  set.strays = std::move(strays_);
+  return set;
+}
+
+}  // namespace mgate::discovery

@@ -1,0 +1,106 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "discover/discover.hpp"
+#include "unit/discover_tree.hpp"
+
+namespace mgate {
+namespace {
+
+using discover_tests::DiscoverTree;
+using discover_tests::ids;
+using ::testing::ElementsAre;
+
+std::string detected(const DiscoverTree& tree, const std::string& dir = "db") {
+  return discover(tree.root(), tree.path(dir)).layout;
+}
+
+TEST(DiscoverAuto, RecognisesEveryFixture) {
+  for (const char* layout :
+       {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose", "sqitch"}) {
+    std::filesystem::path dir = discover_tests::source_dir() / "fixtures/layouts" / layout;
+    MigrationSet set = discover(discover_tests::source_dir(), dir, "auto");
+    EXPECT_EQ(set.layout, layout);
+    EXPECT_FALSE(set.migrations.empty()) << layout;
+    // Detection changes nothing but the choice of reader.
+    EXPECT_EQ(ids(set), ids(discover(discover_tests::source_dir(), dir, layout))) << layout;
+  }
+}
+
+TEST(DiscoverAuto, AnEmptyDirectoryIsAnEmptyPlainSet) {
+  DiscoverTree tree;
+  tree.mkdir("db");
+  MigrationSet set = discover(tree.root(), tree.path("db"));
+  EXPECT_EQ(set.layout, "plain");
+  EXPECT_TRUE(set.migrations.empty());
+  EXPECT_TRUE(set.strays.empty());
+}
+
+TEST(DiscoverAuto, SqitchPlanWinsOverEverything) {
+  DiscoverTree tree;
+  tree.write("db/sqitch.plan", "%project=t\n");
+  tree.write("db/V1__x.sql");
+  EXPECT_EQ(detected(tree), "sqitch");
+}
+
+TEST(DiscoverAuto, FlywayNamesAnywhereInTheTree) {
+  DiscoverTree tree;
+  tree.write("db/2024/01/V1__init.sql");
+  EXPECT_EQ(detected(tree), "flyway");
+
+  DiscoverTree repeatable;
+  repeatable.write("db/R__views.sql");
+  EXPECT_EQ(detected(repeatable), "flyway");
+}
+
+TEST(DiscoverAuto, DirectoriesWithUpSqlAreDiesel) {
+  DiscoverTree tree;
+  tree.write("db/2024-01-01-000000_a/up.sql");
+  tree.write("db/README.md", "x\n");
+  EXPECT_EQ(detected(tree), "diesel");
+}
+
+TEST(DiscoverAuto, OnlyUpAndDownFilesMakeGolangMigrateOtherwisePlain) {
+  DiscoverTree only;
+  only.write("db/1_a.up.sql");
+  only.write("db/1_a.down.sql");
+  only.write("db/README.md", "other files do not count\n");
+  EXPECT_EQ(detected(only), "golang-migrate");
+
+  DiscoverTree mixed;
+  mixed.write("db/1_a.up.sql");
+  mixed.write("db/1_a.down.sql");
+  mixed.write("db/2_b.sql");
+  EXPECT_EQ(detected(mixed), "plain");
+}
+
+TEST(DiscoverAuto, MarkersInsideFilesChooseDbmateOrGoose) {
+  DiscoverTree dbmate;
+  dbmate.write("db/1_a.sql", "SELECT 1;\n");
+  dbmate.write("db/2_b.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\n");
+  EXPECT_EQ(detected(dbmate), "dbmate");
+
+  DiscoverTree goose;
+  goose.write("db/1_a.sql", "-- +goose Up\nSELECT 1;\n");
+  EXPECT_EQ(detected(goose), "goose");
+
+  DiscoverTree go_only;
+  go_only.write("db/00001_init.go", "package migrations\n");
+  EXPECT_EQ(detected(go_only), "goose");
+
+  DiscoverTree neither;
+  neither.write("db/1_a.sql", "-- migrate up\n-- goose Up\nSELECT 1;\n");
+  EXPECT_EQ(detected(neither), "plain");
+}
+
+TEST(DiscoverAuto, DetectionSurvivesASymbolicLinkLoop) {
+  DiscoverTree tree;
+  tree.write("db/001_a.sql");
+  tree.link("db/loop", ".");
+  MigrationSet set = discover(tree.root(), tree.path("db"));
+  EXPECT_EQ(set.layout, "plain");
+  EXPECT_THAT(ids(set), ElementsAre("001:a"));
+}
+
+}  // namespace
+}  // namespace mgate

@@ -1,0 +1,143 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "discover/discover.hpp"
+#include "unit/discover_tree.hpp"
+
+namespace mgate {
+namespace {
+
+using discover_tests::DiscoverTree;
+using discover_tests::ids;
+using discover_tests::stray_files;
+using discover_tests::stray_reason;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(DiscoverFlyway, ReadsTheFixture) {
+  MigrationSet set = discover(discover_tests::source_dir(),
+                              discover_tests::source_dir() / "fixtures/layouts/flyway", "flyway");
+  EXPECT_EQ(set.layout, "flyway");
+  ASSERT_THAT(ids(set), ElementsAre("1:create_users", "1.1:add_users_email", "2:create_orders",
+                                    "2_1:index_orders_user", "users_view:users_view"));
+  EXPECT_TRUE(set.strays.empty());
+
+  const Migration& email = set.migrations[1];
+  EXPECT_EQ(email.up->file, "fixtures/layouts/flyway/V1.1__add_users_email.sql");
+  EXPECT_EQ(email.down->file, "fixtures/layouts/flyway/U1.1__add_users_email.sql");
+  EXPECT_THAT(email.files, ElementsAre("fixtures/layouts/flyway/V1.1__add_users_email.sql",
+                                       "fixtures/layouts/flyway/U1.1__add_users_email.sql"));
+
+  // Nested folders are read; a script configuration turns the transaction off.
+  const Migration& index = set.migrations[3];
+  EXPECT_EQ(index.up->file, "fixtures/layouts/flyway/2024/V2_1__index_orders_user.sql");
+  EXPECT_FALSE(index.transactional);
+  EXPECT_THAT(index.files,
+              ElementsAre("fixtures/layouts/flyway/2024/V2_1__index_orders_user.sql",
+                          "fixtures/layouts/flyway/2024/V2_1__index_orders_user.sql.conf"));
+  EXPECT_TRUE(set.migrations[2].transactional);
+
+  const Migration& view = set.migrations[4];
+  EXPECT_TRUE(view.repeatable);
+  EXPECT_TRUE(view.version.text.empty());
+  EXPECT_FALSE(view.down);
+}
+
+TEST(DiscoverFlyway, OrdersVersionsNumericallyPartByPart) {
+  DiscoverTree tree;
+  for (const char* name :
+       {"V1.10__j.sql", "V1.9__i.sql", "V1.2__b.sql", "V2__k.sql", "V1__a.sql", "V1_11__l.sql"})
+    tree.write(std::string("sql/") + name);
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  EXPECT_THAT(ids(set), ElementsAre("1:a", "1.2:b", "1.9:i", "1.10:j", "1_11:l", "2:k"));
+}
+
+TEST(DiscoverFlyway, RepeatablesComeAfterVersionedByDescription) {
+  DiscoverTree tree;
+  tree.write("sql/R__views.sql");
+  tree.write("sql/R__functions.sql");
+  tree.write("sql/V100__last.sql");
+  tree.write("sql/nested/R__grants.sql");
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  EXPECT_THAT(ids(set),
+              ElementsAre("100:last", "functions:functions", "grants:grants", "views:views"));
+}
+
+TEST(DiscoverFlyway, EqualVersionsWrittenDifferentlyAreBothKept) {
+  DiscoverTree tree;
+  tree.write("sql/V1.1__dotted.sql");
+  tree.write("sql/V1_1__underscored.sql");
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  EXPECT_THAT(ids(set), ElementsAre("1.1:dotted", "1_1:underscored"));
+}
+
+TEST(DiscoverFlyway, FilesThatDoNotFitAreStrays) {
+  DiscoverTree tree;
+  tree.write("sql/V1__init.sql");
+  tree.write("sql/beforeMigrate.sql");
+  tree.write("sql/B5__baseline.sql");
+  tree.write("sql/V1_x__bad_version.sql");
+  tree.write("sql/V2__.sql");
+  tree.write("sql/U3__orphan.sql");
+  tree.write("sql/V9__gone.sql.conf", "executeInTransaction=false\n");
+  tree.write("sql/README.md", "docs\n");
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  EXPECT_THAT(ids(set), ElementsAre("1:init"));
+  EXPECT_THAT(stray_files(set),
+              ElementsAre("sql/B5__baseline.sql", "sql/README.md", "sql/U3__orphan.sql",
+                          "sql/V1_x__bad_version.sql", "sql/V2__.sql", "sql/V9__gone.sql.conf",
+                          "sql/beforeMigrate.sql"));
+  EXPECT_THAT(stray_reason(set, "sql/beforeMigrate.sql"), HasSubstr("callback"));
+  EXPECT_THAT(stray_reason(set, "sql/B5__baseline.sql"), HasSubstr("baseline"));
+  EXPECT_THAT(stray_reason(set, "sql/V1_x__bad_version.sql"),
+              HasSubstr("not a Flyway migration name"));
+  EXPECT_EQ(stray_reason(set, "sql/U3__orphan.sql"),
+            "undo migration without a versioned one: no V3__*.sql");
+  EXPECT_EQ(stray_reason(set, "sql/README.md"), "not a .sql file");
+}
+
+TEST(DiscoverFlyway, ScriptConfigurationIsReadAsProperties) {
+  DiscoverTree tree;
+  tree.write("sql/V1__a.sql");
+  tree.write("sql/V1__a.sql.conf", "# comment\nencoding = UTF-8\nexecuteInTransaction : FALSE\n");
+  tree.write("sql/V2__b.sql");
+  tree.write("sql/V2__b.sql.conf", "executeInTransaction=maybe\n");
+  tree.write("sql/V3__c.sql");
+  tree.write("sql/V3__c.sql.conf", "executeInTransaction=true\n");
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  ASSERT_EQ(set.migrations.size(), 3u);
+  EXPECT_FALSE(set.migrations[0].transactional);
+  EXPECT_TRUE(set.migrations[1].transactional);
+  EXPECT_TRUE(set.migrations[2].transactional);
+  EXPECT_EQ(stray_reason(set, "sql/V2__b.sql.conf"),
+            "executeInTransaction must be true or false, not 'maybe'");
+}
+
+TEST(DiscoverFlyway, NeverFollowsASymbolicLinkLoop) {
+  DiscoverTree tree;
+  tree.write("sql/V1__a.sql");
+  tree.write("sql/deep/er/V2__b.sql");
+  tree.link("sql/deep/er/back", "../..");
+  tree.link("sql/self", ".");
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  EXPECT_THAT(ids(set), ElementsAre("1:a", "2:b"));
+  EXPECT_THAT(stray_files(set), ElementsAre("sql/deep/er/back", "sql/self"));
+  EXPECT_EQ(stray_reason(set, "sql/self"), "symbolic link loop back to sql: not followed");
+  EXPECT_EQ(stray_reason(set, "sql/deep/er/back"), "symbolic link loop back to sql: not followed");
+}
+
+TEST(DiscoverFlyway, ReadsADirectoryLinkedInOnce) {
+  DiscoverTree tree;
+  tree.write("shared/V5__shared.sql");
+  tree.write("sql/V1__a.sql");
+  tree.link("sql/shared", "../shared");
+  tree.link("sql/shared_again", "../shared");
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  EXPECT_THAT(ids(set), ElementsAre("1:a", "5:shared"));
+  EXPECT_EQ(set.migrations[1].up->file, "sql/shared/V5__shared.sql");
+  EXPECT_EQ(stray_reason(set, "sql/shared_again"),
+            "the same directory as sql/shared, which is already read");
+}
+
+}  // namespace
+}  // namespace mgate
