@@ -55,7 +55,7 @@ void write_indented(std::ostream& out, std::string_view text, std::string_view i
 // One diff line per line of `text`: "- old" or "+ new". A final line break ends the last line
 // instead of opening an empty one.
 void write_diff_side(std::ostream& out, std::string_view text, char sign, std::string_view color,
-                     const Style& style) {
+                     std::string_view reset) {
   if (text.empty()) return;
   if (text.back() == '\n') text.remove_suffix(1);
   std::size_t start = 0;
@@ -63,7 +63,7 @@ void write_diff_side(std::ostream& out, std::string_view text, char sign, std::s
     std::size_t nl = text.find('\n', start);
     std::string_view line = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    out << "    " << color << sign << ' ' << line << style.reset << '\n';
+    out << "    " << color << sign << ' ' << line << reset << '\n';
     if (nl == std::string_view::npos) break;
     start = nl + 1;
   }
@@ -84,8 +84,8 @@ void write_fix(std::ostream& out, const Fix& fix, const Finding& finding, const 
       write_position(out, edit.location.file, edit.location.start);
       out << '\n';
     }
-    write_diff_side(out, edit.original, '-', style.red, style);
-    write_diff_side(out, edit.replacement, '+', style.green, style);
+    write_diff_side(out, edit.original, '-', style.red, style.reset);
+    write_diff_side(out, edit.replacement, '+', style.green, style.reset);
   }
 }
 
@@ -120,7 +120,7 @@ void write_gates(std::ostream& out, const std::vector<GateResult>& gates, const 
   }
 }
 
-std::string count(int n, std::string_view noun) {
+std::string quantity(int n, std::string_view noun) {
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
@@ -128,10 +128,10 @@ void write_verdict(std::ostream& out, const Report& report, const Style& style) 
   const Summary summary = report.summary();
   const auto gated = std::count_if(report.migrations.begin(), report.migrations.end(),
                                    [](const MigrationEntry& m) { return m.gated; });
-  out << style.bold << "mgate:" << style.reset << ' ' << count(summary.errors, "error") << ", "
-      << count(summary.warnings, "warning");
-  if (summary.notes > 0) out << ", " << count(summary.notes, "note");
-  out << " in " << count(static_cast<int>(gated), "migration") << ": "
+  out << style.bold << "mgate:" << style.reset << ' ' << quantity(summary.errors, "error") << ", "
+      << quantity(summary.warnings, "warning");
+  if (summary.notes > 0) out << ", " << quantity(summary.notes, "note");
+  out << " in " << quantity(static_cast<int>(gated), "migration") << ": "
       << (summary.passed ? style.green : style.red) << (summary.passed ? "PASS" : "FAIL")
       << style.reset << '\n';
 }
