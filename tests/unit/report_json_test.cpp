@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "report/writer.hpp"
+#include "unit/report_sample.hpp"
+
+namespace mgate {
+
+std::unique_ptr<Writer> make_json_writer();
+
+namespace {
+
+using nlohmann::json;
+
+std::string json_text(const Report& report) {
+  std::ostringstream out;
+  make_json_writer()->write(report, out, WriterOptions{});
+  return out.str();
+}
+
+std::set<std::string> keys(const json& object) {
+  std::set<std::string> names;
+  for (const auto& [key, value] : object.items()) names.insert(key);
+  return names;
+}
+
+TEST(JsonWriter, IsNamedJson) {
+  EXPECT_EQ(make_json_writer()->format(), "json");
+}
+
+TEST(JsonWriter, PrettyPrintsInSchemaOrderWithATrailingNewline) {
+  const std::string text = json_text(sample::small_report());
+  EXPECT_EQ(text.rfind("{\n  \"schema\": \"mgate-report/1\",\n  \"tool\": {\n    \"name\"", 0), 0u);
+  EXPECT_EQ(text.substr(text.size() - 2), "}\n");
+  const auto schema = text.find("\"schema\""), tool = text.find("\"tool\""),
+             postgres = text.find("\"postgres\""), migrations = text.find("\"migrations\""),
+             gates = text.find("\"gates\""), findings = text.find("\"findings\""),
+             summary = text.find("\"summary\"");
+  EXPECT_LT(schema, tool);
+  EXPECT_LT(tool, postgres);
+  EXPECT_LT(postgres, migrations);
+  EXPECT_LT(migrations, gates);
+  EXPECT_LT(gates, findings);
+  EXPECT_LT(findings, summary);
+}
+
+TEST(JsonWriter, WritesTheTopLevelShape) {
+  const json doc = json::parse(json_text(sample::small_report()));
+  EXPECT_EQ(keys(doc), (std::set<std::string>{"schema", "tool", "postgres", "migrations", "gates",
+                                              "findings", "summary"}));
+  EXPECT_EQ(doc["schema"], "mgate-report/1");
+  EXPECT_EQ(doc["tool"], (json{{"name", "mgate"}, {"version", "1.2.3"}}));
+  EXPECT_EQ(doc["postgres"], (json{{"provider", "local"}, {"version", "15.4"}}));
+  EXPECT_EQ(doc["summary"],
+            (json{{"passed", false}, {"errors", 1}, {"warnings", 1}, {"notes", 1}}));
+}
+
+TEST(JsonWriter, PostgresIsNullWithoutAServer) {
+  Report report = sample::small_report();
+  report.postgres.reset();
+  EXPECT_TRUE(json::parse(json_text(report))["postgres"].is_null());
+}
+
+TEST(JsonWriter, WritesMigrationsWithNullForAMissingFileAndTheirStatus) {
+  const json doc = json::parse(json_text(sample::small_report()));
+  ASSERT_EQ(doc["migrations"].size(), 2u);
+  EXPECT_EQ(doc["migrations"][0], (json{{"version", "001"},
+                                        {"name", "créer users"},
+                                        {"up", "db/001_créer users.up.sql"},
+                                        {"down", "db/001_créer users.down.sql"},
+                                        {"status", "pass"}}));
+  EXPECT_EQ(doc["migrations"][1], (json{{"version", "002"},
+                                        {"name", "add_orders"},
+                                        {"up", "db/002_add_orders.up.sql"},
+                                        {"down", nullptr},
+                                        {"status", "fail"}}));
+}
+
+TEST(JsonWriter, WritesGatesWithAReasonOnlyWhenOneIsGiven) {
+  const json doc = json::parse(json_text(sample::small_report()));
+  ASSERT_EQ(doc["gates"].size(), 3u);
+  EXPECT_EQ(doc["gates"][0], (json{{"name", "naming"},
+                                   {"status", "pass"},
+                                   {"duration_ms", 3},
+                                   {"metrics", json::object()}}));
+  EXPECT_EQ(doc["gates"][1], (json{{"name", "lint"},
+                                   {"status", "fail"},
+                                   {"duration_ms", 12},
+                                   {"metrics", {{"statements", 7}}}}));
+  EXPECT_EQ(doc["gates"][2], (json{{"name", "rollback"},
+                                   {"status", "skip"},
+                                   {"duration_ms", 0},
+                                   {"metrics", json::object()},
+                                   {"reason", "no PostgreSQL server"}}));
+}
+
+TEST(JsonWriter, WritesFindingsInReportOrderWithLocationsAndFixes) {
+  const json doc = json::parse(json_text(sample::small_report()));
+  const json& findings = doc["findings"];
+  ASSERT_EQ(findings.size(), 3u);
+
+  EXPECT_EQ(findings[0], (json{{"rule", "prefer-text"},
+                               {"gate", "lint"},
+                               {"level", "note"},
+                               {"message", "column `naïve_😀` is varchar(20)"},
+                               {"help", "use text with a CHECK constraint"},
+                               {"migration", "001"},
+                               {"location",
+                                {{"file", "db/001_créer users.up.sql"},
+                                 {"line", 2},
+                                 {"column", 5},
+                                 {"end_line", 2},
+                                 {"end_column", 25}}},
+                               {"evidence", json::object()}}));
+
+  const json& index = findings[1];
+  EXPECT_EQ(keys(index), (std::set<std::string>{"rule", "gate", "level", "message", "help",
+                                                "migration", "location", "evidence", "fix"}));
+  EXPECT_EQ(index["rule"], "require-concurrent-index");
+  EXPECT_EQ(index["level"], "error");
+  EXPECT_EQ(index["evidence"], (json{{"table", "orders"}}));
+  EXPECT_EQ(index["fix"], (json{{"description", "Build the index with CONCURRENTLY"},
+                                {"edits",
+                                 {{{"file", "db/002_add_orders.up.sql"},
+                                   {"line", 4},
+                                   {"column", 1},
+                                   {"end_line", 4},
+                                   {"end_column", 13},
+                                   {"replacement", "CREATE INDEX CONCURRENTLY"}}}}}));
+
+  const json& down = findings[2];
+  EXPECT_EQ(down["rule"], "missing-down");
+  EXPECT_EQ(down["level"], "warning");
+  EXPECT_TRUE(down["location"].is_null());
+  EXPECT_FALSE(down.contains("fix"));
+}
+
+TEST(JsonWriter, MigrationIsNullWhenAFindingBelongsToNone) {
+  Report report;
+  GateResult plans;
+  plans.gate = "plans";
+  Finding f;
+  f.rule = "plan-regression";
+  f.gate = "plans";
+  plans.findings.push_back(f);
+  report.gates.push_back(plans);
+  EXPECT_TRUE(json::parse(json_text(report))["findings"][0]["migration"].is_null());
+}
+
+TEST(JsonWriter, ReplacesBytesThatAreNotUtf8InsteadOfFailing) {
+  Report report = sample::small_report();
+  report.gates[1].findings[0].message = "bad byte \xff here";
+  const json doc = json::parse(json_text(report));
+  EXPECT_EQ(doc["findings"][0]["message"], "bad byte \xEF\xBF\xBD here");
+}
+
+TEST(JsonWriter, FormatsTwentyThousandFindings) {
+  const json doc = json::parse(json_text(sample::large_report(20000)));
+  EXPECT_EQ(doc["findings"].size(), 20000u);
+  EXPECT_EQ(doc["summary"]["errors"], 20000);
+}
+
+}  // namespace
+}  // namespace mgate

@@ -1,0 +1,114 @@
+// Runs Microsoft's SARIF validator (npm @microsoft/sarif-multitool, installed by
+// `scripts/setup.sh --dev`) over the SARIF writer's output: with its default rules and with
+// GitHub code scanning's ingestion rules (`--rule-kind Gh`).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "report/writer.hpp"
+#include "unit/report_sample.hpp"
+
+namespace mgate {
+
+std::unique_ptr<Writer> make_sarif_writer();
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kValidator = MGATE_SOURCE_DIR "/node_modules/.bin/sarif-multitool";
+
+// Every kind of result the writer has a branch for: located or not, with and without a
+// migration, fixes over two files, non-ASCII text and paths, a rule the report does not
+// describe, a skipped gate and one that could not run.
+Report rich_report() {
+  Report report = sample::small_report();
+  Finding& index = report.gates[1].findings[1];
+  Edit timeout;
+  timeout.location = sample::at("db/lock timeout é.sql", 1, 1, 1, 1);
+  timeout.replacement = "SET lock_timeout = '2s';\n";
+  index.fix->edits.push_back(timeout);
+
+  Finding orphan;
+  orphan.rule = "plan-regression";
+  orphan.gate = "plans";
+  orphan.level = Level::warning;
+  orphan.message = "query `orders_by_user` now scans `orders` sequentially";
+  orphan.help = "keep an index on orders(user_id)";
+  orphan.evidence = {{"before_ms", 1.5}, {"after_ms", 40.2}};
+  GateResult plans;
+  plans.gate = "plans";
+  plans.status = GateStatus::error;
+  plans.skip_reason = "PostgreSQL could not start";
+  plans.findings.push_back(orphan);
+  report.gates.push_back(plans);
+
+  Finding mismatch;
+  mismatch.rule = "rollback-schema-mismatch";
+  mismatch.gate = "rollback";
+  mismatch.message = "down leaves column `orders.note` behind";
+  mismatch.location = sample::at("db/002_add_orders.up.sql", 6, 3, 7, 1);
+  mismatch.migration = "002";
+  report.gates[2].findings.push_back(mismatch);
+  return report;
+}
+
+std::string quoted(const fs::path& path) {
+  return "'" + path.string() + "'";
+}
+
+// The validator's own findings about `sarif` at level error, one per line.
+std::string validator_errors(const fs::path& sarif, const fs::path& log,
+                             const std::string& extra_arguments) {
+  const std::string command = quoted(kValidator) + " validate " + quoted(sarif) + " --output " +
+                              quoted(log) + " --log ForceOverwrite --quiet " + extra_arguments +
+                              " > /dev/null 2>&1";
+  if (std::system(command.c_str()) != 0 || !fs::exists(log)) {
+    return "the validator did not run: " + command;
+  }
+  const json output = json::parse(std::ifstream(log));
+  std::string errors;
+  for (const json& run : output["runs"]) {
+    for (const json& result : run.value("results", json::array())) {
+      if (result.value("level", "warning") != "error") continue;
+      errors += result.value("ruleId", "?") + ": " + result["message"].dump() + "\n";
+    }
+  }
+  return errors;
+}
+
+class SarifValidator : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kValidator)) {
+      if (std::getenv("CI") != nullptr) {
+        FAIL() << kValidator << " is missing: run scripts/setup.sh --dev";
+      }
+      GTEST_SKIP() << kValidator << " is missing (scripts/setup.sh --dev installs it)";
+    }
+    dir_ = fs::temp_directory_path() / ("mgate-sarif-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    std::ofstream out(dir_ / "report.sarif");
+    make_sarif_writer()->write(rich_report(), out, WriterOptions{});
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SarifValidator, DefaultRulesFindNoErrors) {
+  EXPECT_EQ(validator_errors(dir_ / "report.sarif", dir_ / "default.sarif", ""), "");
+}
+
+TEST_F(SarifValidator, GitHubIngestionRulesFindNoErrors) {
+  EXPECT_EQ(validator_errors(dir_ / "report.sarif", dir_ / "github.sarif", "--rule-kind Gh"), "");
+}
+
+}  // namespace
+}  // namespace mgate
