@@ -28,9 +28,9 @@ if ((${#missing[@]})); then
 fi
 
 if [[ "${1:-}" == "--dev" ]]; then
-  # Dev-only tools, pinned in package.json: the SARIF validator and squawk for the benchmark.
+  # Dev-only tools, pinned to exact versions in package.json: the SARIF validator and squawk for the benchmark.
   if [[ ! -x node_modules/.bin/sarif-multitool || ! -x node_modules/.bin/squawk ]]; then
-    npm ci --no-audit --no-fund --loglevel=error
+    npm install --no-package-lock --no-audit --no-fund --loglevel=error
   fi
   # npm does not run the validator's install script (it only marks the binary executable).
   find node_modules/@microsoft -name Sarif.Multitool -type f -exec chmod u+x {} + 2>/dev/null || true

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <set>
 
 #include "support/run.hpp"
 
@@ -183,6 +184,33 @@ TEST(VersionCommand, PrintsTheVersion) {
   RunResult help = run_mgate({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("lint"));
+}
+
+}  // namespace
+}  // namespace mgate::testing
+
+namespace mgate::testing {
+namespace {
+
+// Bad input through the whole binary: a finding or a clear error, never a crash or a hang.
+TEST(LintCommandBadInput, EmptyJunkAndInvalidUtf8Files) {
+  TempDir dir;
+  dir.write("db/001_empty.sql", "");
+  std::string junk;
+  for (int i = 0; i < 2048; ++i) junk += static_cast<char>((i * 37 + 11) % 256);
+  dir.write("db/002_junk.sql", junk);
+  dir.write("db/003_latin1.sql", "COMMENT ON TABLE t IS 'caf\xe9';\nSELECT \xc3\x28;\n");
+  dir.write("db/004_unterminated.sql", "SELECT 1;\nDO $$ BEGIN PERFORM 1;\n");
+  RunResult r = run_mgate({"lint", "db", "--gates", "lint", "--format", "json"}, dir.path());
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto report = nlohmann::json::parse(r.out);
+  std::set<std::string> broken;
+  for (const auto& f : report["findings"]) {
+    if (f["rule"] == "syntax-error") broken.insert(f["location"]["file"].get<std::string>());
+  }
+  EXPECT_TRUE(broken.count("db/002_junk.sql"));
+  EXPECT_TRUE(broken.count("db/004_unterminated.sql"));
+  EXPECT_FALSE(broken.count("db/001_empty.sql"));
 }
 
 }  // namespace
