@@ -51,13 +51,14 @@ Summary Report::summary() const {
   return s;
 }
 
-std::string Report::migration_status(const std::string& version) const {
+std::set<std::string> Report::failed_migrations() const {
+  std::set<std::string> failed;
   for (const auto& gate : gates) {
     for (const auto& f : gate.findings) {
-      if (f.migration == version && fails(f.level, fail_on)) return "fail";
+      if (!f.migration.empty() && fails(f.level, fail_on)) failed.insert(f.migration);
     }
   }
-  return "pass";
+  return failed;
 }
 
 }  // namespace mgate

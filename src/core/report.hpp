@@ -1,6 +1,7 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,8 +55,8 @@ struct Report {
   // All findings of all gates, ordered by file, position, then rule.
   std::vector<const Finding*> findings() const;
   Summary summary() const;
-  // "pass" or "fail" for one migration: whether any finding at or above fail_on names it.
-  std::string migration_status(const std::string& version) const;
+  // The migrations that a finding at or above fail_on names: their status is "fail".
+  std::set<std::string> failed_migrations() const;
 };
 
 bool fails(Level level, FailOn fail_on);

@@ -53,12 +53,12 @@ Json gate_json(const GateResult& gate) {
   return j;
 }
 
-Json migration_json(const Report& report, const MigrationEntry& m) {
+Json migration_json(const MigrationEntry& m, const std::set<std::string>& failed) {
   return {{"version", m.version},
           {"name", m.name},
           {"up", text_or_null(m.up)},
           {"down", text_or_null(m.down)},
-          {"status", report.migration_status(m.version)}};
+          {"status", failed.count(m.version) ? "fail" : "pass"}};
 }
 
 class JsonWriter final : public Writer {
@@ -71,7 +71,8 @@ class JsonWriter final : public Writer {
       postgres = {{"provider", report.postgres->provider}, {"version", report.postgres->version}};
     }
     Json migrations = Json::array();
-    for (const auto& m : report.migrations) migrations.push_back(migration_json(report, m));
+    const std::set<std::string> failed = report.failed_migrations();
+    for (const auto& m : report.migrations) migrations.push_back(migration_json(m, failed));
     Json gates = Json::array();
     for (const auto& gate : report.gates) gates.push_back(gate_json(gate));
     Json findings = Json::array();
