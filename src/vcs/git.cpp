@@ -137,8 +137,10 @@ std::vector<std::string> Repository::staged_files() const {
 
 std::vector<Change> Repository::changes_since(const std::string& commit, const std::string& dir,
                                               bool staged) const {
+  // Explicit options, so that the user's diff.* settings cannot change the output.
   std::vector<std::string> args = {"diff",           "--name-status", "-z",
-                                   "--find-renames", "--no-ext-diff", "--no-textconv"};
+                                   "--find-renames", "--no-relative", "--no-ext-diff",
+                                   "--no-textconv"};
   if (staged) args.push_back("--cached");
   args.insert(args.end(), {commit, "--", pathspec(dir)});
   auto fields = split_nul(run(args));

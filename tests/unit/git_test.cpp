@@ -52,6 +52,31 @@ TEST_F(GitTest, PathsAreRelativeToTheRootBelowTheTopLevel) {
             "ALTER TABLE users ADD email text;\n");
 }
 
+TEST_F(GitTest, NamesWithSpacesAndUnicodeSurviveListing) {
+  scratch.write("api/db/003_Café au lait.sql", "SELECT 1;\n");
+  scratch.commit_all("odd name");
+  Repository repository(root());
+  auto head = repository.resolve_commit("HEAD");
+  EXPECT_THAT(
+      repository.files_at(head, "db"),
+      ElementsAre("db/001_create_users.sql", "db/002_add_email.sql", "db/003_Café au lait.sql"));
+  scratch.remove("api/db/003_Café au lait.sql");
+  EXPECT_THAT(repository.changes_since(head, "db", false),
+              ElementsAre(Change{Change::Kind::deleted, "db/003_Café au lait.sql", ""}));
+}
+
+TEST_F(GitTest, UserDiffSettingsDoNotChangeTheChanges) {
+  scratch.git({"config", "diff.relative", "true"});
+  scratch.git({"config", "color.diff", "always"});
+  scratch.git({"config", "diff.renames", "false"});
+  Repository repository(root());
+  auto base = repository.resolve_commit("HEAD");
+  scratch.git({"mv", "api/db/001_create_users.sql", "api/db/010_create_users.sql"});
+  EXPECT_THAT(repository.changes_since(base, "db", false),
+              ElementsAre(Change{Change::Kind::renamed, "db/010_create_users.sql",
+                                 "db/001_create_users.sql"}));
+}
+
 TEST_F(GitTest, ResolvesRefsToCommitsAndRejectsOthers) {
   Repository repository(root());
   auto head = repository.resolve_commit("HEAD");
