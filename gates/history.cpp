@@ -21,18 +21,18 @@ constexpr std::string_view kEdited = "edited-migration";
 constexpr std::string_view kEditedDown = "edited-down-migration";
 constexpr std::string_view kDeleted = "deleted-migration";
 
-git::Repository open_repository(const std::filesystem::path& root) {
-  if (!git::inside_work_tree(root)) {
-    throw InputError(
-        fmt::format("--since: {} is not inside a git work tree; there is no base to compare with",
-                    root.string()));
-  }
-  return git::Repository(root);
-}
+// The repository and the commit that --since names. A root outside git, or a ref that names
+// no commit, is the user's error; git missing is the machine's.
+struct Base {
+  git::Repository repository;
+  std::string commit;
+};
 
-std::string base_commit(const git::Repository& repository, const std::string& ref) {
+Base open_base(const std::filesystem::path& root, const std::string& ref) {
   try {
-    return repository.resolve_commit(ref);
+    git::Repository repository(root);
+    auto commit = repository.resolve_commit(ref);
+    return Base{std::move(repository), std::move(commit)};
   } catch (const InputError& e) {
     throw InputError(fmt::format("--since: {}", e.what()));
   }
@@ -152,8 +152,6 @@ class Comparison {
         commit_(std::move(commit)),
         owned_(owners(input.set)),
         result_(result) {}
-
-  const std::string& commit() const { return commit_; }
 
   void add(const git::Change& change) {
     switch (change.kind) {
@@ -304,11 +302,11 @@ class HistoryGate final : public Gate {
           "origin/main) to check that merged migrations are unchanged";
       return result;
     }
-    auto repository = open_repository(input.config.root);
-    Comparison comparison(input, repository, base_commit(repository, input.since), result);
-    auto changes = changes_since(repository, input.set, comparison.commit(), input.staged);
+    auto base = open_base(input.config.root, input.since);
+    Comparison comparison(input, base.repository, base.commit, result);
+    auto changes = changes_since(base.repository, input.set, base.commit, input.staged);
     for (const auto& change : changes) comparison.add(change);
-    result.metrics = {{"base_commit", comparison.commit()}, {"changed_files", changes.size()}};
+    result.metrics = {{"base_commit", base.commit}, {"changed_files", changes.size()}};
     return result;
   }
 };
@@ -317,8 +315,7 @@ class HistoryGate final : public Gate {
 
 void mark_gated_since(MigrationSet& set, const std::filesystem::path& root, const std::string& ref,
                       bool staged) {
-  auto repository = open_repository(root);
-  auto commit = base_commit(repository, ref);
+  auto [repository, commit] = open_base(root, ref);
   std::set<std::string> at_base;
   for (const auto& dir : directories(set)) {
     for (auto& file : repository.files_at(commit, dir)) at_base.insert(std::move(file));
