@@ -1,0 +1,346 @@
+// The history gate: a migration that was already merged must never change. Databases where it
+// ran keep what the merged version did; editing, deleting or renaming the file only makes the
+// repository lie about them. The base is the --since commit.
+#include "gates/history.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "gates/gate.hpp"
+#include "vcs/git.hpp"
+
+namespace mgate {
+namespace {
+
+constexpr std::string_view kEdited = "edited-migration";
+constexpr std::string_view kEditedDown = "edited-down-migration";
+constexpr std::string_view kDeleted = "deleted-migration";
+
+// The repository and the commit that --since names. A root outside git, or a ref that names
+// no commit, is the user's error; git missing is the machine's.
+struct Base {
+  git::Repository repository;
+  std::string commit;
+};
+
+Base open_base(const std::filesystem::path& root, const std::string& ref) {
+  try {
+    git::Repository repository(root);
+    auto commit = repository.resolve_commit(ref);
+    return Base{std::move(repository), std::move(commit)};
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("--since: {}", e.what()));
+  }
+}
+
+std::vector<std::string> files_of(const Migration& migration) {
+  if (!migration.files.empty()) return migration.files;
+  std::vector<std::string> files;
+  for (const auto* script : {&migration.up, &migration.down, &migration.verify}) {
+    if (*script && std::find(files.begin(), files.end(), (*script)->file) == files.end()) {
+      files.push_back((*script)->file);
+    }
+  }
+  return files;
+}
+
+// Where to look for changes: the migrations directory, or, when migrations were given as files,
+// the directories holding them.
+std::set<std::string> directories(const MigrationSet& set) {
+  if (!set.dir.empty()) return {set.dir};
+  std::set<std::string> dirs;
+  for (const auto& migration : set.migrations) {
+    for (const auto& file : files_of(migration)) {
+      dirs.insert(std::filesystem::path(file).parent_path().generic_string());
+    }
+  }
+  return dirs;
+}
+
+std::vector<git::Change> changes_since(const git::Repository& repository, const MigrationSet& set,
+                                       const std::string& commit, bool staged) {
+  std::vector<git::Change> changes;
+  for (const auto& dir : directories(set)) {
+    auto found = repository.changes_since(commit, dir, staged);
+    changes.insert(changes.end(), found.begin(), found.end());
+  }
+  return changes;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// The lines of `text` without their line endings: a checkout with core.autocrlf differs from
+// the committed blob only in those, and that is no edit.
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    auto end = text.find('\n');
+    auto line = text.substr(0, end);
+    if (ends_with(line, "\r")) line.remove_suffix(1);
+    lines.push_back(line);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return lines;
+}
+
+// The 0-based index of the first line that differs, or nullopt when only line endings differ.
+std::optional<std::size_t> first_changed_line(std::string_view before, std::string_view after) {
+  auto a = lines_of(before);
+  auto b = lines_of(after);
+  auto [i, j] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
+  if (i == a.end() && j == b.end()) return std::nullopt;
+  return static_cast<std::size_t>(i - a.begin());
+}
+
+// The whole of line `index` (0-based) of `file`, or of its last line when it has fewer.
+Location line_location(const SourceFile& file, std::size_t index) {
+  std::string_view text = file.text();
+  std::size_t begin = 0;
+  for (std::size_t line = 0; line < index; ++line) {
+    auto newline = text.find('\n', begin);
+    if (newline == std::string_view::npos || newline + 1 == text.size()) break;
+    begin = newline + 1;
+  }
+  auto end = std::min(text.find('\n', begin), text.size());
+  if (end > begin && text[end - 1] == '\r') --end;
+  return locate(file, Span{begin, end});
+}
+
+Location file_start(const std::string& file) {
+  return Location{file, Position{1, 1}, Position{1, 1}};
+}
+
+// What a merged file held: the up script (or both directions), or only the down.
+enum class Role { up, down_only, other };
+
+struct OwnedFile {
+  const Migration* migration;
+  Role role;
+};
+
+std::map<std::string, OwnedFile> owners(const MigrationSet& set) {
+  std::map<std::string, OwnedFile> owned;
+  for (const auto& migration : set.migrations) {
+    for (const auto& file : files_of(migration)) {
+      Role role = Role::other;
+      if (migration.up && migration.up->file == file) {
+        role = Role::up;
+      } else if (migration.down && migration.down->file == file) {
+        role = Role::down_only;
+      }
+      owned.emplace(file, OwnedFile{&migration, role});
+    }
+  }
+  return owned;
+}
+
+// The findings of one comparison of the migrations with the base commit.
+class Comparison {
+ public:
+  Comparison(const GateInput& input, const git::Repository& repository, std::string commit,
+             GateResult& result)
+      : input_(input),
+        repository_(repository),
+        commit_(std::move(commit)),
+        owned_(owners(input.set)),
+        result_(result) {}
+
+  void add(const git::Change& change) {
+    switch (change.kind) {
+      case git::Change::Kind::modified:
+        if (auto it = owned_.find(change.path); it != owned_.end()) edited(change.path, it->second);
+        break;
+      case git::Change::Kind::deleted:
+        if (ends_with(change.path, ".sql")) deleted(change.path);
+        break;
+      case git::Change::Kind::renamed:
+        if (ends_with(change.old_path, ".sql")) renamed(change.old_path, change.path);
+        break;
+      case git::Change::Kind::added:
+        break;
+    }
+  }
+
+ private:
+  void edited(const std::string& path, const OwnedFile& owner) {
+    const Migration& migration = *owner.migration;
+    // Flyway re-runs a repeatable migration whenever it changes: that is what it is for.
+    if (migration.repeatable || owner.role == Role::other) return;
+    SourceFile now = current(path);
+    auto line = first_changed_line(repository_.read_at(commit_, path), now.text());
+    if (!line) return;
+    Finding finding;
+    finding.location = line_location(now, *line);
+    finding.migration = migration.id();
+    finding.evidence = evidence("modified");
+    finding.evidence["first_changed_line"] = finding.location->start.line;
+    if (owner.role == Role::up) {
+      finding.rule = kEdited;
+      finding.level = Level::error;
+      finding.message = fmt::format(
+          "migration {} was already merged at {}: editing it changes nothing in databases where "
+          "it already ran{}",
+          migration.id(), input_.since,
+          input_.set.layout == "flyway" ? ", and Flyway's validate fails on its new checksum" : "");
+      finding.help = fmt::format(
+          "write a new migration instead, and restore this one with `git checkout {} -- {}`",
+          input_.since, path);
+    } else {
+      finding.rule = kEditedDown;
+      finding.level = Level::warning;
+      finding.message = fmt::format(
+          "the down script of migration {} was edited after it was merged at {}: databases that "
+          "ran the merged up now roll back with a different down",
+          migration.id(), input_.since);
+      finding.help = fmt::format(
+          "make sure the down still undoes the up as merged at {} (the rollback gate checks it), "
+          "or restore it with `git checkout {} -- {}`",
+          input_.since, input_.since, path);
+    }
+    report(std::move(finding));
+  }
+
+  void deleted(const std::string& path) {
+    Finding finding;
+    finding.rule = kDeleted;
+    finding.level = Level::error;
+    finding.location = file_start(path);
+    finding.evidence = evidence("deleted");
+    finding.message = fmt::format(
+        "migration file {} was already merged at {} and is deleted: databases where it ran keep "
+        "its changes, and new databases no longer get them",
+        path, input_.since);
+    finding.help = fmt::format(
+        "restore it with `git checkout {} -- {}`; to undo what it did, write a new migration",
+        input_.since, path);
+    report(std::move(finding));
+  }
+
+  void renamed(const std::string& old_path, const std::string& new_path) {
+    Finding finding;
+    finding.rule = kDeleted;
+    finding.level = Level::error;
+    finding.location = file_start(new_path);
+    finding.evidence = evidence("renamed");
+    finding.evidence["renamed_from"] = old_path;
+    if (auto it = owned_.find(new_path); it != owned_.end()) {
+      finding.migration = it->second.migration->id();
+    }
+    finding.message = fmt::format(
+        "migration file {} was already merged at {} and is renamed to {}: the migration tool "
+        "takes it for a new migration and runs it again where it already ran",
+        old_path, input_.since, new_path);
+    finding.help =
+        fmt::format("keep the name it was merged with: `git mv {} {}`", new_path, old_path);
+    report(std::move(finding));
+  }
+
+  // The file as the next commit will hold it: the index in staged mode, else what the gates
+  // parsed.
+  SourceFile current(const std::string& path) const {
+    return input_.staged ? SourceFile(path, repository_.read_staged(path))
+                         : input_.parsed.file(path);
+  }
+
+  nlohmann::json evidence(std::string_view change) const {
+    return {{"base", input_.since}, {"base_commit", commit_}, {"change", change}};
+  }
+
+  // Applies the level configured for the finding's rule; `off` drops it.
+  void report(Finding finding) {
+    if (auto setting = input_.config.rules.find(finding.rule);
+        setting != input_.config.rules.end()) {
+      if (!setting->second.level) return;
+      finding.level = *setting->second.level;
+    }
+    finding.gate = "history";
+    result_.findings.push_back(std::move(finding));
+  }
+
+  const GateInput& input_;
+  const git::Repository& repository_;
+  std::string commit_;
+  std::map<std::string, OwnedFile> owned_;
+  GateResult& result_;
+};
+
+class HistoryGate final : public Gate {
+ public:
+  std::string_view name() const override { return "history"; }
+  bool dynamic() const override { return false; }
+
+  std::vector<RuleDescriptor> rules() const override {
+    return {
+        {std::string(kEdited), "history", Level::error,
+         "A migration that was already merged at the --since base was edited.",
+         rule_help_uri(kEdited)},
+        {std::string(kEditedDown), "history", Level::warning,
+         "The down script of a migration that was already merged at the --since base was "
+         "edited.",
+         rule_help_uri(kEditedDown)},
+        {std::string(kDeleted), "history", Level::error,
+         "A migration that was already merged at the --since base was deleted or renamed.",
+         rule_help_uri(kDeleted)},
+    };
+  }
+
+  GateResult run(const GateInput& input) const override {
+    GateResult result;
+    result.gate = "history";
+    if (input.since.empty()) {
+      result.status = GateStatus::skip;
+      result.skip_reason =
+          "no --since base: pass the commit the migrations were merged at (e.g. --since "
+          "origin/main) to check that merged migrations are unchanged";
+      return result;
+    }
+    auto base = open_base(input.config.root, input.since);
+    Comparison comparison(input, base.repository, base.commit, result);
+    auto changes = changes_since(base.repository, input.set, base.commit, input.staged);
+    for (const auto& change : changes) comparison.add(change);
+    result.metrics = {{"base_commit", base.commit}, {"changed_files", changes.size()}};
+    return result;
+  }
+};
+
+}  // namespace
+
+void mark_gated_since(MigrationSet& set, const std::filesystem::path& root, const std::string& ref,
+                      bool staged) {
+  auto [repository, commit] = open_base(root, ref);
+  std::set<std::string> at_base;
+  for (const auto& dir : directories(set)) {
+    for (auto& file : repository.files_at(commit, dir)) at_base.insert(std::move(file));
+  }
+  std::set<std::string> changed;
+  bool any_repeatable = std::any_of(set.migrations.begin(), set.migrations.end(),
+                                    [](const Migration& m) { return m.repeatable; });
+  if (any_repeatable) {
+    for (const auto& change : changes_since(repository, set, commit, staged)) {
+      changed.insert(change.path);
+    }
+  }
+  for (auto& migration : set.migrations) {
+    auto files = files_of(migration);
+    bool merged = std::all_of(files.begin(), files.end(),
+                              [&](const std::string& file) { return at_base.count(file) > 0; });
+    bool rerun = migration.repeatable &&
+                 std::any_of(files.begin(), files.end(),
+                             [&](const std::string& file) { return changed.count(file) > 0; });
+    migration.gated = !merged || rerun;
+  }
+}
+
+std::unique_ptr<Gate> make_history_gate() {
+  return std::make_unique<HistoryGate>();
+}
+
+}  // namespace mgate

@@ -1,0 +1,547 @@
+// The naming gate: file names that a migration tool reads the wrong way or not at all, and
+// version numbers that make databases skip, repeat or refuse migrations.
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <utility>
+
+#include "gates/gate.hpp"
+
+namespace mgate {
+namespace {
+
+constexpr std::string_view kInvalidName = "invalid-name";
+constexpr std::string_view kDuplicateVersion = "duplicate-version";
+constexpr std::string_view kVersionGap = "version-gap";
+constexpr std::string_view kOutOfOrder = "out-of-order";
+constexpr std::string_view kMissingDown = "missing-down";
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The part of a migration's path that carries its name: the file, or for diesel the directory
+// that holds up.sql and down.sql.
+struct NamedPath {
+  std::string file;    // the migration file, relative to the root
+  std::string path;    // the file, or the diesel directory
+  std::string name;    // without the extension
+  std::string suffix;  // ".sql", ".up.sql", ".down.sql", another extension, or ""
+  bool directory = false;
+
+  bool sql() const {
+    return directory || suffix == ".sql" || suffix == ".up.sql" || suffix == ".down.sql";
+  }
+};
+
+NamedPath named_path(const std::string& layout, const std::string& file) {
+  std::filesystem::path path(file);
+  std::string base = path.filename().string();
+  if (layout == "diesel" && path.has_parent_path() &&
+      (base == "up.sql" || base == "down.sql" || base == "metadata.toml")) {
+    auto dir = path.parent_path();
+    return {file, dir.generic_string(), dir.filename().string(), "", true};
+  }
+  // Case-blind, so that "x.UP.SQL" splits like "x.up.sql" and is then told to use .sql.
+  for (std::string_view suffix : {".up.sql", ".down.sql", ".sql"}) {
+    if (ends_with(lower(base), suffix) && base.size() > suffix.size()) {
+      auto stem = base.size() - suffix.size();
+      return {file, file, base.substr(0, stem), base.substr(stem)};
+    }
+  }
+  auto dot = base.rfind('.');
+  if (dot == std::string::npos || dot == 0) return {file, file, base, ""};
+  return {file, file, base.substr(0, dot), base.substr(dot)};
+}
+
+// The migration files the names of which the gate checks, each once.
+std::vector<NamedPath> named_paths(const std::string& layout, const Migration& migration) {
+  std::vector<std::string> files = migration.files;
+  if (files.empty()) {
+    for (const auto* script : {&migration.up, &migration.down, &migration.verify}) {
+      if (*script) files.push_back((*script)->file);
+    }
+  }
+  std::vector<NamedPath> named;
+  for (const auto& file : files) {
+    auto path = named_path(layout, file);
+    bool seen = std::any_of(named.begin(), named.end(),
+                            [&](const NamedPath& other) { return other.path == path.path; });
+    if (!seen) named.push_back(std::move(path));
+  }
+  return named;
+}
+
+// How a layout names its migrations, when naming.pattern does not say.
+struct Convention {
+  std::string pattern;
+  std::string example;
+};
+
+Convention convention_of(const std::string& layout) {
+  static const std::string numbered = "^[0-9]+_[a-z0-9_]+$";
+  static const std::map<std::string, Convention, std::less<>> conventions = {
+      {"plain", {numbered, "001_create_users.sql"}},
+      {"golang-migrate", {numbered, "000001_create_users.up.sql"}},
+      {"dbmate", {numbered, "20240101120000_create_users.sql"}},
+      {"goose", {numbered, "20240101120000_create_users.sql"}},
+      {"diesel",
+       {"^([0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}|[0-9]+)_[a-z0-9_]+$",
+        "2024-01-01-120000_create_users/up.sql"}},
+      {"flyway", {"^([VU][0-9]+([._][0-9]+)*|R)__[A-Za-z0-9_]+$", "V1__create_users.sql"}},
+      {"sqitch", {"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "deploy/create_users.sql"}},
+  };
+  auto it = conventions.find(layout);
+  return it == conventions.end() ? conventions.at("plain") : it->second;
+}
+
+// What a good migration name is: naming.pattern, or the layout's convention.
+class NamePolicy {
+ public:
+  NamePolicy(const Config& config, const std::string& layout) {
+    auto convention = convention_of(layout);
+    example_ = convention.example;
+    bool configured = !config.naming.pattern.empty();
+    std::string pattern = configured ? config.naming.pattern : convention.pattern;
+    description_ = configured ? fmt::format("naming.pattern `{}`", pattern)
+                              : fmt::format("the {} naming convention ({})",
+                                            layout.empty() ? "plain" : layout, example_);
+    try {
+      regex_ = std::regex(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      auto where = config.file.empty() ? std::string() : config.file.string() + ": ";
+      throw InputError(fmt::format("{}naming.pattern: '{}' is not a valid regular expression: {}",
+                                   where, pattern, e.what()));
+    }
+  }
+
+  // Unanchored, like grep: a pattern that must match the whole name says so with ^ and $.
+  bool accepts(const std::string& name) const { return std::regex_search(name, regex_); }
+  const std::string& description() const { return description_; }
+  const std::string& example() const { return example_; }
+
+ private:
+  std::regex regex_;
+  std::string description_;
+  std::string example_;
+};
+
+// What is wrong with a migration's name and the closest name the policy accepts.
+struct NameVerdict {
+  std::vector<std::string> problems;
+  std::optional<std::string> fixed;  // the new last path component
+};
+
+std::string replace_all(std::string text, char from, char to) {
+  std::replace(text.begin(), text.end(), from, to);
+  return text;
+}
+
+std::string underscore_spaces(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (!space) {
+      out += c;
+    } else if (out.empty() || out.back() != '_') {
+      out += '_';
+    }
+  }
+  return out;
+}
+
+// The suffix a renamed file gets: its own, in lower case, when that is a .sql one.
+std::string sql_suffix(const NamedPath& path) {
+  if (path.directory) return "";
+  auto lowered = lower(path.suffix);
+  bool sql = lowered == ".sql" || lowered == ".up.sql" || lowered == ".down.sql";
+  return sql ? lowered : ".sql";
+}
+
+NameVerdict judge(const NamePolicy& policy, const NamedPath& path) {
+  NameVerdict verdict;
+  if (!path.sql()) {
+    verdict.problems.push_back(
+        path.suffix.empty()
+            ? "migration tools only run .sql files, and it has no extension"
+            : fmt::format("migration tools only run .sql files, not {}", path.suffix));
+  }
+  std::string name = path.name;
+  if (!policy.accepts(name)) {
+    // The closest accepted name, changing as little as possible: spaces first, then hyphens,
+    // then case.
+    struct Candidate {
+      std::string name;
+      bool lowered;
+      bool undashed;
+    };
+    std::string spaced = underscore_spaces(name);
+    std::string undashed = replace_all(spaced, '-', '_');
+    const Candidate candidates[] = {{spaced, false, false},
+                                    {undashed, false, true},
+                                    {lower(spaced), true, false},
+                                    {lower(undashed), true, true}};
+    auto found = std::find_if(std::begin(candidates), std::end(candidates),
+                              [&](const Candidate& c) { return policy.accepts(c.name); });
+    if (found == std::end(candidates)) {
+      verdict.problems.push_back(fmt::format("the name does not match {}", policy.description()));
+    } else {
+      std::vector<std::string> traits;
+      if (spaced != name) traits.push_back("spaces");
+      if (found->undashed && undashed != spaced) traits.push_back("hyphens");
+      if (found->lowered) traits.push_back("upper case letters");
+      verdict.problems.push_back(fmt::format("the name has {}, which {} forbids",
+                                             fmt::join(traits, " and "), policy.description()));
+      name = found->name;
+    }
+  }
+  if (!verdict.problems.empty() && policy.accepts(name)) {
+    verdict.fixed = name + sql_suffix(path);
+  }
+  return verdict;
+}
+
+// Versions that order migrations: every migration but Flyway's repeatables and unversioned ones.
+// Sqitch orders by its plan, not by version.
+std::vector<const Migration*> versioned(const MigrationSet& set) {
+  std::vector<const Migration*> found;
+  if (set.layout == "sqitch") return found;
+  for (const auto& migration : set.migrations) {
+    if (!migration.repeatable && !migration.version.text.empty()) found.push_back(&migration);
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const Migration* a, const Migration* b) { return a->version < b->version; });
+  return found;
+}
+
+// Whether versions count up one by one (001, 002, ...), so that a gap means a migration went
+// missing. Timestamps, dates and dotted versions have gaps by nature.
+bool sequential(const std::vector<const Migration*>& migrations) {
+  constexpr std::size_t kLongestCounter = 6;  // golang-migrate -seq writes 000001
+  return std::all_of(migrations.begin(), migrations.end(), [](const Migration* m) {
+    const std::string& text = m->version.text;
+    return text.size() <= kLongestCounter && std::all_of(text.begin(), text.end(), [](char c) {
+             return std::isdigit(static_cast<unsigned char>(c)) != 0;
+           });
+  });
+}
+
+long long number(const Version& version) {
+  return std::stoll(version.text);
+}
+
+// "rename to 006_add_index.up.sql and 006_add_index.down.sql": the migration's files with
+// `version` in place of its own.
+std::optional<std::string> rename_to(const std::string& layout, const Migration& migration,
+                                     const std::string& version) {
+  std::vector<std::string> names;
+  for (const auto& path : named_paths(layout, migration)) {
+    auto at = path.name.find(migration.version.text);
+    if (at == std::string::npos) return std::nullopt;
+    std::string name = path.name;
+    name.replace(at, migration.version.text.size(), version);
+    names.push_back(name + path.suffix);
+  }
+  if (names.empty()) return std::nullopt;
+  return fmt::format("rename to {}", fmt::join(names, " and "));
+}
+
+// Hands out versions after the newest one, for migrations that must move to the end.
+class Renumbering {
+ public:
+  Renumbering(const std::string& layout, const std::vector<const Migration*>& migrations)
+      : layout_(layout), sequential_(sequential(migrations)) {
+    if (migrations.empty()) return;
+    newest_ = migrations.back()->version.text;
+    if (sequential_) next_ = number(migrations.back()->version) + 1;
+  }
+
+  std::string help(const Migration& migration) {
+    if (sequential_) {
+      auto version = fmt::format("{:0{}}", next_++, migration.version.text.size());
+      if (auto rename = rename_to(layout_, migration, version)) return *rename;
+      return fmt::format("give it version {}", version);
+    }
+    return fmt::format("give it a version newer than {}, the newest migration's", newest_);
+  }
+
+ private:
+  std::string layout_;
+  bool sequential_;
+  long long next_ = 0;
+  std::string newest_;
+};
+
+// Where a down script for `up` goes, as the layout names it.
+std::string down_help(const std::string& layout, const Script& up) {
+  std::filesystem::path file(up.file);
+  std::string base = file.filename().string();
+  auto sibling = [&](const std::string& name) {
+    return (file.parent_path() / name).generic_string();
+  };
+  if (layout == "dbmate") return fmt::format("add a `-- migrate:down` section to {}", up.file);
+  if (layout == "goose") return fmt::format("add a `-- +goose Down` section to {}", up.file);
+  if (layout == "diesel") return fmt::format("add {} that undoes up.sql", sibling("down.sql"));
+  if (layout == "flyway" && !base.empty() && base[0] == 'V') {
+    return fmt::format("add {} that undoes it", sibling("U" + base.substr(1)));
+  }
+  if (layout == "sqitch" && file.parent_path().filename() == "deploy") {
+    auto revert = file.parent_path().parent_path() / "revert" / base;
+    return fmt::format("add {} that undoes it", revert.generic_string());
+  }
+  for (std::string_view suffix : {".up.sql", ".sql"}) {
+    if (ends_with(base, suffix)) {
+      auto stem = base.substr(0, base.size() - suffix.size());
+      return fmt::format("add {} that undoes it", sibling(stem + ".down.sql"));
+    }
+  }
+  return "add a down migration that undoes it";
+}
+
+// The findings of the naming gate for one migration set.
+class NamingCheck {
+ public:
+  NamingCheck(const GateInput& input, GateResult& result)
+      : input_(input),
+        layout_(input.set.layout),
+        policy_(input.config, input.set.layout),
+        ordered_(versioned(input.set)),
+        renumbering_(input.set.layout, ordered_),
+        result_(result) {
+    for (const auto& migration : input.set.migrations) {
+      for (const auto* script : {&migration.up, &migration.down, &migration.verify}) {
+        if (*script) scripts_.insert((*script)->file);
+      }
+    }
+  }
+
+  void names() {
+    for (const auto& migration : input_.set.migrations) {
+      if (!migration.gated) continue;
+      for (const auto& path : named_paths(layout_, migration)) {
+        auto verdict = judge(policy_, path);
+        if (verdict.problems.empty()) continue;
+        std::string help = verdict.fixed ? fmt::format("rename to {}", *verdict.fixed)
+                                         : fmt::format("rename it to match {}, e.g. {}",
+                                                       policy_.description(), policy_.example());
+        report(kInvalidName, Level::error, path.file, migration.id(),
+               fmt::format("{}: {}", path.path, fmt::join(verdict.problems, "; ")), help);
+      }
+    }
+  }
+
+  void strays() {
+    for (const auto& stray : input_.set.strays) {
+      auto verdict = judge(policy_, named_path(layout_, stray.file));
+      std::string help = verdict.fixed ? fmt::format("rename to {}", *verdict.fixed)
+                                       : fmt::format(
+                                             "name it like {}, or move it out of {} if it is not a "
+                                             "migration",
+                                             policy_.example(), dir());
+      report(kInvalidName, Level::error, stray.file, "",
+             fmt::format("{}: {}", stray.file, stray.reason), help);
+    }
+  }
+
+  void duplicates() {
+    for (auto begin = ordered_.begin(); begin != ordered_.end();) {
+      auto end = std::find_if(begin, ordered_.end(), [&](const Migration* m) {
+        return !(m->version == (*begin)->version);
+      });
+      std::vector<const Migration*> group(begin, end);
+      begin = end;
+      bool any_gated =
+          std::any_of(group.begin(), group.end(), [](const Migration* m) { return m->gated; });
+      if (group.size() < 2 || !any_gated) continue;
+      // The one that keeps the version: a merged one if there is one, else the first.
+      auto keeper =
+          std::find_if(group.begin(), group.end(), [](const Migration* m) { return !m->gated; });
+      if (keeper == group.end()) keeper = group.begin();
+      for (const Migration* migration : group) {
+        std::vector<std::string> others;
+        for (const Migration* other : group) {
+          if (other != migration) others.push_back(first_file(*other));
+        }
+        std::string help;
+        if (migration == *keeper) {
+          help = fmt::format("keep this one and give {} a new version", fmt::join(others, ", "));
+        } else if (migration->gated) {
+          help = renumbering_.help(*migration);
+        } else {
+          help = "this one was already merged: give the new migration a new version";
+        }
+        report(
+            kDuplicateVersion, Level::error, first_file(*migration), migration->id(),
+            fmt::format("version {} of {} is also used by {}: migration tools refuse a "
+                        "history with two migrations of one version, or apply only one of them",
+                        migration->version.text, first_file(*migration), fmt::join(others, ", ")),
+            help);
+      }
+    }
+  }
+
+  void gaps() {
+    if (!sequential(ordered_)) return;
+    for (std::size_t i = 1; i < ordered_.size(); ++i) {
+      const Migration& before = *ordered_[i - 1];
+      const Migration& after = *ordered_[i];
+      long long missing_from = number(before.version) + 1;
+      long long missing_to = number(after.version) - 1;
+      // A gap among merged migrations is history: renumbering them would break databases.
+      if (missing_from > missing_to || !after.gated) continue;
+      int width = static_cast<int>(after.version.text.size());
+      auto first_missing = fmt::format("{:0{}}", missing_from, width);
+      auto missing = missing_from == missing_to
+                         ? fmt::format("version {} is missing", first_missing)
+                         : fmt::format("versions {} to {} are missing", first_missing,
+                                       fmt::format("{:0{}}", missing_to, width));
+      auto help = rename_to(layout_, after, first_missing)
+                      .value_or(fmt::format("give it version {}", first_missing));
+      if (i + 1 < ordered_.size()) help += ", and renumber the migrations after it";
+      report(kVersionGap, Level::warning, first_file(after), after.id(),
+             fmt::format("migration {} follows {}: {}; a migration was deleted, is still on "
+                         "another branch, or the number is mistyped",
+                         after.version.text, before.version.text, missing),
+             help);
+    }
+  }
+
+  void order() {
+    if (input_.since.empty()) return;
+    const Migration* newest_merged = nullptr;
+    for (const Migration* migration : ordered_) {
+      if (!migration->gated) newest_merged = migration;
+    }
+    if (!newest_merged) return;
+    for (const Migration* migration : ordered_) {
+      // A duplicate of a merged version is already an error of its own.
+      bool duplicate = std::count_if(ordered_.begin(), ordered_.end(), [&](const Migration* m) {
+                         return m->version == migration->version;
+                       }) > 1;
+      if (!migration->gated || duplicate || !(migration->version < newest_merged->version)) {
+        continue;
+      }
+      report(kOutOfOrder, Level::warning, first_file(*migration), migration->id(),
+             fmt::format("migration {} is new since {} but older than {}, which was already "
+                         "merged: databases already at {} skip it or refuse to migrate, depending "
+                         "on the migration tool",
+                         migration->version.text, input_.since, newest_merged->version.text,
+                         newest_merged->version.text),
+             renumbering_.help(*migration));
+    }
+  }
+
+  void downs() {
+    if (!input_.config.naming.require_down) return;
+    for (const auto& migration : input_.set.migrations) {
+      if (!migration.gated || migration.repeatable || migration.down || !migration.up) continue;
+      report(kMissingDown, Level::error, migration.up->file, migration.id(),
+             fmt::format("migration {} has no down migration, and naming.require_down is set: it "
+                         "cannot be rolled back, and the rollback gate cannot check it",
+                         migration.id()),
+             down_help(layout_, *migration.up));
+    }
+  }
+
+ private:
+  std::string first_file(const Migration& migration) const {
+    if (migration.up) return migration.up->file;
+    return migration.files.empty() ? std::string() : migration.files.front();
+  }
+
+  std::string dir() const { return input_.set.dir.empty() ? "the migrations" : input_.set.dir; }
+
+  // Line 1 of the file, whole, when the file was read; else its start.
+  Location first_line(const std::string& file) const {
+    if (!scripts_.count(file)) return Location{file, Position{1, 1}, Position{1, 1}};
+    const SourceFile& source = input_.parsed.file(file);
+    auto text = source.text();
+    auto end = std::min(text.find('\n'), text.size());
+    if (end > 0 && text[end - 1] == '\r') --end;
+    return locate(source, Span{0, end});
+  }
+
+  // Applies the level configured for the rule; `off` drops the finding.
+  void report(std::string_view rule, Level level, const std::string& file,
+              const std::string& migration, std::string message, std::string help) {
+    if (auto setting = input_.config.rules.find(std::string(rule));
+        setting != input_.config.rules.end()) {
+      if (!setting->second.level) return;
+      level = *setting->second.level;
+    }
+    Finding finding;
+    finding.rule = rule;
+    finding.gate = "naming";
+    finding.level = level;
+    finding.message = std::move(message);
+    finding.help = std::move(help);
+    finding.location = first_line(file);
+    finding.migration = migration;
+    result_.findings.push_back(std::move(finding));
+  }
+
+  const GateInput& input_;
+  std::string layout_;
+  NamePolicy policy_;
+  std::vector<const Migration*> ordered_;
+  Renumbering renumbering_;
+  std::set<std::string> scripts_;
+  GateResult& result_;
+};
+
+class NamingGate final : public Gate {
+ public:
+  std::string_view name() const override { return "naming"; }
+  bool dynamic() const override { return false; }
+
+  std::vector<RuleDescriptor> rules() const override {
+    auto rule = [](std::string_view id, Level level, std::string summary) {
+      return RuleDescriptor{std::string(id), "naming", level, std::move(summary),
+                            rule_help_uri(id)};
+    };
+    return {
+        rule(kInvalidName, Level::error,
+             "A migration file's name does not follow naming.pattern or the layout's convention."),
+        rule(kDuplicateVersion, Level::error, "Two migrations have the same version."),
+        rule(kVersionGap, Level::warning, "Sequentially numbered migrations skip a number."),
+        rule(kOutOfOrder, Level::warning,
+             "A new migration is older than one that was already merged."),
+        rule(kMissingDown, Level::error,
+             "A migration has no down migration while naming.require_down is set."),
+    };
+  }
+
+  GateResult run(const GateInput& input) const override {
+    GateResult result;
+    result.gate = "naming";
+    NamingCheck check(input, result);
+    check.names();
+    check.strays();
+    check.duplicates();
+    check.gaps();
+    check.order();
+    check.downs();
+    result.metrics = {{"migrations", input.set.migrations.size()},
+                      {"strays", input.set.strays.size()}};
+    return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Gate> make_naming_gate() {
+  return std::make_unique<NamingGate>();
+}
+
+}  // namespace mgate
