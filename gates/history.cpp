@@ -281,14 +281,14 @@ class HistoryGate final : public Gate {
     return {
         {std::string(kEdited), "history", Level::error,
          "A migration that was already merged at the --since base was edited.",
-         rule_help_uri(kEdited)},
+         rule_help_uri(kEdited, "history")},
         {std::string(kEditedDown), "history", Level::warning,
          "The down script of a migration that was already merged at the --since base was "
          "edited.",
-         rule_help_uri(kEditedDown)},
+         rule_help_uri(kEditedDown, "history")},
         {std::string(kDeleted), "history", Level::error,
          "A migration that was already merged at the --since base was deleted or renamed.",
-         rule_help_uri(kDeleted)},
+         rule_help_uri(kDeleted, "history")},
     };
   }
 

@@ -508,7 +508,7 @@ class NamingGate final : public Gate {
   std::vector<RuleDescriptor> rules() const override {
     auto rule = [](std::string_view id, Level level, std::string summary) {
       return RuleDescriptor{std::string(id), "naming", level, std::move(summary),
-                            rule_help_uri(id)};
+                            rule_help_uri(id, "naming")};
     };
     return {
         rule(kInvalidName, Level::error,

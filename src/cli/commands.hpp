@@ -14,6 +14,7 @@ struct LintCommand {
   std::string layout;
   std::string fail_on = "error";
   std::string since;
+  bool staged = false;
   std::vector<std::string> gates;
   int pg_version = 0;  // 0: the config's
   std::string color = "auto";

@@ -2,8 +2,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/targets.hpp"
+#include "gates/history.hpp"
 #include "gates/pipeline.hpp"
 #include "sql/parsed_set.hpp"
+#include "vcs/git.hpp"
 
 namespace mgate {
 namespace {
@@ -68,6 +70,8 @@ CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
   cmd->add_option("--since", c.since,
                   "Git ref of the base: migrations added since it are gated, earlier ones must be "
                   "unchanged");
+  cmd->add_flag("--staged", c.staged,
+                "Judge the content staged in the git index, not the working tree (pre-commit)");
   cmd->add_option("--gates", c.gates, "Gates to run, comma-separated (default: [gates] run)")
       ->delimiter(',');
   cmd->add_option(
@@ -90,13 +94,17 @@ int run_lint(const LintCommand& c) {
   PipelineOptions options;
   options.gates = c.gates;
   options.since = c.since;
+  options.staged = c.staged;
   options.pg_version = c.pg_version ? c.pg_version : config.postgres.version;
   options.fail_on = parse_fail_on(c.fail_on);
 
   Report report;
   for (const Target& target : resolve_targets(config, c.paths)) {
     MigrationSet set = discover_target(config, target, layout);
-    sql::ParsedSet parsed(set, sql::working_tree_reader(config.root));
+    if (!c.since.empty()) mark_gated_since(set, config.root, c.since, c.staged);
+    sql::FileReader reader = c.staged ? git::index_reader(git::Repository(config.root))
+                                      : sql::working_tree_reader(config.root);
+    sql::ParsedSet parsed(set, reader);
     merge_into(report, run_pipeline(config, set, parsed, options));
   }
   write_outputs(report, output);

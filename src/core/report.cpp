@@ -5,8 +5,10 @@
 
 namespace mgate {
 
-std::string rule_help_uri(std::string_view rule_id) {
-  return "https://github.com/mgate-dev/mgate/blob/main/docs/rules/" + std::string(rule_id) + ".md";
+std::string rule_help_uri(std::string_view rule_id, std::string_view gate) {
+  std::string base = MGATE_DOCS_URL;
+  if (gate == "lint") return base + "/rules/" + std::string(rule_id) + ".md";
+  return base + "/gates/" + std::string(gate) + ".md";
 }
 
 bool fails(Level level, FailOn fail_on) {

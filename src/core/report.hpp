@@ -19,7 +19,8 @@ struct RuleDescriptor {
   std::string help_uri;
 };
 
-std::string rule_help_uri(std::string_view rule_id);
+// Where a rule is documented: docs/rules/<id>.md for lint rules, the gate's page for the rest.
+std::string rule_help_uri(std::string_view rule_id, std::string_view gate = "lint");
 
 struct MigrationEntry {
   std::string version;
