@@ -11,7 +11,10 @@ packages=(
   libtomlplusplus-dev libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
 )
-dev_packages=(nodejs npm clang-format)
+dev_packages=(clang-format)
+# Node.js from another source (NodeSource's nodejs bundles npm) conflicts with Debian's npm
+# package: install Debian's only when no npm is on the PATH.
+command -v npm >/dev/null 2>&1 || dev_packages+=(nodejs npm)
 
 want=("${packages[@]}")
 [[ "${1:-}" == "--dev" ]] && want+=("${dev_packages[@]}")
