@@ -55,9 +55,9 @@ class LintGate : public Gate {
         statements += static_cast<int>(script.statements.size());
         if (script.error) result.findings.push_back(syntax_error_finding(migration, script));
       }
-      auto findings = lint_migration(migration, input.parsed, options);
-      std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
     }
+    auto findings = lint_set(input.set, input.parsed, options);
+    std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
     result.metrics["statements"] = statements;
     return result;
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <iterator>
+
 #include "rules/rule.hpp"
 
 namespace mgate {
@@ -108,6 +110,24 @@ std::vector<EnabledRule> enabled_rules(const LintOptions& options) {
   return out;
 }
 
+// Records the foreign keys of a column definition (REFERENCES) or of a table constraint.
+void record_foreign_keys(LintContext& context, const sql::Statement& statement,
+                         const std::string& relation, const sql::Node& column,
+                         const sql::Node& constraint = {}) {
+  auto record = [&](const sql::Node& c, std::vector<std::string> columns) {
+    if (c["contype"].str() != "CONSTR_FOREIGN") return;
+    if (columns.empty()) {
+      for (const sql::Node& name : c["fk_attrs"].items()) columns.emplace_back(name.str());
+    }
+    context.foreign_keys.push_back(
+        {relation, std::move(columns), sql::relation_name(c["pktable"]), statement.span});
+  };
+  if (constraint) record(constraint, {});
+  for (const sql::Node& c : column["constraints"].items()) {
+    record(c.as("Constraint"), {std::string(column["colname"].str())});
+  }
+}
+
 // Brings the context up to date with what `statement` did, for the statements after it.
 void advance(LintContext& context, const sql::Statement& statement, bool& local_lock_timeout,
              bool& local_statement_timeout) {
@@ -123,6 +143,7 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
       context.explicit_transaction = false;
       context.in_transaction = false;
       context.held_locks.clear();
+      context.not_valid_in_transaction.clear();
       if (local_lock_timeout) context.lock_timeout_set = false;
       if (local_statement_timeout) context.statement_timeout_set = false;
       local_lock_timeout = local_statement_timeout = false;
@@ -159,10 +180,29 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
     std::string relation = sql::relation_name(stmt["relation"]);
     for (const sql::Node& item : stmt["cmds"].items()) {
       sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() == "AT_AddColumn") {
-        context.added_columns.insert(relation + "." +
-                                     std::string(cmd["def"].as("ColumnDef")["colname"].str()));
+      std::string_view subtype = cmd["subtype"].str();
+      if (subtype == "AT_AddColumn") {
+        sql::Node column = cmd["def"].as("ColumnDef");
+        context.added_columns.insert(relation + "." + std::string(column["colname"].str()));
+        record_foreign_keys(context, statement, relation, column);
+      } else if (subtype == "AT_AddConstraint") {
+        sql::Node constraint = cmd["def"].as("Constraint");
+        record_foreign_keys(context, statement, relation, {}, constraint);
+        if (constraint["skip_validation"].boolean() && context.in_transaction) {
+          context.not_valid_in_transaction.insert(relation + "." +
+                                                  std::string(constraint["conname"].str()));
+        }
       }
+    }
+  }
+  if (type == "CreateStmt") {
+    std::string relation = sql::relation_name(stmt["relation"]);
+    for (const sql::Node& element : stmt["tableElts"].items()) {
+      record_foreign_keys(context, statement, relation, element.as("ColumnDef"),
+                          element.as("Constraint"));
+    }
+    for (const sql::Node& constraint : stmt["constraints"].items()) {
+      record_foreign_keys(context, statement, relation, {}, constraint.as("Constraint"));
     }
   }
   for (const sql::RelationLock& lock : sql::locks_taken(statement.node)) {
@@ -174,8 +214,10 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
   }
 }
 
+// Lints one script. `schema` is the model the script changes; null for a down script, which
+// sees the model as its up left it and changes nothing.
 void lint_script(const Migration& migration, const sql::ParsedScript& script,
-                 const std::vector<EnabledRule>& rules, LintContext& context,
+                 const std::vector<EnabledRule>& rules, LintContext& context, SchemaModel* schema,
                  std::vector<Finding>& out) {
   context.script = &script;
   context.in_transaction =
@@ -188,6 +230,12 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
       enabled.rule->check(statement, context, collector);
     }
     advance(context, statement, local_lock_timeout, local_statement_timeout);
+    if (schema) schema->apply(statement);
+    context.previous = &statement;
+  }
+  for (const EnabledRule& enabled : rules) {
+    FindingCollector collector(migration, *script.file, enabled.info, enabled.level, out);
+    enabled.rule->finish(context, collector);
   }
 }
 
@@ -203,13 +251,14 @@ bool LintContext::is_new_column(std::string_view relation, std::string_view colu
 }
 
 std::vector<Finding> lint_migration(const Migration& migration, const sql::ParsedSet& parsed,
-                                    const LintOptions& options) {
+                                    const LintOptions& options, SchemaModel& schema) {
   std::vector<Finding> out;
   std::vector<EnabledRule> rules = enabled_rules(options);
   LintContext up;
   up.migration = &migration;
   up.pg_version = options.pg_version;
-  if (migration.up) lint_script(migration, parsed.script(*migration.up), rules, up, out);
+  up.schema = &schema;
+  if (migration.up) lint_script(migration, parsed.script(*migration.up), rules, up, &schema, out);
   if (migration.down) {
     // A down script reverts its up: what the up created is this migration's own to remove.
     LintContext down;
@@ -218,7 +267,25 @@ std::vector<Finding> lint_migration(const Migration& migration, const sql::Parse
     down.down = true;
     down.created_relations = up.created_relations;
     down.added_columns = up.added_columns;
-    lint_script(migration, parsed.script(*migration.down), rules, down, out);
+    down.schema = &schema;
+    lint_script(migration, parsed.script(*migration.down), rules, down, nullptr, out);
+  }
+  return out;
+}
+
+std::vector<Finding> lint_set(const MigrationSet& set, const sql::ParsedSet& parsed,
+                              const LintOptions& options) {
+  std::vector<Finding> out;
+  SchemaModel schema;
+  for (const Migration& migration : set.migrations) {
+    if (migration.gated) {
+      auto findings = lint_migration(migration, parsed, options, schema);
+      std::move(findings.begin(), findings.end(), std::back_inserter(out));
+    } else if (migration.up) {
+      for (const sql::Statement& statement : parsed.script(*migration.up).statements) {
+        schema.apply(statement);
+      }
+    }
   }
   return out;
 }

@@ -9,6 +9,7 @@
 
 #include "core/finding.hpp"
 #include "core/migration.hpp"
+#include "rules/schema_model.hpp"
 #include "sql/locks.hpp"
 #include "sql/parsed_script.hpp"
 
@@ -39,6 +40,21 @@ struct LintContext {
   // An earlier statement of this script took a lock that blocks writes on a pre-existing
   // relation.
   bool blocked_writes_earlier = false;
+  // What the earlier migrations and the earlier statements of this one created (for a down
+  // script: the schema as its up left it).
+  const SchemaModel* schema = nullptr;
+  // The statement before this one in the script, if any.
+  const sql::Statement* previous = nullptr;
+  // Constraints added NOT VALID in the open transaction, as `relation.constraint`.
+  std::set<std::string> not_valid_in_transaction;
+  // Foreign keys the script added, for checks at its end.
+  struct ForeignKey {
+    std::string table;
+    std::vector<std::string> columns;
+    std::string target;
+    Span where;  // the statement that added it
+  };
+  std::vector<ForeignKey> foreign_keys;
 
   bool is_new(std::string_view relation) const;
   bool is_new_column(std::string_view relation, std::string_view column) const;
@@ -66,6 +82,8 @@ class Rule {
   virtual RuleInfo info() const = 0;
   virtual void check(const sql::Statement& statement, const LintContext& context,
                      RuleOutput& out) const = 0;
+  // Called once after the script's last statement, for checks that need the whole script.
+  virtual void finish(const LintContext& /*context*/, RuleOutput& /*out*/) const {}
 };
 
 // A fix that inserts `text` just after the first `keyword` token of the statement (e.g.

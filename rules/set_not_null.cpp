@@ -22,6 +22,11 @@ class SetNotNull : public Rule {
       if (cmd["subtype"].str() != "AT_SetNotNull") continue;
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
+      // PostgreSQL 12+ proves NOT NULL from a valid CHECK (column IS NOT NULL) without a scan.
+      if (context.pg_version >= 12 && context.schema &&
+          context.schema->validated_not_null_check(table, column)) {
+        continue;
+      }
       out.flag(
           statement.span,
           fmt::format("SET NOT NULL on `{0}.{1}` reads every row of `{0}` to prove there is no "
@@ -31,8 +36,12 @@ class SetNotNull : public Rule {
           fmt::format("Add CHECK ({0} IS NOT NULL) NOT VALID, VALIDATE it in a later "
                       "migration (SHARE UPDATE EXCLUSIVE: traffic goes on), then SET NOT NULL, "
                       "which PostgreSQL 12+ proves from the valid check without a scan, and "
-                      "drop the check.",
-                      column));
+                      "drop the check.{1}",
+                      column,
+                      context.pg_version < 12
+                          ? " Before PostgreSQL 12 SET NOT NULL always scans: run it in a quiet "
+                            "window."
+                          : ""));
     }
   }
 };

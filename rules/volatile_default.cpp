@@ -33,8 +33,8 @@ class VolatileDefault : public Rule {
  public:
   RuleInfo info() const override {
     return {"volatile-default", Level::error,
-            "A column added with a volatile DEFAULT rewrites the whole table under an ACCESS "
-            "EXCLUSIVE lock."};
+            "A column added with a volatile DEFAULT (before PostgreSQL 11: any DEFAULT) rewrites "
+            "the whole table under an ACCESS EXCLUSIVE lock."};
   }
 
   void check(const sql::Statement& statement, const LintContext& context,
@@ -51,6 +51,20 @@ class VolatileDefault : public Rule {
         sql::Node constraint = c.as("Constraint");
         if (constraint["contype"].str() != "CONSTR_DEFAULT") continue;
         std::string function = volatile_call(constraint["raw_expr"]);
+        if (function.empty() && context.pg_version < 11 &&
+            !constraint["raw_expr"].as("A_Const")["isnull"].boolean()) {
+          out.flag(statement.span,
+                   fmt::format("Before PostgreSQL 11 (this set targets {2}), ADD COLUMN `{1}` "
+                               "with any DEFAULT writes the value into every row: PostgreSQL "
+                               "rewrites all of `{0}` and rebuilds its indexes under an ACCESS "
+                               "EXCLUSIVE lock, blocking every read and write of `{0}` meanwhile",
+                               table, column["colname"].str(), context.pg_version),
+                   "Add the column without a default, set the default in a separate ALTER "
+                   "COLUMN … SET DEFAULT (new rows only), and backfill existing rows in "
+                   "batches; or upgrade to PostgreSQL 11+, which stores a constant default in "
+                   "the catalog without a rewrite.");
+          continue;
+        }
         if (function.empty()) continue;
         out.flag(
             statement.span,

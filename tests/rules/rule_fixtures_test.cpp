@@ -1,7 +1,11 @@
-// Runs every rule fixture in tests/rules/<id>.sql through the lint engine. A fixture is one
-// migration's up script; `-- expect: <id>[, <id>]` says that those rules flag the statement on
-// the next line, and nothing else in the file is flagged by the fixture's rule or by any rule
-// it expects. `-- fixture: no-transaction` at the top runs it as a non-transactional migration.
+// Runs every rule fixture in tests/rules/<id>.sql (or <id>.<variant>.sql) through the lint
+// engine. A fixture is one migration's up script; `-- expect: <id>[, <id>]` says that those
+// rules flag the statement on the next line, and nothing else in the file is flagged by the
+// fixture's rule or by any rule it expects. `-- fixture: no-transaction` at the top runs it as
+// a non-transactional migration; `-- fixture: pg-version N` lints it for PostgreSQL N. A line
+// `-- fixture: migration [no-transaction]` starts another migration, applied after the ones
+// above it, so a fixture can show what earlier migrations created.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -46,6 +50,45 @@ std::vector<std::string> split_ids(const std::string& list) {
 // (line, rule) pairs, as "12: rule-id" so a failure reads like the fixture.
 using Expectations = std::multiset<std::string>;
 
+// The rule a fixture tests: its file name up to the first dot.
+std::string rule_of(const std::string& fixture) {
+  return fixture.substr(0, fixture.find('.'));
+}
+
+// A fixture file as a migration set: one migration per `-- fixture: migration` section.
+struct Fixture {
+  MigrationSet set;
+  LintOptions options;
+};
+
+Fixture read_fixture(const std::string& relative, const std::string& text) {
+  Fixture fixture;
+  auto start = [&](std::size_t at, bool transactional) {
+    if (!fixture.set.migrations.empty()) fixture.set.migrations.back().up->section.end = at;
+    Migration migration;
+    migration.version = {fmt::format("{:03}", fixture.set.migrations.size() + 1)};
+    migration.name = relative;
+    migration.up = Script{relative, {at, std::string::npos}};
+    migration.transactional = transactional;
+    migration.files = {relative};
+    fixture.set.migrations.push_back(migration);
+  };
+  start(0, text.rfind("-- fixture: no-transaction", 0) != 0);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    if (line.rfind("-- fixture: migration", 0) == 0) {
+      start(at, line.find("no-transaction") == std::string_view::npos);
+    } else if (line.rfind("-- fixture: pg-version ", 0) == 0) {
+      fixture.options.pg_version = std::stoi(std::string(line.substr(23)));
+    }
+    at = end + 1;
+  }
+  return fixture;
+}
+
 std::string at(int line, const std::string& rule) {
   return std::to_string(line) + ": " + rule;
 }
@@ -58,8 +101,7 @@ TEST_P(RuleFixture, FlagsExactlyTheExpectedStatements) {
   const std::string text = read_file(kFixtureDir / (id + ".sql"));
 
   Expectations expected;
-  std::set<std::string> checked_rules = {id};
-  bool transactional = true;
+  std::set<std::string> checked_rules = {rule_of(id)};
   std::stringstream lines(text);
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
@@ -69,25 +111,19 @@ TEST_P(RuleFixture, FlagsExactlyTheExpectedStatements) {
         checked_rules.insert(rule);
       }
     }
-    if (line.rfind("-- fixture: no-transaction", 0) == 0) transactional = false;
   }
   ASSERT_FALSE(expected.empty()) << relative
                                  << " expects nothing: every fixture has a positive case";
 
-  MigrationSet set;
-  Migration migration;
-  migration.version = {"001"};
-  migration.name = id;
-  migration.up = Script{relative};
-  migration.transactional = transactional;
-  migration.files = {relative};
-  set.migrations.push_back(migration);
-  sql::ParsedSet parsed(set, [&](const std::string&) { return text; });
-  ASSERT_FALSE(parsed.script(*migration.up).error)
-      << relative << ": " << parsed.script(*migration.up).error->message;
+  Fixture fixture = read_fixture(relative, text);
+  sql::ParsedSet parsed(fixture.set, [&](const std::string&) { return text; });
+  for (const Migration& migration : fixture.set.migrations) {
+    ASSERT_FALSE(parsed.script(*migration.up).error)
+        << relative << ": " << parsed.script(*migration.up).error->message;
+  }
 
   Expectations actual;
-  for (const Finding& f : lint_migration(set.migrations[0], parsed, LintOptions{})) {
+  for (const Finding& f : lint_set(fixture.set, parsed, fixture.options)) {
     ASSERT_TRUE(f.location);
     EXPECT_FALSE(f.message.empty());
     EXPECT_FALSE(f.help.empty());
@@ -102,17 +138,14 @@ TEST_P(RuleFixture, FixesParseAndSilenceTheirFinding) {
   const std::string relative = "tests/rules/" + id + ".sql";
   const std::string text = read_file(kFixtureDir / (id + ".sql"));
   auto lint = [&](const std::string& sql) {
-    MigrationSet set;
-    Migration migration;
-    migration.version = {"001"};
-    migration.up = Script{relative};
-    migration.transactional = text.rfind("-- fixture: no-transaction", 0) != 0;
-    set.migrations.push_back(migration);
-    sql::ParsedSet parsed(set, [&](const std::string&) { return sql; });
-    EXPECT_FALSE(parsed.script(*migration.up).error) << sql;
+    Fixture fixture = read_fixture(relative, sql);
+    sql::ParsedSet parsed(fixture.set, [&](const std::string&) { return sql; });
+    for (const Migration& migration : fixture.set.migrations) {
+      EXPECT_FALSE(parsed.script(*migration.up).error) << sql;
+    }
     std::vector<Finding> own;
-    for (Finding& f : lint_migration(set.migrations[0], parsed, LintOptions{})) {
-      if (f.rule == id) own.push_back(std::move(f));
+    for (Finding& f : lint_set(fixture.set, parsed, fixture.options)) {
+      if (f.rule == rule_of(id)) own.push_back(std::move(f));
     }
     return own;
   };
@@ -136,6 +169,7 @@ INSTANTIATE_TEST_SUITE_P(Rules, RuleFixture, ::testing::ValuesIn(fixture_ids()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
+                           std::replace(name.begin(), name.end(), '.', '_');
                            return name;
                          });
 
@@ -171,7 +205,7 @@ TEST(RuleCatalog, EveryRuleHasItsDocAndFixture) {
     EXPECT_FALSE(rule->info().summary.empty()) << id;
   }
   for (const std::string& id : fixture_ids()) {
-    EXPECT_TRUE(find_rule(id)) << "tests/rules/" << id << ".sql names no rule";
+    EXPECT_TRUE(find_rule(rule_of(id))) << "tests/rules/" << id << ".sql names no rule";
   }
 }
 

@@ -1,0 +1,47 @@
+#include <fmt/core.h>
+
+#include "rules/rule.hpp"
+
+namespace mgate {
+namespace {
+
+class SetLoggedUnlogged : public Rule {
+ public:
+  RuleInfo info() const override {
+    return {"set-logged-unlogged", Level::error,
+            "ALTER TABLE SET LOGGED or SET UNLOGGED rewrites the table under an ACCESS EXCLUSIVE "
+            "lock."};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    sql::Node alter = statement.node.as("AlterTableStmt");
+    if (!alter) return;
+    std::string table = sql::relation_name(alter["relation"]);
+    if (context.is_new(table)) return;
+    for (const sql::Node& item : alter["cmds"].items()) {
+      std::string_view subtype = item.as("AlterTableCmd")["subtype"].str();
+      if (subtype != "AT_SetLogged" && subtype != "AT_SetUnLogged") continue;
+      bool logged = subtype == "AT_SetLogged";
+      out.flag(statement.span,
+               fmt::format("SET {1} copies all of `{0}` into a new file{2} and rebuilds its "
+                           "indexes while holding an ACCESS EXCLUSIVE lock: every read and write "
+                           "of `{0}` waits until the copy ends",
+                           table, logged ? "LOGGED" : "UNLOGGED",
+                           logged ? ", writing every row to the WAL," : ""),
+               logged ? "Create the table LOGGED from the start; to make a loaded table durable, "
+                        "build a logged copy, fill it in batches and swap the names in a brief "
+                        "transaction."
+                      : "Leave the table logged: an UNLOGGED table loses its rows on a crash and "
+                        "is not replicated. If it must change, do it in a maintenance window.");
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_set_logged_unlogged_rule() {
+  return std::make_unique<SetLoggedUnlogged>();
+}
+
+}  // namespace mgate
