@@ -188,6 +188,11 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
     }
     advance(context, statement, local_lock_timeout, local_statement_timeout);
   }
+  if (script.statements.empty()) return;
+  for (const EnabledRule& enabled : rules) {
+    FindingCollector collector(migration, *script.file, enabled.info, enabled.level, out);
+    enabled.rule->finish(context, collector);
+  }
 }
 
 }  // namespace
