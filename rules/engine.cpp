@@ -233,6 +233,7 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
     if (schema) schema->apply(statement);
     context.previous = &statement;
   }
+  if (script.statements.empty()) return;
   for (const EnabledRule& enabled : rules) {
     FindingCollector collector(migration, *script.file, enabled.info, enabled.level, out);
     enabled.rule->finish(context, collector);

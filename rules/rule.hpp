@@ -82,7 +82,9 @@ class Rule {
   virtual RuleInfo info() const = 0;
   virtual void check(const sql::Statement& statement, const LintContext& context,
                      RuleOutput& out) const = 0;
-  // Called once after the script's last statement, for checks that need the whole script.
+  // Called once after a script's last statement, with the context as that statement left it,
+  // for what only the whole script shows (a transaction left open). Findings need a location
+  // in the script: the last statement's span, or a sharper one.
   virtual void finish(const LintContext& /*context*/, RuleOutput& /*out*/) const {}
 };
 

@@ -1,0 +1,36 @@
+#include <fmt/core.h>
+
+#include "rules/column_types.hpp"
+#include "rules/rule.hpp"
+
+namespace mgate {
+namespace {
+
+class PreferNumericOverMoney : public Rule {
+ public:
+  RuleInfo info() const override {
+    return {"prefer-numeric-over-money", Level::note, "Prefer numeric to money."};
+  }
+
+  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
+    for (const ColumnType& column : column_types(statement)) {
+      if (base_type(column.type_name) != "money") continue;
+      out.flag(column.span,
+               fmt::format("column `{}` is money: its input and output depend on the server's "
+                           "lc_monetary setting (a restore on a server with another locale "
+                           "reads the amounts differently), it holds no currency, and it has a "
+                           "fixed number of fractional digits",
+                           column.column),
+               "Use numeric (e.g. numeric(12, 2)) or bigint cents, with the currency in its own "
+               "column.");
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_prefer_numeric_over_money_rule() {
+  return std::make_unique<PreferNumericOverMoney>();
+}
+
+}  // namespace mgate
