@@ -113,8 +113,8 @@ std::map<std::string, Located> locate_columns(const sql::Statement& statement, b
   return out;
 }
 
-ColumnType column_of(const std::string& table, std::string_view name, const sql::Node& type) {
-  ColumnType column;
+TypedColumn column_of(const std::string& table, std::string_view name, const sql::Node& type) {
+  TypedColumn column;
   column.table = table;
   column.column = std::string(name);
   column.type_name = type;
@@ -130,8 +130,8 @@ bool has_constraint(const sql::Node& column_def, std::string_view type) {
 
 }  // namespace
 
-std::vector<ColumnType> column_types(const sql::Statement& statement) {
-  std::vector<ColumnType> out;
+std::vector<TypedColumn> column_types(const sql::Statement& statement) {
+  std::vector<TypedColumn> out;
   sql::Node stmt = statement.node.inner();
   bool create = statement.type() == "CreateStmt";
   if (create) {
@@ -145,7 +145,7 @@ std::vector<ColumnType> column_types(const sql::Statement& statement) {
     for (const sql::Node& element : stmt["tableElts"].items()) {
       sql::Node def = element.as("ColumnDef");
       if (!def) continue;
-      ColumnType column = column_of(table, def["colname"].str(), def["typeName"]);
+      TypedColumn column = column_of(table, def["colname"].str(), def["typeName"]);
       column.primary_key = has_constraint(def, "CONSTR_PRIMARY");
       for (const std::string& key : key_columns) column.primary_key |= key == column.column;
       column.identity = has_constraint(def, "CONSTR_IDENTITY");
@@ -158,12 +158,12 @@ std::vector<ColumnType> column_types(const sql::Statement& statement) {
       std::string_view subtype = cmd["subtype"].str();
       sql::Node def = cmd["def"].as("ColumnDef");
       if (subtype == "AT_AddColumn") {
-        ColumnType column = column_of(table, def["colname"].str(), def["typeName"]);
+        TypedColumn column = column_of(table, def["colname"].str(), def["typeName"]);
         column.primary_key = has_constraint(def, "CONSTR_PRIMARY");
         column.identity = has_constraint(def, "CONSTR_IDENTITY");
         out.push_back(std::move(column));
       } else if (subtype == "AT_AlterColumnType") {
-        ColumnType column = column_of(table, cmd["name"].str(), def["typeName"]);
+        TypedColumn column = column_of(table, cmd["name"].str(), def["typeName"]);
         column.retyped = true;
         out.push_back(std::move(column));
       }
@@ -171,7 +171,7 @@ std::vector<ColumnType> column_types(const sql::Statement& statement) {
   }
   if (out.empty()) return out;
   std::map<std::string, Located> located = locate_columns(statement, create);
-  for (ColumnType& column : out) {
+  for (TypedColumn& column : out) {
     auto it = located.find(column.column);
     column.span = it != located.end() ? it->second.span : statement.span;
     if (it != located.end()) column.type_token = it->second.type_token;

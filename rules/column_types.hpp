@@ -11,7 +11,7 @@ namespace mgate {
 
 // A column whose type a statement sets: a column of CREATE TABLE, ALTER TABLE … ADD COLUMN, or
 // ALTER TABLE … ALTER COLUMN … TYPE. The type and style rules read these.
-struct ColumnType {
+struct TypedColumn {
   std::string table;
   std::string column;
   sql::Node type_name;       // the TypeName node
@@ -24,7 +24,7 @@ struct ColumnType {
 
 // The columns whose types `statement` sets, in the order written. One pass over the tree and
 // one over the statement's text.
-std::vector<ColumnType> column_types(const sql::Statement& statement);
+std::vector<TypedColumn> column_types(const sql::Statement& statement);
 
 // The type's own name without a pg_catalog qualifier, as PostgreSQL's grammar stores it:
 // "int4" for int/integer, "varchar" for character varying, "bpchar" for char(n), "timestamp"

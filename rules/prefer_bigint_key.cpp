@@ -21,7 +21,7 @@ class PreferBigintKey : public Rule {
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const ColumnType& column : column_types(statement)) {
+    for (const TypedColumn& column : column_types(statement)) {
       std::string_view type = base_type(column.type_name);
       std::string_view limit = small_integer_limit(type);
       bool generated = column.identity || type.find("serial") != std::string_view::npos;

@@ -32,7 +32,7 @@ class PreferIdentity : public Rule {
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const ColumnType& column : column_types(statement)) {
+    for (const TypedColumn& column : column_types(statement)) {
       std::string_view type = base_type(column.type_name);
       std::string_view base = serial_base(type);
       if (base.empty()) continue;

@@ -11,7 +11,7 @@ class PreferJsonb : public Rule {
   RuleInfo info() const override { return {"prefer-jsonb", Level::note, "Prefer jsonb to json."}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const ColumnType& column : column_types(statement)) {
+    for (const TypedColumn& column : column_types(statement)) {
       if (base_type(column.type_name) != "json") continue;
       out.flag(column.span,
                fmt::format("column `{}` is json: it stores the text as written and reparses it "

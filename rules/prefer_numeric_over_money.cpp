@@ -13,7 +13,7 @@ class PreferNumericOverMoney : public Rule {
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const ColumnType& column : column_types(statement)) {
+    for (const TypedColumn& column : column_types(statement)) {
       if (base_type(column.type_name) != "money") continue;
       out.flag(column.span,
                fmt::format("column `{}` is money: its input and output depend on the server's "

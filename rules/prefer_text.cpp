@@ -28,7 +28,7 @@ class PreferText : public Rule {
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const ColumnType& column : column_types(statement)) {
+    for (const TypedColumn& column : column_types(statement)) {
       std::string modifiers = type_modifiers(column.type_name);
       if (base_type(column.type_name) != "varchar" || modifiers.empty()) continue;
       out.flag(column.span, fmt::format("column `{}` is varchar{}", column.column, modifiers),

@@ -13,7 +13,7 @@ class PreferTextOverChar : public Rule {
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const ColumnType& column : column_types(statement)) {
+    for (const TypedColumn& column : column_types(statement)) {
       // char(n) and character(n) are bpchar; the quoted "char" is a one-byte internal type.
       if (base_type(column.type_name) != "bpchar") continue;
       std::string modifiers = type_modifiers(column.type_name);

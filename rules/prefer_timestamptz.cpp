@@ -14,7 +14,7 @@ class PreferTimestamptz : public Rule {
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const ColumnType& column : column_types(statement)) {
+    for (const TypedColumn& column : column_types(statement)) {
       if (base_type(column.type_name) != "timestamp" || !builtin_spelling(column.type_name)) {
         continue;
       }

@@ -16,7 +16,7 @@ std::vector<std::string> rules_flagged(const std::string& sql, bool transactiona
   set.migrations.push_back(migration);
   sql::ParsedSet parsed(set, [&](const std::string&) { return sql; });
   std::vector<std::string> out;
-  for (const Finding& f : lint_migration(set.migrations[0], parsed, LintOptions{})) {
+  for (const Finding& f : lint_set(set, parsed, LintOptions{})) {
     if (f.rule == "nested-transaction" || f.rule == "transaction-left-open") out.push_back(f.rule);
   }
   return out;

@@ -185,7 +185,7 @@ TEST(LintEngine, ImplicitTransactionHoldsOnlyForSeveralStatements) {
     set.migrations.push_back(migration);
     sql::ParsedSet parsed(set, [&](const std::string&) { return sql; });
     int count = 0;
-    for (const Finding& f : lint_migration(set.migrations[0], parsed, LintOptions{})) {
+    for (const Finding& f : lint_set(set, parsed, LintOptions{})) {
       count += f.rule == "concurrently-in-transaction";
     }
     return count;
