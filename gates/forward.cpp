@@ -68,7 +68,7 @@ class ForwardGate : public Gate {
       return result;
     }
     pg::EphemeralServer& server = *input.postgres;
-    std::chrono::milliseconds timeout = server.settings().statement_timeout;
+    std::chrono::milliseconds timeout = input.config.postgres.statement_timeout;
     std::string database = server.clone(server.base(), "forward");
     int applied = 0, checked = 0;
     int backend = 0;

@@ -105,14 +105,14 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   f.migration = migration.id();
   if (e.timed_out()) {
     f.message = fmt::format(
-        "{} of migration {} was cancelled after postgres.statement_timeout ({} ms): in "
+        "migration {}: {} was cancelled after postgres.statement_timeout ({} ms): in "
         "production it would hold its locks at least that long",
-        what, migration.id(), statement_timeout.count());
+        migration.id(), what, statement_timeout.count());
     f.help =
         "Make the statement fast (batch the work, build indexes CONCURRENTLY), or raise "
         "postgres.statement_timeout if it is expected to be slow";
   } else {
-    f.message = fmt::format("{} of migration {} fails: ERROR {}: {}", what, migration.id(),
+    f.message = fmt::format("migration {}: {} fails: ERROR {}: {}", migration.id(), what,
                             e.sqlstate.empty() ? "?????" : e.sqlstate, e.message);
     if (!e.detail.empty()) f.message += fmt::format(" (DETAIL: {})", e.detail);
     f.help = e.hint.empty()

@@ -79,7 +79,6 @@ int run_check(const CheckCommand& c) {
     pg::ServerSettings settings;
     settings.superuser = config.postgres.superuser;
     settings.extensions = config.postgres.extensions;
-    settings.statement_timeout = config.postgres.statement_timeout;
     server = std::make_unique<pg::EphemeralServer>(make_provider(c, config, pg_version),
                                                    std::move(settings));
   }

@@ -10,7 +10,7 @@
 #include "core/config.hpp"
 #include "pg/teardown.hpp"
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
   using namespace mgate;
   std::signal(SIGPIPE, SIG_IGN);    // a closed pipe (mgate lint | head) is a write error, not death
   pg::stop_everything_on_signal();  // before any other thread exists
@@ -58,4 +58,10 @@ int main(int argc, char** argv) {
     std::cerr << "mgate: internal error: " << e.what() << "\n";
     return 3;
   }
+}
+
+int main(int argc, char** argv) {
+  int code = run(argc, argv);
+  mgate::pg::wait_for_signal_teardown();
+  return code;
 }

@@ -16,7 +16,6 @@ namespace mgate::pg {
 struct ServerSettings {
   bool superuser = false;               // run migrations as the superuser
   std::vector<std::string> extensions;  // created in the base database before any migration
-  std::chrono::milliseconds statement_timeout{5 * 60 * 1000};
 };
 
 // A server the dynamic gates may use, and the databases mgate made on it. On start it creates

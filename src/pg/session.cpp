@@ -10,7 +10,9 @@ namespace mgate::pg {
 namespace {
 
 // How long after statement_timeout the watchdog cancels a statement the server did not stop.
-constexpr std::chrono::milliseconds kGrace{2000};
+std::chrono::milliseconds grace(std::chrono::milliseconds timeout) {
+  return std::min(timeout / 4 + std::chrono::milliseconds(50), std::chrono::milliseconds(2000));
+}
 
 std::string field(const PGresult* result, int code) {
   const char* value = PQresultErrorField(result, code);
@@ -80,7 +82,7 @@ void Session::watch() {
 std::optional<ServerError> Session::execute(std::string_view sql) {
   {
     std::lock_guard lock(mutex_);
-    deadline_ = std::chrono::steady_clock::now() + timeout_ + kGrace;
+    deadline_ = std::chrono::steady_clock::now() + timeout_ + grace(timeout_);
   }
   wake_.notify_all();
   std::string text(sql);

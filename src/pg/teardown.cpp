@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -14,6 +15,8 @@ std::mutex& registry_mutex() {
   static std::mutex m;
   return m;
 }
+
+std::atomic<bool> stopping{false};
 
 std::map<int, std::function<void()>>& registry() {
   static std::map<int, std::function<void()>> actions;
@@ -29,6 +32,7 @@ void wait_for_signal(sigset_t signals) {
   (void)ignored;
   {
     std::lock_guard lock(registry_mutex());
+    stopping = true;
     for (auto it = registry().rbegin(); it != registry().rend(); ++it) {
       try {
         it->second();
@@ -49,6 +53,12 @@ void stop_everything_on_signal() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::thread(wait_for_signal, signals).detach();
+}
+
+void wait_for_signal_teardown() {
+  if (!stopping) return;
+  std::lock_guard lock(registry_mutex());  // held by the signal thread until it exits
+  for (;;) pause();
 }
 
 int register_teardown(std::function<void()> action) {

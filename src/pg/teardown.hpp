@@ -11,6 +11,10 @@ namespace mgate::pg {
 // and exits with 128 + the signal's number.
 void stop_everything_on_signal();
 
+// Called by main before it returns: when a signal's teardown is under way, waits for it (the
+// signal thread then exits the process), so that main's own exit cannot cut it short.
+void wait_for_signal_teardown();
+
 // Registers an action for the signal path; returns a handle for unregister_teardown. The action
 // runs on another thread while the main thread is still running: it must be idempotent and
 // thread-safe. Unregister it before the object it refers to dies, and never while holding a lock
