@@ -12,6 +12,10 @@
 
 namespace mgate {
 
+namespace pg {
+class EphemeralServer;
+}
+
 // What every gate gets: the configuration, the discovered and parsed migrations, and the
 // command's options.
 struct GateInput {
@@ -22,6 +26,8 @@ struct GateInput {
   int pg_version = 15;
   // Staged files are judged by their content in the git index (pre-commit).
   bool staged = false;
+  // The server the dynamic gates run on (mgate check); null when there is none.
+  pg::EphemeralServer* postgres = nullptr;
 };
 
 class Gate {

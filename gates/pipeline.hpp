@@ -9,6 +9,10 @@
 
 namespace mgate {
 
+namespace pg {
+class EphemeralServer;
+}
+
 struct PipelineOptions {
   std::vector<std::string> gates;  // the gates to run, in any order; empty: config's [gates] run
   bool dynamic = false;            // run gates that need PostgreSQL (mgate check)
@@ -16,6 +20,7 @@ struct PipelineOptions {
   bool staged = false;
   int pg_version = 15;
   FailOn fail_on = FailOn::error;
+  pg::EphemeralServer* postgres = nullptr;  // for the dynamic gates
 };
 
 // Runs the selected gates in pipeline order over a discovered and parsed set, applies the

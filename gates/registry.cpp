@@ -6,6 +6,8 @@ namespace mgate {
 std::unique_ptr<Gate> make_naming_gate();
 std::unique_ptr<Gate> make_history_gate();
 std::unique_ptr<Gate> make_lint_gate();
+std::unique_ptr<Gate> make_forward_gate();
+std::unique_ptr<Gate> make_rollback_gate();
 
 const std::vector<std::unique_ptr<Gate>>& all_gates() {
   static const auto gates = [] {
@@ -13,6 +15,8 @@ const std::vector<std::unique_ptr<Gate>>& all_gates() {
     all.push_back(make_naming_gate());
     all.push_back(make_history_gate());
     all.push_back(make_lint_gate());
+    all.push_back(make_forward_gate());
+    all.push_back(make_rollback_gate());
     return all;
   }();
   return gates;

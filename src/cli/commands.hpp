@@ -5,8 +5,14 @@
 #include <vector>
 
 #include "cli/report_output.hpp"
+#include "core/config.hpp"
+#include "core/report.hpp"
 
 namespace mgate {
+
+namespace pg {
+class EphemeralServer;
+}
 
 struct LintCommand {
   std::vector<std::string> paths;
@@ -21,6 +27,14 @@ struct LintCommand {
   OutputRequest output;
 };
 
+// mgate check: the lint options plus where PostgreSQL comes from.
+struct CheckCommand {
+  LintCommand gates;
+  std::string provider;      // empty: [postgres] provider, or external when a URL is given
+  std::string database_url;  // empty: [postgres] url
+  std::string pg_bin;        // empty: [postgres] bin_dir
+};
+
 struct RulesCommand {
   std::string id;
 };
@@ -28,6 +42,15 @@ struct RulesCommand {
 // Each add_* declares a command's options on `app`; each run_* runs it and returns the exit code.
 CLI::App* add_lint_command(CLI::App& app, LintCommand& command);
 int run_lint(const LintCommand& command);
+
+CLI::App* add_check_command(CLI::App& app, CheckCommand& command);
+int run_check(const CheckCommand& command);
+
+// What lint and check share: their options, the output request they make, and running the
+// pipeline over every target (the dynamic gates too when `postgres` is given).
+void add_gate_options(CLI::App* command, LintCommand& options);
+OutputRequest output_request(const LintCommand& options);
+Report run_gates(const LintCommand& options, const Config& config, pg::EphemeralServer* postgres);
 
 CLI::App* add_rules_command(CLI::App& app, RulesCommand& command);
 int run_rules(const RulesCommand& command);

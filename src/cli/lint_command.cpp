@@ -45,10 +45,7 @@ void merge_into(Report& total, Report&& part) {
 
 }  // namespace
 
-CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
-  CLI::App* cmd = app.add_subcommand("lint",
-                                     "Run the static gates (naming, history, lint): no database, "
-                                     "fast enough for a pre-commit hook");
+void add_gate_options(CLI::App* cmd, LintCommand& c) {
   cmd->add_option("PATH", c.paths,
                   "Migrations directory, or migration files (the rest of their directory is "
                   "context). Default: [migrations] dir of mgate.toml");
@@ -81,15 +78,17 @@ CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
   cmd->add_option("--color", c.color, "Colour in text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+}
+
+CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
+  CLI::App* cmd = app.add_subcommand("lint",
+                                     "Run the static gates (naming, history, lint): no database, "
+                                     "fast enough for a pre-commit hook");
+  add_gate_options(cmd, c);
   return cmd;
 }
 
-int run_lint(const LintCommand& c) {
-  OutputRequest output = c.output;
-  output.color = parse_color(c.color);
-  validate_outputs(output);
-
-  Config config = resolve_config(c.config);
+Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer* postgres) {
   std::string layout = c.layout.empty() ? config.migrations.layout : c.layout;
   PipelineOptions options;
   options.gates = c.gates;
@@ -97,6 +96,8 @@ int run_lint(const LintCommand& c) {
   options.staged = c.staged;
   options.pg_version = c.pg_version ? c.pg_version : config.postgres.version;
   options.fail_on = parse_fail_on(c.fail_on);
+  options.dynamic = postgres != nullptr;
+  options.postgres = postgres;
 
   Report report;
   for (const Target& target : resolve_targets(config, c.paths)) {
@@ -107,6 +108,20 @@ int run_lint(const LintCommand& c) {
     sql::ParsedSet parsed(set, reader);
     merge_into(report, run_pipeline(config, set, parsed, options));
   }
+  return report;
+}
+
+OutputRequest output_request(const LintCommand& c) {
+  OutputRequest output = c.output;
+  output.color = parse_color(c.color);
+  validate_outputs(output);
+  return output;
+}
+
+int run_lint(const LintCommand& c) {
+  OutputRequest output = output_request(c);
+  Config config = resolve_config(c.config);
+  Report report = run_gates(c, config, nullptr);
   write_outputs(report, output);
   return report.summary().passed ? 0 : 1;
 }

@@ -8,10 +8,12 @@
 
 #include "cli/commands.hpp"
 #include "core/config.hpp"
+#include "pg/teardown.hpp"
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
   using namespace mgate;
-  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe (mgate lint | head) is a write error, not death
+  std::signal(SIGPIPE, SIG_IGN);    // a closed pipe (mgate lint | head) is a write error, not death
+  pg::stop_everything_on_signal();  // before any other thread exists
 
   CLI::App app{"mgate: a safety gate for PostgreSQL schema migrations"};
   app.name("mgate");
@@ -24,6 +26,8 @@ int main(int argc, char** argv) {
 
   LintCommand lint;
   CLI::App* lint_app = add_lint_command(app, lint);
+  CheckCommand check;
+  CLI::App* check_app = add_check_command(app, check);
   RulesCommand rules;
   CLI::App* rules_app = add_rules_command(app, rules);
   CLI::App* version_app = app.add_subcommand("version", "Print mgate's version");
@@ -31,6 +35,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     if (lint_app->parsed()) return run_lint(lint);
+    if (check_app->parsed()) return run_check(check);
     if (rules_app->parsed()) return run_rules(rules);
     if (version_app->parsed()) std::cout << "mgate " << MGATE_VERSION << "\n";
     return 0;
@@ -53,4 +58,10 @@ int main(int argc, char** argv) {
     std::cerr << "mgate: internal error: " << e.what() << "\n";
     return 3;
   }
+}
+
+int main(int argc, char** argv) {
+  int code = run(argc, argv);
+  mgate::pg::wait_for_signal_teardown();
+  return code;
 }

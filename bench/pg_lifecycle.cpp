@@ -1,0 +1,132 @@
+// Measures the local provider and the dynamic gates (issue 4's targets):
+//   warm start to first query (median of N), cold start with an empty template cache,
+//   scratch database creation (CREATE DATABASE ... TEMPLATE), and
+//   forward + rollback (up, down, up again, three catalog snapshots each) over a generated set
+//   of migrations, against a plain psql script doing only the up/down/up, one psql per file.
+// Usage: mgate_bench_pg [MIGRATIONS (default 300)] [RUNS (default 15)]
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "discover/discover.hpp"
+#include "gates/pipeline.hpp"
+#include "pg/ephemeral_server.hpp"
+#include "pg/process.hpp"
+#include "pg/provider.hpp"
+#include "sql/parsed_set.hpp"
+
+namespace fs = std::filesystem;
+using namespace mgate;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+double start_to_first_query(const pg::LocalOptions& options) {
+  auto start = Clock::now();
+  auto provider = pg::make_local_provider(options);
+  pg::Endpoint e = provider->start();
+  pqxx::connection c(e.conninfo());
+  pqxx::nontransaction(c).exec1("SELECT 1");
+  return ms_since(start);
+}
+
+// Migration i adds a table with an index and a column to the previous one; its down undoes it.
+void generate(const fs::path& dir, int count) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (int i = 1; i <= count; ++i) {
+    std::string stem = (dir / fmt::format("{:04}_step", i)).string();
+    std::ofstream up(stem + ".up.sql"), down(stem + ".down.sql");
+    up << fmt::format(
+        "CREATE TABLE t{0} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text NOT NULL "
+        "DEFAULT '');\nCREATE INDEX t{0}_v_idx ON t{0} (v);\n",
+        i);
+    down << fmt::format("DROP TABLE t{};\n", i);
+    if (i > 1) {
+      up << fmt::format("ALTER TABLE t{} ADD COLUMN next_id bigint;\n", i - 1);
+      down << fmt::format("ALTER TABLE t{} DROP COLUMN next_id;\n", i - 1);
+    }
+  }
+}
+
+int main(int argc, char** argv) {
+  int count = argc > 1 ? std::atoi(argv[1]) : 300;
+  int runs = argc > 2 ? std::atoi(argv[2]) : 15;
+  fs::path work = fs::temp_directory_path() / fmt::format("mgate-bench-{}", getpid());
+  fs::create_directories(work);
+
+  pg::LocalOptions warm;
+  start_to_first_query(warm);  // fills the cache if it is empty
+  std::vector<double> starts;
+  for (int i = 0; i < runs; ++i) starts.push_back(start_to_first_query(warm));
+  fmt::print("warm start to first query: median {:.0f} ms (min {:.0f}, max {:.0f}, {} runs)\n",
+             median(starts), *std::min_element(starts.begin(), starts.end()),
+             *std::max_element(starts.begin(), starts.end()), runs);
+
+  pg::LocalOptions cold;
+  cold.cache_dir = work / "empty-cache";
+  fmt::print("cold start (empty cache, initdb): {:.0f} ms\n", start_to_first_query(cold));
+
+  pg::EphemeralServer server(pg::make_local_provider(warm), {});
+  std::vector<double> clones;
+  for (int i = 0; i < runs; ++i) {
+    auto start = Clock::now();
+    std::string db = server.clone(server.base(), "bench");
+    clones.push_back(ms_since(start));
+    server.drop(db);
+  }
+  fmt::print("scratch database creation: median {:.1f} ms ({} runs)\n", median(clones), runs);
+
+  fs::path dir = work / "migrations";
+  generate(dir, count);
+  Config config;
+  config.root = work;
+  MigrationSet set = discover(work, dir, "golang-migrate");
+  sql::ParsedSet parsed(set, sql::working_tree_reader(work));
+  PipelineOptions options;
+  options.gates = {"forward", "rollback"};
+  options.dynamic = true;
+  options.postgres = &server;
+  auto start = Clock::now();
+  Report report = run_pipeline(config, set, parsed, options);
+  double gates = ms_since(start);
+  fmt::print("mgate forward + rollback over {} migrations: {:.0f} ms ({} findings)\n", count, gates,
+             report.findings().size());
+
+  // The baseline: the same up, down, up per migration with one psql process per file, on a
+  // database of the same server; no schema comparison at all.
+  std::string db = server.clone(server.base(), "psql");
+  pg::Endpoint e = server.admin(db);
+  fs::path script = work / "psql.sh";
+  {
+    std::ofstream s(script);
+    s << "set -e\nfor i in $(seq -f %04g 1 " << count << "); do\n";
+    for (const char* step : {"up", "down", "up"}) {
+      s << "  psql -X -q -v ON_ERROR_STOP=1 -h '" << e.host << "' -p " << e.port << " -U " << e.user
+        << " -d " << db << " -f '" << dir.string() << "'/${i}_step." << step << ".sql >/dev/null\n";
+    }
+    s << "done\n";
+  }
+  start = Clock::now();
+  pg::CommandResult psql = pg::run_command({"bash", script.string()});
+  double baseline = ms_since(start);
+  fmt::print("psql script (up, down, up; no diff): {:.0f} ms (exit {})\n", baseline,
+             psql.exit_code);
+  fmt::print("ratio psql / mgate: {:.2f}x\n", baseline / gates);
+  fs::remove_all(work);
+  return 0;
+}

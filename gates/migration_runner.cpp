@@ -1,0 +1,140 @@
+#include "gates/migration_runner.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace mgate {
+namespace {
+
+bool cannot_run_in_transaction(const sql::Node& node, int pg_version) {
+  if (node.as("IndexStmt")["concurrent"].boolean()) return true;
+  if (node.as("DropStmt")["concurrent"].boolean()) return true;
+  if (node.is("ReindexStmt")) {
+    for (const sql::Node& param : node.as("ReindexStmt")["params"].items()) {
+      if (param.as("DefElem")["defname"].str() == "concurrently") return true;
+    }
+    if (node.as("ReindexStmt")["concurrent"].boolean()) return true;
+  }
+  if (node.as("VacuumStmt")["is_vacuumcmd"].boolean()) return true;
+  if (pg_version < 12 && node.is("AlterEnumStmt") && !node.as("AlterEnumStmt")["oldVal"])
+    return true;
+  static const char* const kTypes[] = {"AlterSystemStmt",      "CreatedbStmt",
+                                       "DropdbStmt",           "CreateTableSpaceStmt",
+                                       "DropTableSpaceStmt",   "CreateSubscriptionStmt",
+                                       "DropSubscriptionStmt", "AlterDatabaseStmt"};
+  if (node.is("AlterDatabaseStmt")) {
+    // Only SET TABLESPACE moves files and refuses a transaction block.
+    for (const sql::Node& option : node.as("AlterDatabaseStmt")["options"].items()) {
+      if (option.as("DefElem")["defname"].str() == "tablespace") return true;
+    }
+    return false;
+  }
+  return std::any_of(std::begin(kTypes), std::end(kTypes),
+                     [&](const char* type) { return node.is(type); });
+}
+
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  return std::string(text);
+}
+
+// PostgreSQL's error position counts characters from 1 within the text it was sent.
+Location error_location(const SourceFile& file, Span sent, const pg::ServerError& error) {
+  if (error.position <= 0) return locate(file, sent);
+  std::size_t at =
+      file.advance_code_points(sent.begin, static_cast<std::size_t>(error.position - 1));
+  at = std::min(at, sent.end);
+  return locate(file, {at, at});
+}
+
+}  // namespace
+
+std::optional<std::size_t> first_non_transactional(const sql::ParsedScript& script,
+                                                   int pg_version) {
+  for (std::size_t i = 0; i < script.statements.size(); ++i) {
+    if (cannot_run_in_transaction(script.statements[i].node, pg_version)) return i;
+  }
+  return std::nullopt;
+}
+
+bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& script,
+                         int pg_version) {
+  return migration.transactional && !first_non_transactional(script, pg_version);
+}
+
+std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
+                                          bool transactional) {
+  const SourceFile& file = *script.file;
+  auto fail = [&](Span sent, pg::ServerError error) {
+    if (transactional || error.sqlstate.starts_with("25")) session.execute("ROLLBACK");
+    return ScriptFailure{error_location(file, sent, error), std::move(error),
+                         trimmed(file.slice(sent))};
+  };
+  if (script.error) {
+    // The server sees exactly what the migration tool would send, and says where it breaks.
+    if (auto error = session.execute(file.slice(script.section)))
+      return fail(script.section, *error);
+    return std::nullopt;
+  }
+  if (transactional) {
+    if (auto error = session.execute("BEGIN")) return fail(script.section, *error);
+  }
+  for (const sql::Statement& statement : script.statements) {
+    if (auto error = session.execute(statement.text)) return fail(statement.span, *error);
+  }
+  if (transactional) {
+    if (auto error = session.execute("COMMIT")) {
+      Span last = script.statements.empty() ? script.section : script.statements.back().span;
+      return fail(last, *error);
+    }
+  }
+  return std::nullopt;
+}
+
+Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
+                        const ScriptFailure& failure, std::string_view what,
+                        std::chrono::milliseconds statement_timeout) {
+  const pg::ServerError& e = failure.error;
+  Finding f;
+  f.rule = std::string(rule);
+  f.gate = std::string(gate);
+  f.level = Level::error;
+  f.location = failure.location;
+  f.migration = migration.id();
+  if (e.timed_out()) {
+    f.message = fmt::format(
+        "migration {}: {} was cancelled after postgres.statement_timeout ({} ms): in "
+        "production it would hold its locks at least that long",
+        migration.id(), what, statement_timeout.count());
+    f.help =
+        "Make the statement fast (batch the work, build indexes CONCURRENTLY), or raise "
+        "postgres.statement_timeout if it is expected to be slow";
+  } else {
+    f.message = fmt::format("migration {}: {} fails: ERROR {}: {}", migration.id(), what,
+                            e.sqlstate.empty() ? "?????" : e.sqlstate, e.message);
+    if (!e.detail.empty()) f.message += fmt::format(" (DETAIL: {})", e.detail);
+    f.help = e.hint.empty()
+                 ? "Fix the statement: the real migration tool stops here, and the migration is "
+                   "not applied"
+                 : fmt::format("PostgreSQL's hint: {}", e.hint);
+  }
+  f.evidence = {{"sqlstate", e.sqlstate}, {"message", e.message}, {"statement", failure.statement}};
+  if (!e.detail.empty()) f.evidence["detail"] = e.detail;
+  if (!e.hint.empty()) f.evidence["hint"] = e.hint;
+  if (!e.context.empty()) f.evidence["context"] = e.context;
+  return f;
+}
+
+void apply_configured_levels(GateResult& result, const Config& config) {
+  std::erase_if(result.findings, [&](Finding& f) {
+    auto setting = config.rules.find(f.rule);
+    if (setting == config.rules.end()) return false;
+    if (!setting->second.level) return true;
+    f.level = *setting->second.level;
+    return false;
+  });
+}
+
+}  // namespace mgate

@@ -1,0 +1,48 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/finding.hpp"
+#include "core/gate_result.hpp"
+#include "core/migration.hpp"
+#include "pg/session.hpp"
+#include "sql/parsed_script.hpp"
+
+// What the forward and rollback gates share: running a migration's script on a server the way a
+// migration tool does, and turning a failure into a finding at the failing statement.
+namespace mgate {
+
+// The first statement that PostgreSQL refuses to run inside a transaction block (CREATE/DROP
+// INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, CREATE/DROP DATABASE,
+// CREATE/DROP TABLESPACE; before 12, ALTER TYPE ... ADD VALUE), if any.
+std::optional<std::size_t> first_non_transactional(const sql::ParsedScript& script, int pg_version);
+
+// A script the server rejected: where (mapped from PostgreSQL's error position into the file)
+// and what it said.
+struct ScriptFailure {
+  Location location;
+  pg::ServerError error;
+  std::string statement;  // the failing statement's text
+};
+
+// Runs a script: in one transaction when `transactional`, else statement by statement. A
+// script that does not parse is sent whole, so the server's own error and position are
+// reported. Throws EnvironmentError when the connection is lost.
+std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
+                                          bool transactional);
+
+// Whether a migration's up script runs in a transaction: as its layout declares, except that
+// a statement that cannot run in one forces it out (the forward gate reports the mismatch).
+bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& script,
+                         int pg_version);
+
+// A finding for a failed script. `what` says which step failed, e.g. "the up migration".
+Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
+                        const ScriptFailure& failure, std::string_view what,
+                        std::chrono::milliseconds statement_timeout);
+
+// Applies [rules] levels from mgate.toml to a dynamic gate's findings (`off` removes them).
+void apply_configured_levels(GateResult& result, const Config& config);
+
+}  // namespace mgate

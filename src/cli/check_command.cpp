@@ -1,0 +1,91 @@
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "cli/commands.hpp"
+#include "cli/targets.hpp"
+#include "gates/gate.hpp"
+#include "pg/ephemeral_server.hpp"
+#include "pg/provider.hpp"
+
+namespace mgate {
+namespace {
+
+bool wants_dynamic_gates(const LintCommand& c, const Config& config) {
+  const auto& names = c.gates.empty() ? config.gates.run : c.gates;
+  return std::any_of(all_gates().begin(), all_gates().end(), [&](const auto& gate) {
+    bool named =
+        names.empty() || std::find(names.begin(), names.end(), gate->name()) != names.end();
+    return named && gate->dynamic();
+  });
+}
+
+std::unique_ptr<pg::Provider> make_provider(const CheckCommand& c, const Config& config,
+                                            int pg_version) {
+  std::string url = c.database_url.empty() ? config.postgres.url : c.database_url;
+  std::string provider = c.provider;
+  if (provider.empty()) provider = c.database_url.empty() ? config.postgres.provider : "external";
+  if (provider == "external") {
+    if (url.empty()) {
+      throw InputError("the external provider needs --database-url (or [postgres] url)");
+    }
+    return pg::make_external_provider(url);
+  }
+  if (!c.database_url.empty()) {
+    throw InputError(fmt::format("--database-url is for --provider external, not {}", provider));
+  }
+  if (provider == "docker") {
+    pg::DockerOptions options;
+    options.image = config.postgres.image;
+    return pg::make_docker_provider(options);
+  }
+  pg::LocalOptions options;
+  options.version = pg_version;
+  options.bin_dir = c.pg_bin.empty() ? config.postgres.bin_dir : c.pg_bin;
+  if (!options.bin_dir.empty() && options.bin_dir.is_relative() && c.pg_bin.empty()) {
+    options.bin_dir = config.root / options.bin_dir;
+  }
+  options.run_as = config.postgres.run_as;
+  return pg::make_local_provider(options);
+}
+
+}  // namespace
+
+CLI::App* add_check_command(CLI::App& app, CheckCommand& c) {
+  CLI::App* cmd = app.add_subcommand(
+      "check",
+      "Run the static gates and the dynamic ones (forward, rollback) on a throwaway PostgreSQL "
+      "that mgate starts and always removes");
+  add_gate_options(cmd, c.gates);
+  cmd->add_option("--provider", c.provider,
+                  "Where the server comes from: local (default: installed binaries, no Docker), "
+                  "docker, external (--database-url)")
+      ->check(CLI::IsMember({"local", "docker", "external"}));
+  cmd->add_option("--database-url", c.database_url,
+                  "postgres://USER:PASSWORD@HOST:PORT/DB of an existing server (external "
+                  "provider): mgate works only in a scratch database it creates and drops");
+  cmd->add_option("--pg-bin", c.pg_bin,
+                  "Directory of the server binaries (initdb, postgres) for the local provider "
+                  "(default: [postgres] bin_dir, pg_config --bindir, /usr/lib/postgresql/*/bin)");
+  return cmd;
+}
+
+int run_check(const CheckCommand& c) {
+  OutputRequest output = output_request(c.gates);
+  Config config = resolve_config(c.gates.config);
+  int pg_version = c.gates.pg_version ? c.gates.pg_version : config.postgres.version;
+  std::unique_ptr<pg::EphemeralServer> server;
+  if (wants_dynamic_gates(c.gates, config)) {
+    pg::ServerSettings settings;
+    settings.superuser = config.postgres.superuser;
+    settings.extensions = config.postgres.extensions;
+    server = std::make_unique<pg::EphemeralServer>(make_provider(c, config, pg_version),
+                                                   std::move(settings));
+  }
+  Report report = run_gates(c.gates, config, server.get());
+  if (server) report.postgres = PostgresInfo{std::string(server->provider()), server->version()};
+  write_outputs(report, output);
+  return report.summary().passed ? 0 : 1;
+}
+
+}  // namespace mgate

@@ -1,0 +1,78 @@
+#pragma once
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "pg/provider.hpp"
+
+namespace mgate::pg {
+
+struct ServerSettings {
+  bool superuser = false;               // run migrations as the superuser
+  std::vector<std::string> extensions;  // created in the base database before any migration
+};
+
+// A server the dynamic gates may use, and the databases mgate made on it. On start it creates
+// the role migrations run as (a non-superuser owner unless settings.superuser) and a base
+// database with the configured extensions; every scenario is a clone of a database made here
+// (CREATE DATABASE ... TEMPLATE). Everything is dropped at the end, on every exit path: the
+// provider removes a private server whole; on a shared (external) server the scratch databases
+// and the role are dropped one by one.
+class EphemeralServer {
+ public:
+  // Throws EnvironmentError (cannot start or reach the server) or InputError (the server
+  // refuses what mgate needs, e.g. the external role may not create databases).
+  EphemeralServer(std::unique_ptr<Provider> provider, ServerSettings settings);
+  ~EphemeralServer();
+  EphemeralServer(const EphemeralServer&) = delete;
+  EphemeralServer& operator=(const EphemeralServer&) = delete;
+
+  std::string_view provider() const { return provider_->name(); }
+  const std::string& version() const { return version_; }  // e.g. 15.18
+  int version_number() const { return version_number_; }   // e.g. 150018
+  const ServerSettings& settings() const { return settings_; }
+
+  // The database with the extensions and nothing else.
+  const std::string& base() const { return base_; }
+  // A new database copied from `source`, which must have no open connection. `label` goes into
+  // its name for people reading the server's log.
+  std::string clone(const std::string& source, std::string_view label);
+  void drop(const std::string& database);
+  // Waits until the backends of connections just closed have exited: cloning or dropping a
+  // database waits for its other sessions, and PostgreSQL re-checks only every 100 ms.
+  void wait_for_backends(const std::vector<int>& pids);
+
+  // Where migrations run: the owner role (or the superuser when settings allow it).
+  Endpoint owner(const std::string& database) const;
+  // The administrative role: catalog snapshots, creating and dropping databases.
+  Endpoint admin(const std::string& database) const;
+
+ private:
+  void create_owner_role(bool is_superuser, bool can_create_databases);
+  std::string create_database(const std::string& source, std::string_view label);
+  void drop_scratch_objects();
+
+  std::unique_ptr<Provider> provider_;
+  ServerSettings settings_;
+  Endpoint endpoint_;
+  std::unique_ptr<pqxx::connection> admin_;
+  std::string version_;
+  int version_number_ = 0;
+  std::string prefix_;  // of every database and role this run creates
+  std::string base_;
+  std::optional<Endpoint> owner_;  // nullopt: the admin endpoint's role
+  std::string created_role_;
+
+  std::mutex mutex_;
+  std::vector<std::string> databases_;  // created and not yet dropped
+  int counter_ = 0;
+  std::optional<int> teardown_;
+};
+
+}  // namespace mgate::pg

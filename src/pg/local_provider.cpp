@@ -1,0 +1,388 @@
+// The default provider: a private PostgreSQL server started from the installed binaries, on a
+// unix socket only, from a cached initdb template, removed on every exit path.
+#include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "core/config.hpp"
+#include "pg/process.hpp"
+#include "pg/provider.hpp"
+#include "pg/teardown.hpp"
+
+namespace mgate::pg {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kRunPrefix = "mgate-run-";
+constexpr int kPort = 5432;  // only names the socket file: every run has its own socket directory
+constexpr std::string_view kSuperuser = "postgres";
+
+struct Binaries {
+  fs::path dir;
+  std::string version;  // e.g. 15.18
+  int major = 0;
+};
+
+bool has_server(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / "postgres", ec) && fs::is_regular_file(dir / "initdb", ec);
+}
+
+std::optional<Binaries> probe(const fs::path& dir) {
+  if (!has_server(dir)) return std::nullopt;
+  CommandResult r = run_command({(dir / "postgres").string(), "--version"});
+  // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+  std::string marker = "(PostgreSQL) ";
+  auto at = r.output.find(marker);
+  if (r.exit_code != 0 || at == std::string::npos) return std::nullopt;
+  std::istringstream in(r.output.substr(at + marker.size()));
+  Binaries b{dir, "", 0};
+  in >> b.version;
+  b.major = std::atoi(b.version.c_str());
+  return b;
+}
+
+Binaries find_binaries(const LocalOptions& options) {
+  if (!options.bin_dir.empty()) {
+    if (auto b = probe(options.bin_dir)) return *b;
+    throw InputError(
+        fmt::format("--pg-bin / postgres.bin_dir {}: no working 'postgres' and 'initdb' there",
+                    options.bin_dir.string()));
+  }
+  std::vector<fs::path> candidates;
+  if (find_on_path("pg_config")) {
+    CommandResult r = run_command({"pg_config", "--bindir"});
+    std::string dir = r.output.substr(0, r.output.find('\n'));
+    if (r.exit_code == 0 && !dir.empty()) candidates.push_back(dir);
+  }
+  std::error_code ec;
+  std::vector<fs::path> installed;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    installed.push_back(entry.path() / "bin");
+  }
+  std::sort(installed.begin(), installed.end(), [](const fs::path& a, const fs::path& b) {
+    return std::atoi(a.parent_path().filename().c_str()) >
+           std::atoi(b.parent_path().filename().c_str());
+  });
+  candidates.insert(candidates.end(), installed.begin(), installed.end());
+  std::optional<Binaries> fallback;
+  for (const fs::path& dir : candidates) {
+    auto b = probe(dir);
+    if (!b) continue;
+    if (b->major == options.version) return *b;
+    if (!fallback) fallback = b;
+  }
+  if (fallback) return *fallback;
+  throw EnvironmentError(
+      "no PostgreSQL server binaries found (looked at pg_config --bindir and "
+      "/usr/lib/postgresql/*/bin): install postgresql-15 (scripts/setup.sh does), or give "
+      "--pg-bin DIR");
+}
+
+fs::path env_path(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value ? fs::path(value) : fs::path();
+}
+
+fs::path default_cache_dir() {
+  if (auto dir = env_path("MGATE_CACHE_DIR"); !dir.empty()) return dir;
+  if (auto dir = env_path("XDG_CACHE_HOME"); !dir.empty()) return dir / "mgate";
+  if (auto dir = env_path("HOME"); !dir.empty()) return dir / ".cache" / "mgate";
+  return fs::temp_directory_path() / "mgate-cache";
+}
+
+// Memory-backed when there is room: cloning a database copies its files, several times faster
+// on tmpfs than on a disk. Containers often cap /dev/shm at 64 MB, hence the free-space check.
+fs::path default_runtime_dir() {
+  if (auto dir = env_path("MGATE_RUNTIME_DIR"); !dir.empty()) return dir;
+  struct statvfs shm;
+  if (statvfs("/dev/shm", &shm) == 0 && access("/dev/shm", W_OK) == 0 &&
+      static_cast<unsigned long long>(shm.f_bavail) * shm.f_frsize >= (1ULL << 30)) {
+    return "/dev/shm";
+  }
+  return fs::temp_directory_path();
+}
+
+std::string random_suffix() {
+  static std::mt19937_64 rng{std::random_device{}() ^
+                             static_cast<uint64_t>(Clock::now().time_since_epoch().count())};
+  return fmt::format("{:012x}", rng() & 0xffffffffffffULL);
+}
+
+void chown_tree(const fs::path& root, const Account& account) {
+  auto own = [&](const fs::path& p) {
+    if (lchown(p.c_str(), account.uid, account.gid) != 0) {
+      throw EnvironmentError(fmt::format("cannot give {} to user {}", p.string(), account.name));
+    }
+  };
+  own(root);
+  for (const auto& entry : fs::recursive_directory_iterator(root)) own(entry.path());
+}
+
+// Processes whose working directory is inside `dir`: a server and its backends chdir into their
+// data directory, so this finds backends that outlived a killed postmaster too.
+std::vector<pid_t> processes_inside(const fs::path& dir) {
+  std::vector<pid_t> found;
+  std::string prefix = dir.string();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    std::error_code link_ec;
+    fs::path cwd = fs::read_symlink(entry.path() / "cwd", link_ec);
+    if (link_ec) continue;
+    if (cwd.string().rfind(prefix, 0) == 0) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+void kill_processes_inside(const fs::path& dir) {
+  auto pids = processes_inside(dir);
+  for (pid_t pid : pids) kill(pid, SIGKILL);
+  // SIGKILL cannot be ignored; wait (bounded) for the kernel to take them away.
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (!pids.empty() && Clock::now() < deadline) {
+    std::erase_if(pids, [](pid_t pid) {
+      std::error_code ec;
+      std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+      std::string line;
+      if (!std::getline(stat, line)) return true;
+      auto close = line.rfind(')');
+      return close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z';
+    });
+    if (!pids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+// Run directories of mgate processes that died without cleaning up (SIGKILL, power loss).
+void remove_stale_runs(const fs::path& runtime_dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(runtime_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(kRunPrefix, 0) != 0) continue;
+    pid_t owner = std::atoi(name.c_str() + kRunPrefix.size());
+    if (owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH) continue;
+    kill_processes_inside(entry.path());
+    std::error_code rm;
+    fs::remove_all(entry.path(), rm);
+  }
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string tail(const std::string& text, std::size_t lines) {
+  std::size_t at = text.size();
+  while (lines-- > 0 && at > 0) {
+    at = text.rfind('\n', at - 1);
+    if (at == std::string::npos) return text;
+  }
+  return text.substr(at + 1);
+}
+
+// postmaster.pid's eighth line is the server's status: "starting", "ready", "stopping".
+bool reports_ready(const fs::path& data_dir) {
+  std::ifstream in(data_dir / "postmaster.pid");
+  std::string line;
+  for (int i = 0; i < 8 && std::getline(in, line); ++i) {
+  }
+  return line.rfind("ready", 0) == 0;
+}
+
+class LocalProvider : public Provider {
+ public:
+  explicit LocalProvider(LocalOptions options) : options_(std::move(options)) {}
+  ~LocalProvider() override {
+    stop();
+    if (teardown_) unregister_teardown(*teardown_);
+  }
+
+  std::string_view name() const override { return "local"; }
+
+  Endpoint start() override {
+    Binaries binaries = find_binaries(options_);
+    if (geteuid() == 0) account_ = lookup_account(options_.run_as);
+    fs::path runtime = options_.runtime_dir.empty() ? default_runtime_dir() : options_.runtime_dir;
+    fs::create_directories(runtime);
+    remove_stale_runs(runtime);
+    {
+      std::lock_guard lock(mutex_);
+      std::string pattern = (runtime / fmt::format("{}{}-XXXXXX", kRunPrefix, getpid())).string();
+      if (!mkdtemp(pattern.data())) {
+        throw EnvironmentError(fmt::format("cannot create a directory in {}", runtime.string()));
+      }
+      run_dir_ = pattern;
+    }
+    teardown_ = register_teardown([this] { stop(); });
+    try {
+      if (account_) chown_tree(run_dir_, *account_);
+      fs::path data = run_dir_ / "data";
+      prepare_data_dir(binaries, data);
+      fs::path socket = run_dir_ / "socket";
+      fs::create_directory(socket);
+      fs::permissions(socket, fs::perms::owner_all);
+      if (account_) chown_tree(socket, *account_);
+      start_server(binaries, data, socket);
+      return Endpoint{socket.string(), kPort, std::string(kSuperuser), "", "postgres", {}};
+    } catch (...) {
+      stop();
+      throw;
+    }
+  }
+
+  void stop() override {
+    std::lock_guard lock(mutex_);
+    if (server_) {
+      // Immediate shutdown: the data is thrown away, so nothing needs to be flushed.
+      server_->stop(SIGQUIT);
+      server_.reset();
+    }
+    if (!run_dir_.empty()) {
+      kill_processes_inside(run_dir_);
+      std::error_code ec;
+      fs::remove_all(run_dir_, ec);
+      run_dir_.clear();
+    }
+  }
+
+ private:
+  SpawnOptions as_server_user(const fs::path& log) const {
+    SpawnOptions o;
+    o.run_as = account_;
+    o.output = log;
+    o.cwd = run_dir_;
+    o.extra_env = {"LC_ALL=C"};
+    return o;
+  }
+
+  // A copy of the cached template, or a fresh initdb that then becomes the template.
+  void prepare_data_dir(const Binaries& binaries, const fs::path& data) {
+    fs::path cache = options_.cache_dir.empty() ? default_cache_dir() : options_.cache_dir;
+    std::string key = fmt::format("pg{}-{:08x}", binaries.version,
+                                  std::hash<std::string>{}(binaries.dir.string()) & 0xffffffffu);
+    fs::path cached = cache / "templates" / key;
+    std::error_code ec;
+    if (fs::is_regular_file(cached / "PG_VERSION", ec)) {
+      fs::copy(cached, data, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+      if (account_) chown_tree(data, *account_);
+      fs::permissions(data, fs::perms::owner_all);
+      return;
+    }
+    fs::path log = run_dir_ / "initdb.log";
+    CommandResult r = run_command(
+        {(binaries.dir / "initdb").string(), "-D", data.string(), "-U", std::string(kSuperuser),
+         "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--wal-segsize=1"},
+        as_server_user(""));
+    if (r.exit_code != 0) {
+      throw EnvironmentError(
+          fmt::format("initdb failed (exit {}):\n{}", r.exit_code, tail(r.output, 15)));
+    }
+    // Publish the template atomically: concurrent first runs each initdb, one rename wins.
+    fs::create_directories(cache / "templates", ec);
+    fs::path staging = cache / "templates" / (key + ".tmp-" + random_suffix());
+    fs::copy(data, staging, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+    if (ec || rename(staging.c_str(), cached.c_str()) != 0) fs::remove_all(staging, ec);
+  }
+
+  void start_server(const Binaries& binaries, const fs::path& data, const fs::path& socket) {
+    std::vector<std::string> argv = {(binaries.dir / "postgres").string(),
+                                     "-D",
+                                     data.string(),
+                                     "-k",
+                                     socket.string(),
+                                     "-p",
+                                     std::to_string(kPort),
+                                     "-c",
+                                     "listen_addresses=",
+                                     "-c",
+                                     "unix_socket_permissions=0700",
+                                     "-c",
+                                     "fsync=off",
+                                     "-c",
+                                     "full_page_writes=off",
+                                     "-c",
+                                     "synchronous_commit=off",
+                                     "-c",
+                                     "wal_level=minimal",
+                                     "-c",
+                                     "max_wal_senders=0",
+                                     "-c",
+                                     "autovacuum=off",
+                                     "-c",
+                                     "max_connections=64",
+                                     "-c",
+                                     "shared_buffers=32MB"};
+    fs::path log = run_dir_ / "server.log";
+    SpawnOptions o = as_server_user(log);
+    o.die_with_parent = true;
+    {
+      std::lock_guard lock(mutex_);
+      server_ = std::make_unique<ChildProcess>(argv, o);
+    }
+    wait_until_ready(data, log);
+  }
+
+  // Watches the data directory for postmaster.pid changes instead of sleeping.
+  void wait_until_ready(const fs::path& data, const fs::path& log) {
+    int watch = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (watch >= 0) inotify_add_watch(watch, data.c_str(), IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE);
+    auto deadline = Clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      if (reports_ready(data)) break;
+      if (!server_->running()) {
+        if (watch >= 0) close(watch);
+        throw EnvironmentError(fmt::format("the PostgreSQL server exited during start-up:\n{}",
+                                           tail(read_text(log), 15)));
+      }
+      if (Clock::now() > deadline) {
+        if (watch >= 0) close(watch);
+        throw EnvironmentError(
+            fmt::format("the PostgreSQL server did not become ready within 60s:\n{}",
+                        tail(read_text(log), 15)));
+      }
+      // The timeout only matters if the server dies without touching the directory.
+      pollfd p{watch, POLLIN, 0};
+      poll(&p, watch >= 0 ? 1 : 0, 20);
+      char buffer[4096];
+      while (watch >= 0 && read(watch, buffer, sizeof buffer) > 0) {
+      }
+    }
+    if (watch >= 0) close(watch);
+  }
+
+  LocalOptions options_;
+  std::optional<Account> account_;
+  std::mutex mutex_;
+  fs::path run_dir_;
+  std::unique_ptr<ChildProcess> server_;
+  std::optional<int> teardown_;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_local_provider(const LocalOptions& options) {
+  return std::make_unique<LocalProvider>(options);
+}
+
+}  // namespace mgate::pg

@@ -1,0 +1,47 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace mgate::pg {
+
+// A canonical, deterministic picture of a database's schema, read from pg_catalog: every user
+// object as (kind, name) -> definition. Objects that belong to extensions are left out; OIDs and
+// other accidents of creation order never appear, so two databases built by the same DDL compare
+// equal.
+//
+// Kinds: schema, table, column, column order (a table's column names in order: compared apart
+// from the columns themselves), constraint, index, sequence, view, materialized view, function,
+// procedure, trigger, enum, domain, type, extension, policy, comment.
+class SchemaSnapshot {
+ public:
+  using Key = std::pair<std::string, std::string>;  // kind, qualified name
+
+  static SchemaSnapshot read(pqxx::connection_base& connection);
+
+  const std::map<Key, std::string>& objects() const { return objects_; }
+  nlohmann::json to_json() const;
+
+ private:
+  std::map<Key, std::string> objects_;
+};
+
+// One object that differs between two snapshots.
+struct SchemaDifference {
+  std::string kind;
+  std::string name;
+  std::optional<std::string> before;  // nullopt: absent before
+  std::optional<std::string> after;   // nullopt: absent after
+};
+
+std::vector<SchemaDifference> diff(const SchemaSnapshot& before, const SchemaSnapshot& after);
+
+}  // namespace mgate::pg

@@ -1,0 +1,67 @@
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "pg/provider.hpp"
+
+struct pg_conn;
+
+namespace mgate::pg {
+
+// What the server said when it rejected a statement.
+struct ServerError {
+  std::string sqlstate;  // e.g. 42P01
+  std::string message;
+  std::string detail;
+  std::string hint;
+  std::string context;
+  int position = 0;  // 1-based, in characters of the statement text; 0: none given
+
+  bool timed_out() const { return sqlstate == "57014"; }
+};
+
+// The connection migrations run on. It speaks libpq directly because libpqxx 6.4 does not expose
+// the error fields (position, detail, hint) that findings point with; everything else goes
+// through libpqxx.
+//
+// Every statement is bounded twice: the server's statement_timeout, and a client-side watchdog
+// that cancels the statement shortly after it, in case the migration itself changed the
+// setting (SET statement_timeout = 0).
+class Session {
+ public:
+  // Throws EnvironmentError when the server cannot be reached.
+  Session(const Endpoint& endpoint, std::chrono::milliseconds statement_timeout);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs `sql` (one statement, or several separated by semicolons). Throws EnvironmentError
+  // when the connection is lost: a server that died is not the migration's fault.
+  std::optional<ServerError> execute(std::string_view sql);
+
+  int backend_pid() const;
+
+  // Puts the session settings back (a migration's SET must not leak into the next one).
+  void reset();
+
+ private:
+  void watch();
+
+  pg_conn* conn_ = nullptr;
+  std::chrono::milliseconds timeout_;
+  std::string where_;  // redacted endpoint, for messages
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+  bool closing_ = false;
+  std::thread watchdog_;
+};
+
+}  // namespace mgate::pg

@@ -1,0 +1,155 @@
+// The forward and rollback gates on real PostgreSQL: one fixture per defect
+// (fixtures/dynamic/README.md lists them).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "integration/postgres.hpp"
+#include "support/run.hpp"
+
+namespace mgate::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+class DynamicGates : public PostgresSuite {};
+
+std::string all_messages(const Report& report) {
+  std::string out;
+  for (const Finding* f : report.findings())
+    out += position_of(*f) + " " + f->rule + ": " + f->message + "\n";
+  return out;
+}
+
+TEST_F(DynamicGates, CleanSetsPassWithNoFindings) {
+  for (std::string folder : {"clean", "declared_concurrently"}) {
+    Report report = check(folder);
+    EXPECT_THAT(report.findings(), IsEmpty()) << folder << "\n" << all_messages(report);
+    for (const GateResult& gate : report.gates) {
+      EXPECT_EQ(gate.status, GateStatus::pass) << folder << " " << gate.gate;
+    }
+  }
+}
+
+TEST_F(DynamicGates, DownThatLeavesAColumnBehindNamesTheColumn) {
+  Report report = check("down_leaves_column");
+  auto mismatch = findings_of(report, "rollback-schema-mismatch");
+  ASSERT_THAT(mismatch, SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(mismatch[0]->message, HasSubstr("column public.accounts.phone exists"));
+  EXPECT_EQ(mismatch[0]->migration, "002");
+  EXPECT_EQ(position_of(*mismatch[0]),
+            "fixtures/dynamic/down_leaves_column/002_add_accounts_phone.down.sql:2:1");
+  EXPECT_EQ(mismatch[0]->evidence["object"], "public.accounts.phone");
+  // The extra column makes the second up fail, which is reported too.
+  EXPECT_THAT(findings_of(report, "rollback-reup-failed"), SizeIs(1));
+}
+
+TEST_F(DynamicGates, DownThatRecreatesAColumnElsewhereReportsTheOrder) {
+  Report report = check("down_moves_column");
+  auto order = findings_of(report, "rollback-column-order");
+  ASSERT_THAT(order, SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(order[0]->message, HasSubstr("`id, name, email` instead of `id, email, name`"));
+  EXPECT_EQ(order[0]->level, Level::warning);
+  EXPECT_THAT(findings_of(report, "rollback-schema-mismatch"), IsEmpty()) << all_messages(report);
+}
+
+TEST_F(DynamicGates, DownThatRestoresAnotherIndexDefinitionShowsBoth) {
+  Report report = check("down_changes_index");
+  auto mismatch = findings_of(report, "rollback-schema-mismatch");
+  ASSERT_THAT(mismatch, SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(mismatch[0]->message, HasSubstr("index public.accounts_email_idx differs"));
+  EXPECT_THAT(mismatch[0]->message, HasSubstr("USING btree (lower(email))"));
+  EXPECT_THAT(mismatch[0]->message, HasSubstr("USING btree (email)"));
+}
+
+TEST_F(DynamicGates, DownWithAMisspeltTableFailsAtItsStatement) {
+  Report report = check("down_misspelt_table");
+  auto failed = findings_of(report, "rollback-down-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "42P01");
+  EXPECT_THAT(failed[0]->message, HasSubstr("relation \"acounts\" does not exist"));
+  EXPECT_EQ(position_of(*failed[0]),
+            "fixtures/dynamic/down_misspelt_table/002_add_accounts_phone.down.sql:1:1");
+}
+
+TEST_F(DynamicGates, DownMissingASemicolonFailsWhereTheServerStopsParsing) {
+  Report report = check("down_missing_semicolon");
+  auto failed = findings_of(report, "rollback-down-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "42601");
+  // PostgreSQL's error position, mapped back into the file: the start of line 2.
+  EXPECT_EQ(position_of(*failed[0]),
+            "fixtures/dynamic/down_missing_semicolon/002_add_accounts_phone.down.sql:2:1");
+}
+
+TEST_F(DynamicGates, BrokenDownDoesNotHideTheNextMigrationsDefect) {
+  Report report = check("broken_downs_in_sequence");
+  auto failed = findings_of(report, "rollback-down-failed");
+  auto mismatch = findings_of(report, "rollback-schema-mismatch");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  ASSERT_THAT(mismatch, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->migration, "002");
+  EXPECT_EQ(mismatch[0]->migration, "003");
+  EXPECT_THAT(mismatch[0]->message, HasSubstr("column public.accounts.city"));
+}
+
+TEST_F(DynamicGates, UndeclaredConcurrentIndexIsAFinding) {
+  Report report = check("undeclared_concurrently");
+  auto undeclared = findings_of(report, "undeclared-non-transactional");
+  ASSERT_THAT(undeclared, SizeIs(2)) << all_messages(report);  // the up and the down
+  EXPECT_EQ(position_of(*undeclared[0]),
+            "fixtures/dynamic/undeclared_concurrently/002_index_accounts_name.down.sql:1:1");
+  EXPECT_EQ(position_of(*undeclared[1]),
+            "fixtures/dynamic/undeclared_concurrently/002_index_accounts_name.up.sql:2:1");
+  // Run outside a transaction, the migration itself works: no other finding.
+  EXPECT_THAT(report.findings(), SizeIs(2)) << all_messages(report);
+}
+
+TEST_F(DynamicGates, ForwardFailureCarriesSqlstateAndPosition) {
+  Report report = check("fails_forward");
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "42703");
+  EXPECT_THAT(failed[0]->message, HasSubstr("column \"nickname\" of relation \"accounts\""));
+  EXPECT_EQ(position_of(*failed[0]),
+            "fixtures/dynamic/fails_forward/002_backfill_names.up.sql:2:1");
+}
+
+TEST_F(DynamicGates, ErrorPositionInsideAStatementMapsToItsColumn) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.sql", "CREATE TABLE accounts (id int, name text);\n");
+  // Columns count code points: the three two-byte characters are three columns.
+  repo.write("db/002_rename.sql",
+             "SELECT 1;\n"
+             "UPDATE accounts SET name = 'ééé' || nosuch;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(position_of(*failed[0]), "db/002_rename.sql:2:37");
+  EXPECT_THAT(failed[0]->message, HasSubstr("column \"nosuch\" does not exist"));
+}
+
+TEST_F(DynamicGates, StatementTimeoutIsAFindingNotAHang) {
+  Config config = default_config();
+  config.postgres.statement_timeout = std::chrono::milliseconds(200);
+  Report report = check("hangs", config);
+  auto timeout = findings_of(report, "forward-timeout");
+  ASSERT_THAT(timeout, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(timeout[0]->evidence["sqlstate"], "57014");
+  EXPECT_EQ(position_of(*timeout[0]), "fixtures/dynamic/hangs/002_slow_backfill.up.sql:2:1");
+}
+
+TEST_F(DynamicGates, ScenarioDatabasesAreDroppedAfterTheGates) {
+  check("clean");
+  auto left = query("postgres",
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'mgate\\_%' "
+                    "AND datname <> '" +
+                        server().base() + "'");
+  EXPECT_THAT(left, IsEmpty());
+}
+
+}  // namespace
+}  // namespace mgate::testing
