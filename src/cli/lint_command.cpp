@@ -58,11 +58,7 @@ CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
   cmd->add_option(
       "--layout", c.layout,
       "Migration layout: auto, plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch");
-  cmd->add_option("--format", c.output.stdout_format, "Report format on stdout: text, json, sarif")
-      ->capture_default_str();
-  cmd->add_option(
-      "--output", c.output.files,
-      "Also write a report to a file, as FORMAT=FILE (repeatable), e.g. sarif=mgate.sarif");
+  add_output_options(*cmd, c.output);
   cmd->add_option("--fail-on", c.fail_on,
                   "Lowest finding level that fails the run (exit 1): error, warning, never")
       ->check(CLI::IsMember({"error", "warning", "never"}))

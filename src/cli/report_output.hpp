@@ -1,4 +1,6 @@
 #pragma once
+#include <CLI/CLI.hpp>
+
 #include <string>
 #include <vector>
 
@@ -14,6 +16,9 @@ struct OutputRequest {
   std::vector<std::string> files;  // FORMAT=FILE
   ColorMode color = ColorMode::automatic;
 };
+
+// Declares --format and --output on a command; their help lists every registered writer.
+void add_output_options(CLI::App& command, OutputRequest& request);
 
 // Checks formats and FILE paths before any work is done; throws InputError.
 void validate_outputs(const OutputRequest& request);

@@ -1,0 +1,47 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/report.hpp"
+
+namespace mgate {
+
+// How one gate judged one migration (or the set as a whole): a cell of the Markdown summary
+// table, a JUnit testcase, a step of the HTML timeline.
+struct GateOutcome {
+  const GateResult* gate = nullptr;
+  // skip and error come from the gate; otherwise fail when one of `findings` reaches
+  // --fail-on, else pass.
+  GateStatus status = GateStatus::pass;
+  std::vector<const Finding*> findings;  // in report order
+};
+
+struct MigrationOutcome {
+  const MigrationEntry* migration = nullptr;
+  bool failed = false;             // as Report::failed_migrations() says
+  std::vector<GateOutcome> gates;  // one per gate of the report, in run order
+};
+
+struct Outcomes {
+  std::vector<MigrationOutcome> migrations;  // the gated migrations, in apply order
+  // Per gate, the findings that belong to no gated migration (the set's naming, a stray file).
+  std::vector<GateOutcome> set;
+};
+
+Outcomes outcomes(const Report& report);
+
+// Where a format that needs a file shows a finding: its location; for a finding without one,
+// the first line of its migration's file (the up file, or the down when there is no up); for a
+// finding that names neither, nothing.
+class FindingPlaces {
+ public:
+  explicit FindingPlaces(const Report& report);
+  std::optional<Location> of(const Finding& finding) const;
+
+ private:
+  std::map<std::string, std::string> migration_files_;
+};
+
+}  // namespace mgate
