@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/staged.hpp"
 #include "cli/targets.hpp"
 #include "gates/history.hpp"
 #include "gates/pipeline.hpp"
@@ -67,7 +68,10 @@ CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
                   "Git ref of the base: migrations added since it are gated, earlier ones must be "
                   "unchanged");
   cmd->add_flag("--staged", c.staged,
-                "Judge the content staged in the git index, not the working tree (pre-commit)");
+                "Judge the content staged in the git index, not the working tree (pre-commit). "
+                "With no PATH: only the staged files of the [migrations] dir are gated");
+  cmd->add_flag("-q,--quiet", c.quiet,
+                "Write nothing to stdout when the run passes (--output files are still written)");
   cmd->add_option("--gates", c.gates, "Gates to run, comma-separated (default: [gates] run)")
       ->delimiter(',');
   cmd->add_option(
@@ -94,17 +98,32 @@ int run_lint(const LintCommand& c) {
   options.pg_version = c.pg_version ? c.pg_version : config.postgres.version;
   options.fail_on = parse_fail_on(c.fail_on);
 
+  std::optional<git::Repository> repository;
+  if (c.staged) repository.emplace(config.root);
+  const std::vector<Target> targets = c.staged && c.paths.empty()
+                                          ? staged_targets(config, *repository)
+                                          : resolve_targets(config, c.paths);
+  // The hook on a commit that stages no migration: nothing to judge, nothing to say.
+  if (targets.empty()) return 0;
+
   Report report;
-  for (const Target& target : resolve_targets(config, c.paths)) {
+  for (const Target& target : targets) {
     MigrationSet set = discover_target(config, target, layout);
     if (!c.since.empty()) mark_gated_since(set, config.root, c.since, c.staged);
-    sql::FileReader reader = c.staged ? git::index_reader(git::Repository(config.root))
-                                      : sql::working_tree_reader(config.root);
+    StagedView staged;
+    if (c.staged) {
+      staged = read_staged_view(*repository, target);
+      keep_staged(set, staged);
+    }
+    sql::FileReader reader =
+        c.staged ? staged_reader(staged) : sql::working_tree_reader(config.root);
     sql::ParsedSet parsed(set, reader);
     merge_into(report, run_pipeline(config, set, parsed, options));
   }
+  const bool passed = report.summary().passed;
+  if (c.quiet && passed) output.stdout_format.clear();
   write_outputs(report, output);
-  return report.summary().passed ? 0 : 1;
+  return passed ? 0 : 1;
 }
 
 }  // namespace mgate

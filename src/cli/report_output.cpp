@@ -93,6 +93,7 @@ void write_outputs(const Report& report, const OutputRequest& request) {
       throw InputError(fmt::format("--output {}: cannot write '{}'", spec, file.string()));
     }
   }
+  if (request.stdout_format.empty()) return;  // --quiet on a passing run
   writer_for(request.stdout_format)
       .write(report, std::cout, WriterOptions{use_color(request.color)});
   std::cout.flush();

@@ -12,8 +12,8 @@ enum class ColorMode { automatic, always, never };
 
 // --format and --output: what to write where.
 struct OutputRequest {
-  std::string stdout_format = "text";
-  std::vector<std::string> files;  // FORMAT=FILE
+  std::string stdout_format = "text";  // empty: nothing on stdout
+  std::vector<std::string> files;      // FORMAT=FILE
   ColorMode color = ColorMode::automatic;
 };
 
