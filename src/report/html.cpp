@@ -198,11 +198,7 @@ void write_finding(std::ostream& out, const Finding& f) {
 }
 
 void write_findings(std::ostream& out, const std::string& heading,
-                    const std::vector<GateOutcome>& gates) {
-  std::vector<const Finding*> findings;
-  for (const GateOutcome& g : gates) {
-    findings.insert(findings.end(), g.findings.begin(), g.findings.end());
-  }
+                    const std::vector<const Finding*>& findings) {
   if (findings.empty()) return;
   out << "<h3>" << escape_markup(heading) << "</h3>\n";
   for (const Finding* f : findings) write_finding(out, *f);
@@ -246,9 +242,9 @@ class HtmlWriter final : public Writer {
     if (!report.findings().empty()) {
       out << "<section id=\"findings\"><h2>Findings</h2>\n";
       for (const MigrationOutcome& m : all.migrations) {
-        write_findings(out, "Migration " + migration_title(*m.migration), m.gates);
+        write_findings(out, "Migration " + migration_title(*m.migration), m.findings);
       }
-      write_findings(out, "Migration set", all.set);
+      write_findings(out, "Migration set", all.set_findings);
       out << "</section>\n";
     }
     write_gates(out, report);

@@ -143,10 +143,7 @@ void write_finding(std::ostream& out, const Finding& f) {
 }
 
 void write_findings(std::ostream& out, const std::string& heading,
-                    const std::vector<GateOutcome>& gates) {
-  std::vector<const Finding*> findings;
-  for (const GateOutcome& g : gates)
-    findings.insert(findings.end(), g.findings.begin(), g.findings.end());
+                    const std::vector<const Finding*>& findings) {
   if (findings.empty()) return;
   out << "#### " << heading << "\n\n";
   for (const Finding* f : findings) write_finding(out, *f);
@@ -188,9 +185,9 @@ class MarkdownWriter final : public Writer {
 
     if (!report.findings().empty()) out << "### Findings\n\n";
     for (const MigrationOutcome& m : all.migrations) {
-      write_findings(out, "Migration " + migration_title(*m.migration), m.gates);
+      write_findings(out, "Migration " + migration_title(*m.migration), m.findings);
     }
-    write_findings(out, "Migration set", all.set);
+    write_findings(out, "Migration set", all.set_findings);
 
     out << "### Gates\n\n| gate | status | duration | note |\n|---|---|---|---|\n";
     for (const GateResult& gate : report.gates) {

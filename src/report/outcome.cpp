@@ -25,9 +25,17 @@ Outcomes outcomes(const Report& report) {
   for (const MigrationEntry& m : report.migrations) {
     if (!m.gated) continue;
     index.emplace(m.version, result.migrations.size());
-    result.migrations.push_back({&m, failed.count(m.version) > 0, {}});
+    result.migrations.push_back({&m, failed.count(m.version) > 0, {}, {}});
   }
   const auto findings = report.findings();
+  for (const Finding* f : findings) {
+    const auto it = index.find(f->migration);
+    if (f->migration.empty() || it == index.end()) {
+      result.set_findings.push_back(f);
+    } else {
+      result.migrations[it->second].findings.push_back(f);
+    }
+  }
   for (const GateResult& gate : report.gates) {
     std::vector<std::vector<const Finding*>> per_migration(result.migrations.size());
     std::vector<const Finding*> set_level;

@@ -20,14 +20,16 @@ struct GateOutcome {
 
 struct MigrationOutcome {
   const MigrationEntry* migration = nullptr;
-  bool failed = false;             // as Report::failed_migrations() says
-  std::vector<GateOutcome> gates;  // one per gate of the report, in run order
+  bool failed = false;                   // as Report::failed_migrations() says
+  std::vector<GateOutcome> gates;        // one per gate of the report, in run order
+  std::vector<const Finding*> findings;  // of every gate, in report order
 };
 
 struct Outcomes {
   std::vector<MigrationOutcome> migrations;  // the gated migrations, in apply order
   // Per gate, the findings that belong to no gated migration (the set's naming, a stray file).
   std::vector<GateOutcome> set;
+  std::vector<const Finding*> set_findings;  // of every gate, in report order
 };
 
 Outcomes outcomes(const Report& report);
