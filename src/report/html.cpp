@@ -159,8 +159,9 @@ void write_series(std::ostream& out, const EvidenceSeries& s) {
       number_text(s.median()), number_text(s.mean()), number_text(s.max()));
 }
 
-void write_evidence(std::ostream& out, const Evidence& evidence) {
-  out << "<details><summary>Evidence</summary>\n";
+// Open for errors: the evidence is what a release manager needs to judge them.
+void write_evidence(std::ostream& out, const Evidence& evidence, bool open) {
+  out << (open ? "<details open>" : "<details>") << "<summary>Evidence</summary>\n";
   if (!evidence.facts.rows.empty()) write_table(out, evidence.facts);
   for (const EvidenceTable& table : evidence.tables) write_table(out, table);
   for (const EvidenceComparison& c : evidence.comparisons) {
@@ -193,7 +194,7 @@ void write_finding(std::ostream& out, const Finding& f) {
     }
   }
   const Evidence evidence = present_evidence(f.evidence);
-  if (!evidence.empty()) write_evidence(out, evidence);
+  if (!evidence.empty()) write_evidence(out, evidence, f.level == Level::error);
   out << "</div>\n";
 }
 

@@ -58,27 +58,28 @@ Counts count(const std::vector<GateOutcome>& gates) {
 
 void write_testcase(std::ostream& out, const GateOutcome& g, const std::string& classname,
                     const std::string& file) {
-  out << "    <testcase name=\"" << escape_markup(g.gate->gate) << "\" classname=\""
-      << escape_markup(classname) << '"';
-  if (!file.empty()) out << " file=\"" << escape_markup(file) << '"';
+  out << "    <testcase name=\"" << escape_attribute(g.gate->gate) << "\" classname=\""
+      << escape_attribute(classname) << '"';
+  if (!file.empty()) out << " file=\"" << escape_attribute(file) << '"';
   out << ">\n";
   const std::string findings = findings_text(g.findings);
   const std::string reason = g.gate->skip_reason;
   switch (g.status) {
     case GateStatus::fail:
       out << "      <failure message=\""
-          << escape_markup(g.findings.size() == 1 ? g.findings[0]->message
-                                                  : fmt::format("{} findings", g.findings.size()))
-          << "\" type=\"" << escape_markup(g.findings.empty() ? "" : g.findings[0]->rule) << "\">"
-          << escape_markup(findings) << "</failure>\n";
+          << escape_attribute(g.findings.size() == 1
+                                  ? g.findings[0]->message
+                                  : fmt::format("{} findings", g.findings.size()))
+          << "\" type=\"" << escape_attribute(g.findings.empty() ? "" : g.findings[0]->rule)
+          << "\">" << escape_markup(findings) << "</failure>\n";
       break;
     case GateStatus::error:
       out << "      <error message=\""
-          << escape_markup(reason.empty() ? "gate could not run" : reason)
+          << escape_attribute(reason.empty() ? "gate could not run" : reason)
           << "\" type=\"gate-error\"/>\n";
       break;
     case GateStatus::skip:
-      out << "      <skipped message=\"" << escape_markup(reason) << "\"/>\n";
+      out << "      <skipped message=\"" << escape_attribute(reason) << "\"/>\n";
       break;
     case GateStatus::pass:
       break;
@@ -120,7 +121,7 @@ class JunitWriter final : public Writer {
       out << fmt::format(
           "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
           "time=\"0.000\">\n",
-          escape_markup("migration " + title), c.tests, c.failures, c.errors, c.skipped);
+          escape_attribute("migration " + title), c.tests, c.failures, c.errors, c.skipped);
       const std::string file = entry.up.empty() ? entry.down : entry.up;
       for (const GateOutcome& g : m.gates) {
         write_testcase(out, g, class_name(entry.version, entry.name), file);

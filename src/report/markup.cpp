@@ -76,8 +76,11 @@ std::string escape_markup(std::string_view text) {
       case '\'':
         out += "&#39;";
         break;
+      case '\r':
+        out += "&#13;";
+        break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
           out += kReplacement;
         } else if (valid.compare(i, 3, "\xEF\xBF\xBE") == 0 ||
                    valid.compare(i, 3, "\xEF\xBF\xBF") == 0) {
@@ -86,6 +89,20 @@ std::string escape_markup(std::string_view text) {
         } else {
           out += c;
         }
+    }
+  }
+  return out;
+}
+
+std::string escape_attribute(std::string_view text) {
+  std::string out;
+  for (const char c : escape_markup(text)) {
+    if (c == '\n') {
+      out += "&#10;";
+    } else if (c == '\t') {
+      out += "&#9;";
+    } else {
+      out += c;
     }
   }
   return out;

@@ -158,7 +158,7 @@ TEST(JunitWriter, OneTestcasePerMigrationAndGate) {
 TEST(JunitWriter, EscapesMarkupInAttributesAndText) {
   const std::string xml = write("junit", sample::evidence_report());
   EXPECT_THAT(xml, HasSubstr("message=\"ALTER TABLE held ACCESS EXCLUSIVE on `orders` for 2.5 s: "
-                             "&lt;100%, a|b&gt;\r\nnext\""));
+                             "&lt;100%, a|b&gt;&#13;&#10;next\""));
   EXPECT_THAT(xml, HasSubstr("backfill in batches &amp; set NOT NULL"));
   EXPECT_THAT(xml, Not(HasSubstr("<100%")));
 }
