@@ -22,7 +22,8 @@ std::vector<const Gate*> select_gates(const Config& config, const PipelineOption
   }
   std::vector<const Gate*> selected;
   for (const auto& gate : all_gates()) {
-    bool named = std::find(wanted.begin(), wanted.end(), gate->name()) != wanted.end();
+    bool named =
+        wanted.empty() || std::find(wanted.begin(), wanted.end(), gate->name()) != wanted.end();
     if (named && (options.dynamic || !gate->dynamic())) selected.push_back(gate.get());
   }
   return selected;

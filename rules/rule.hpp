@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -8,6 +9,7 @@
 
 #include "core/finding.hpp"
 #include "core/migration.hpp"
+#include "sql/locks.hpp"
 #include "sql/parsed_script.hpp"
 
 namespace mgate {
@@ -18,6 +20,7 @@ struct LintContext {
   const Migration* migration = nullptr;
   const sql::ParsedScript* script = nullptr;
   int pg_version = 15;
+  bool down = false;  // the script is the migration's down (revert) script
   // The statement runs inside a transaction: the migration tool wraps the migration in one, or
   // the script opened one with BEGIN.
   bool in_transaction = false;
@@ -26,9 +29,19 @@ struct LintContext {
   bool statement_timeout_set = false;
   // Relations created earlier in the same migration (lower-case, schema-qualified when written
   // so): they are empty and unseen by other sessions, so their locks and rewrites are harmless.
+  // For a down script, also the ones its up script created.
   std::set<std::string> created_relations;
+  // Columns added earlier in the same migration, as `relation.column`.
+  std::set<std::string> added_columns;
+  // Locks on pre-existing relations that the open transaction already holds (cleared when it
+  // ends; with no transaction, each statement's locks end with it).
+  std::map<std::string, sql::LockMode> held_locks;
+  // An earlier statement of this script took a lock that blocks writes on a pre-existing
+  // relation.
+  bool blocked_writes_earlier = false;
 
   bool is_new(std::string_view relation) const;
+  bool is_new_column(std::string_view relation, std::string_view column) const;
 };
 
 // Collects what one rule says about one statement.
@@ -54,6 +67,15 @@ class Rule {
   virtual void check(const sql::Statement& statement, const LintContext& context,
                      RuleOutput& out) const = 0;
 };
+
+// A fix that inserts `text` just after the first `keyword` token of the statement (e.g.
+// " CONCURRENTLY" after INDEX); nullopt when the keyword is not there.
+std::optional<Fix> insert_after_keyword(const sql::Statement& statement, std::string_view keyword,
+                                        std::string text, std::string description);
+// A fix that inserts `text` at the statement's start (e.g. a SET before it).
+Fix insert_before(const sql::Statement& statement, std::string text, std::string description);
+// A fix that inserts `text` after the statement's last token, before its semicolon.
+Fix insert_at_end(const sql::Statement& statement, std::string text, std::string description);
 
 // Every rule, in a stable order.
 const std::vector<std::unique_ptr<Rule>>& all_rules();

@@ -58,8 +58,7 @@ struct Config {
   } postgres;
 
   struct {
-    std::vector<std::string> run = {"naming",   "history",   "lint",  "forward",
-                                    "rollback", "integrity", "locks", "plans"};
+    std::vector<std::string> run;  // empty: every gate mgate has
   } gates;
 
   struct {

@@ -95,6 +95,10 @@ std::size_t skip_trivia(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+std::size_t token_end(std::string_view text, std::size_t pos) {
+  return pos < text.size() ? skip_token(text, pos) : pos;
+}
+
 std::size_t last_token_end(std::string_view text, std::size_t begin, std::size_t end) {
   std::string_view bounded = text.substr(0, end);
   std::size_t last = begin;
@@ -105,6 +109,26 @@ std::size_t last_token_end(std::string_view text, std::size_t begin, std::size_t
     pos = skip_trivia(bounded, pos);
   }
   return last;
+}
+
+std::size_t find_keyword(std::string_view text, std::string_view keyword, std::size_t from) {
+  auto same = [](std::string_view word, std::string_view wanted) {
+    if (word.size() != wanted.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(word[i])) !=
+          std::tolower(static_cast<unsigned char>(wanted[i]))) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::size_t pos = skip_trivia(text, from);
+  while (pos < text.size()) {
+    std::size_t end = skip_token(text, pos);
+    if (is_ident_char(text[pos]) && same(text.substr(pos, end - pos), keyword)) return pos;
+    pos = skip_trivia(text, end);
+  }
+  return std::string_view::npos;
 }
 
 std::vector<Span> comments(std::string_view text, std::size_t begin, std::size_t end) {

@@ -73,7 +73,7 @@ TEST_F(HistoryGateTest, DeclaresItsRules) {
   std::vector<std::string> ids;
   for (const auto& rule : gate->rules()) {
     EXPECT_EQ(rule.gate, "history");
-    EXPECT_EQ(rule.help_uri, rule_help_uri(rule.id));
+    EXPECT_EQ(rule.help_uri, rule_help_uri(rule.id, "history"));
     ids.push_back(rule.id);
   }
   EXPECT_THAT(ids, ElementsAre("edited-migration", "edited-down-migration", "deleted-migration"));

@@ -76,7 +76,7 @@ TEST_F(NamingGateTest, DeclaresItsRules) {
   for (const auto& rule : gate->rules()) {
     EXPECT_EQ(rule.gate, "naming");
     EXPECT_FALSE(rule.summary.empty());
-    EXPECT_EQ(rule.help_uri, rule_help_uri(rule.id));
+    EXPECT_EQ(rule.help_uri, rule_help_uri(rule.id, "naming"));
     ids.insert(rule.id);
   }
   EXPECT_EQ(ids, (std::set<std::string>{"invalid-name", "duplicate-version", "version-gap",

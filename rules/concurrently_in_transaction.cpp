@@ -1,0 +1,66 @@
+#include <fmt/core.h>
+
+#include "rules/rule.hpp"
+
+namespace mgate {
+namespace {
+
+// The CONCURRENTLY form the statement uses, if any: these cannot run inside a transaction block.
+std::string_view concurrent_form(const sql::Statement& statement) {
+  sql::Node stmt = statement.node.inner();
+  std::string_view type = statement.type();
+  if (type == "IndexStmt" && stmt["concurrent"].boolean()) return "CREATE INDEX CONCURRENTLY";
+  if (type == "DropStmt" && stmt["concurrent"].boolean()) return "DROP INDEX CONCURRENTLY";
+  if (type == "ReindexStmt") {
+    for (const sql::Node& option : stmt["params"].items()) {
+      if (option.as("DefElem")["defname"].str() == "concurrently") return "REINDEX CONCURRENTLY";
+    }
+  }
+  if (type == "AlterTableStmt") {
+    for (const sql::Node& item : stmt["cmds"].items()) {
+      sql::Node cmd = item.as("AlterTableCmd");
+      if (cmd["subtype"].str() == "AT_DetachPartition" &&
+          cmd["def"]["PartitionCmd"]["concurrent"].boolean()) {
+        return "DETACH PARTITION CONCURRENTLY";
+      }
+    }
+  }
+  return {};
+}
+
+class ConcurrentlyInTransaction : public Rule {
+ public:
+  RuleInfo info() const override {
+    return {"concurrently-in-transaction", Level::error,
+            "A CONCURRENTLY statement inside a transaction fails: PostgreSQL refuses to run it "
+            "in a transaction block."};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    if (!context.in_transaction) return;
+    std::string_view form = concurrent_form(statement);
+    if (form.empty()) return;
+    std::string_view why = context.explicit_transaction
+                               ? "the script opened a transaction with BEGIN"
+                               : "the migration tool runs this migration in a transaction";
+    out.flag(statement.span,
+             fmt::format("{} cannot run inside a transaction block, and {}: the migration fails "
+                         "here with SQLSTATE 25001",
+                         form, why),
+             context.explicit_transaction
+                 ? std::string("Move the statement after COMMIT, outside BEGIN … COMMIT.")
+                 : std::string("Mark the migration non-transactional (golang-migrate: its own "
+                               "file; dbmate: `-- migrate:up transaction:false`; goose: `-- "
+                               "+goose NO TRANSACTION`; diesel: run_in_transaction = false) and "
+                               "keep it to this one statement."));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_concurrently_in_transaction_rule() {
+  return std::make_unique<ConcurrentlyInTransaction>();
+}
+
+}  // namespace mgate

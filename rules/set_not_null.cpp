@@ -1,0 +1,46 @@
+#include <fmt/core.h>
+
+#include "rules/rule.hpp"
+
+namespace mgate {
+namespace {
+
+class SetNotNull : public Rule {
+ public:
+  RuleInfo info() const override {
+    return {"set-not-null", Level::error,
+            "ALTER COLUMN SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock."};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    sql::Node alter = statement.node.as("AlterTableStmt");
+    if (!alter) return;
+    std::string table = sql::relation_name(alter["relation"]);
+    for (const sql::Node& item : alter["cmds"].items()) {
+      sql::Node cmd = item.as("AlterTableCmd");
+      if (cmd["subtype"].str() != "AT_SetNotNull") continue;
+      std::string column(cmd["name"].str());
+      if (context.is_new_column(table, column)) continue;
+      out.flag(
+          statement.span,
+          fmt::format("SET NOT NULL on `{0}.{1}` reads every row of `{0}` to prove there is no "
+                      "NULL while holding an ACCESS EXCLUSIVE lock: every read and write of "
+                      "`{0}` waits for the full scan",
+                      table, column),
+          fmt::format("Add CHECK ({0} IS NOT NULL) NOT VALID, VALIDATE it in a later "
+                      "migration (SHARE UPDATE EXCLUSIVE: traffic goes on), then SET NOT NULL, "
+                      "which PostgreSQL 12+ proves from the valid check without a scan, and "
+                      "drop the check.",
+                      column));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_set_not_null_rule() {
+  return std::make_unique<SetNotNull>();
+}
+
+}  // namespace mgate
