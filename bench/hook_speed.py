@@ -38,7 +38,7 @@ def make_repository(mgate):
     migrations = OUT / "db" / "migrations"
     shutil.copytree(ROOT / "fixtures" / "demo", migrations)
     (OUT / "mgate.toml").write_text(
-        '[migrations]\ndir = "db/migrations"\n\n[gates]\nrun = ["naming", "history", "lint"]\n')
+        '[migrations]\ndir = "db/migrations"\n')
     staged = sorted(migrations.glob("013_*"))
     held = {p: p.read_bytes() for p in staged}
     for p in staged:

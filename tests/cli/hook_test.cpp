@@ -22,9 +22,7 @@ class PreCommitHook : public ::testing::Test {
  protected:
   void SetUp() override {
     repo.init();
-    repo.write(
-        "mgate.toml",
-        "[migrations]\ndir = \"db\"\n\n[gates]\nrun = [\"naming\", \"history\", \"lint\"]\n");
+    repo.write("mgate.toml", "[migrations]\ndir = \"db\"\n");
     repo.write("db/001_create_orders.sql",
                "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL);\n");
     repo.write("README.md", "an application\n");
