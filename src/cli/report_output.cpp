@@ -50,10 +50,13 @@ void add_output_options(CLI::App& command, OutputRequest& request) {
   command
       .add_option("--format", request.stdout_format, "Report format on stdout: " + format_names())
       ->capture_default_str();
-  command.add_option("--output", request.files,
-                     "Also write a report to a file, as FORMAT=FILE (repeatable), e.g. "
-                     "sarif=mgate.sarif, html=report.html. FORMAT is one of: " +
-                         format_names());
+  command
+      .add_option("--output", request.files,
+                  "Also write a report to a file, as FORMAT=FILE (repeatable), e.g. "
+                  "sarif=mgate.sarif, html=report.html. FORMAT is one of: " +
+                      format_names())
+      // One FILE per --output: `--output sarif=x db/migrations` leaves the PATH a PATH.
+      ->allow_extra_args(false);
 }
 
 void validate_outputs(const OutputRequest& request) {

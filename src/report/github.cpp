@@ -99,8 +99,12 @@ class GithubWriter final : public Writer {
     }
     // A plain line: the verdict in the log, never a command.
     const Summary summary = report.summary();
-    out << fmt::format("mgate: {} errors, {} warnings, {} notes: {}\n", summary.errors,
-                       summary.warnings, summary.notes, summary.passed ? "PASS" : "FAIL");
+    auto counted = [](int n, std::string_view noun) {
+      return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+    };
+    out << "mgate: " << counted(summary.errors, "error") << ", "
+        << counted(summary.warnings, "warning") << ", " << counted(summary.notes, "note") << ": "
+        << (summary.passed ? "PASS" : "FAIL") << '\n';
   }
 };
 

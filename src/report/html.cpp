@@ -69,7 +69,7 @@ void write_verdict(std::ostream& out, const Report& report, const Outcomes& all)
   out << "<section class=\"verdict " << word << "\" id=\"verdict\"><h1>mgate: <span class=\""
       << word << "-word\">" << (s.passed ? "PASS" : "FAIL") << "</span></h1><div>"
       << counted(s.errors, "error") << ", " << counted(s.warnings, "warning") << ", "
-      << counted(s.notes, "note") << " in " << counted(all.migrations.size(), "gated migration")
+      << counted(s.notes, "note") << " in " << counted(all.gated, "gated migration")
       << ".</div><div class=\"muted\">mgate " << escape_markup(report.tool_version);
   if (report.postgres) {
     out << " · PostgreSQL " << escape_markup(report.postgres->version) << " ("

@@ -63,7 +63,7 @@ void write_testcase(std::ostream& out, const GateOutcome& g, const std::string& 
   if (!file.empty()) out << " file=\"" << escape_attribute(file) << '"';
   out << ">\n";
   const std::string findings = findings_text(g.findings);
-  const std::string reason = g.gate->skip_reason;
+  const std::string& reason = g.reason;
   switch (g.status) {
     case GateStatus::fail:
       out << "      <failure message=\""

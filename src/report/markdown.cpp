@@ -159,8 +159,8 @@ class MarkdownWriter final : public Writer {
     const Outcomes all = outcomes(report);
     out << "## mgate: " << (summary.passed ? "✅ PASS" : "❌ FAIL") << "\n\n"
         << counted(summary.errors, "error") << ", " << counted(summary.warnings, "warning") << ", "
-        << counted(summary.notes, "note") << " in "
-        << counted(all.migrations.size(), "gated migration") << ".\n\n";
+        << counted(summary.notes, "note") << " in " << counted(all.gated, "gated migration")
+        << ".\n\n";
 
     const bool set_findings = std::any_of(all.set.begin(), all.set.end(),
                                           [](const GateOutcome& g) { return !g.findings.empty(); });

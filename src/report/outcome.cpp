@@ -6,9 +6,17 @@
 namespace mgate {
 namespace {
 
-GateOutcome judge(const GateResult& gate, std::vector<const Finding*> findings, FailOn fail_on) {
-  GateOutcome outcome{&gate, gate.status, std::move(findings)};
+constexpr std::string_view kContext = "not gated: the migration is older than the --since base";
+
+GateOutcome judge(const GateResult& gate, std::vector<const Finding*> findings, FailOn fail_on,
+                  bool gated = true) {
+  GateOutcome outcome{&gate, gate.status, std::move(findings), gate.skip_reason};
   if (gate.status == GateStatus::skip || gate.status == GateStatus::error) return outcome;
+  if (!gated && outcome.findings.empty()) {
+    outcome.status = GateStatus::skip;
+    outcome.reason = kContext;
+    return outcome;
+  }
   outcome.status = GateStatus::pass;
   for (const Finding* f : outcome.findings) {
     if (fails(f->level, fail_on)) outcome.status = GateStatus::fail;
@@ -22,10 +30,15 @@ Outcomes outcomes(const Report& report) {
   std::map<std::string, std::size_t> index;  // version -> place in result.migrations
   Outcomes result;
   const std::set<std::string> failed = report.failed_migrations();
+  std::set<std::string> named;
+  for (const GateResult& gate : report.gates) {
+    for (const Finding& f : gate.findings) named.insert(f.migration);
+  }
   for (const MigrationEntry& m : report.migrations) {
-    if (!m.gated) continue;
+    if (!m.gated && !named.count(m.version)) continue;
+    result.gated += m.gated;
     index.emplace(m.version, result.migrations.size());
-    result.migrations.push_back({&m, failed.count(m.version) > 0, {}, {}});
+    result.migrations.push_back({&m, m.gated, failed.count(m.version) > 0, {}, {}});
   }
   const auto findings = report.findings();
   for (const Finding* f : findings) {
@@ -52,7 +65,7 @@ Outcomes outcomes(const Report& report) {
     }
     for (std::size_t i = 0; i < result.migrations.size(); ++i) {
       result.migrations[i].gates.push_back(
-          judge(gate, std::move(per_migration[i]), report.fail_on));
+          judge(gate, std::move(per_migration[i]), report.fail_on, result.migrations[i].gated));
     }
     result.set.push_back(judge(gate, std::move(set_level), report.fail_on));
   }

@@ -16,17 +16,23 @@ struct GateOutcome {
   // --fail-on, else pass.
   GateStatus status = GateStatus::pass;
   std::vector<const Finding*> findings;  // in report order
+  std::string reason;                    // why it was skipped or could not run
 };
 
 struct MigrationOutcome {
   const MigrationEntry* migration = nullptr;
+  // A migration before --since is context: its gates are skipped but for what names it.
+  bool gated = true;
   bool failed = false;                   // as Report::failed_migrations() says
   std::vector<GateOutcome> gates;        // one per gate of the report, in run order
   std::vector<const Finding*> findings;  // of every gate, in report order
 };
 
 struct Outcomes {
-  std::vector<MigrationOutcome> migrations;  // the gated migrations, in apply order
+  // The gated migrations, and those that a finding names (an edited merged migration), in
+  // apply order.
+  std::vector<MigrationOutcome> migrations;
+  std::size_t gated = 0;  // how many of them are gated
   // Per gate, the findings that belong to no gated migration (the set's naming, a stray file).
   std::vector<GateOutcome> set;
   std::vector<const Finding*> set_findings;  // of every gate, in report order

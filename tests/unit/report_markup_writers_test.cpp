@@ -71,7 +71,7 @@ TEST(GithubWriter, WritesOneWorkflowCommandPerFindingThenTheVerdict) {
   EXPECT_EQ(out[2],
             "::warning file=db/002_add_orders.up.sql,title=mgate missing-down::migration 002 has "
             "no down migration%0Ahelp: add db/002_add_orders.down.sql");
-  EXPECT_EQ(out[3], "mgate: 1 errors, 1 warnings, 1 notes: FAIL");
+  EXPECT_EQ(out[3], "mgate: 1 error, 1 warning, 1 note: FAIL");
 }
 
 TEST(GithubWriter, EscapesDataAndProperties) {
@@ -253,6 +253,28 @@ TEST(HtmlWriter, InvalidUtf8BecomesAReplacementCharacter) {
   Report report = sample::small_report();
   report.gates[1].findings[0].message = "latin-1 caf\xe9";
   EXPECT_THAT(write("html", report), HasSubstr("latin-1 caf\xEF\xBF\xBD"));
+}
+
+}  // namespace
+}  // namespace mgate
+
+namespace mgate {
+namespace {
+
+// A migration before --since is context: it appears only when a finding names it, and then
+// its other gates are skipped, not passed.
+TEST(Outcomes, ContextMigrationsAppearOnlyWhenAFindingNamesThem) {
+  Report report = sample::small_report();
+  report.migrations[0].gated = false;  // 001 carries a lint note
+  report.migrations.push_back({"003", "quiet", "db/003_quiet.up.sql", "", false});
+  const std::string md = write("markdown", report);
+  EXPECT_THAT(md, HasSubstr("in 1 gated migration.\n"));
+  EXPECT_THAT(
+      md, HasSubstr("| `001` créer users | ⏭️ skip | ✅ pass (1 finding) | ⏭️ skip |\n"));
+  EXPECT_THAT(md, Not(HasSubstr("`003`")));
+  EXPECT_THAT(write("junit", report),
+              HasSubstr("<skipped message=\"not gated: the migration is older than the --since "
+                        "base\"/>"));
 }
 
 }  // namespace
