@@ -69,6 +69,14 @@ CLI::App* add_hook_command(CLI::App& app, HookCommand& c) {
 int run_hook_install(const HookCommand& c) {
   std::error_code ec;
   const git::Repository repository(fs::current_path(ec));
+  // git runs the hook at the top of the work tree: that is where mgate must find its config.
+  const auto config = find_config(repository.top_level());
+  if (!config || load_config(*config).migrations.dir.empty()) {
+    throw InputError(fmt::format(
+        "the hook needs an mgate.toml with [migrations] dir at {} (or above it), where git runs "
+        "hooks: run 'mgate init' there first",
+        repository.top_level().string()));
+  }
   const fs::path dir = repository.hooks_dir();
   const fs::path hook = dir / "pre-commit";
   if (fs::exists(hook, ec) && read_text(hook).find(kMarker) == std::string::npos) {

@@ -105,6 +105,30 @@ TEST_F(PreCommitHook, JudgesStagedContentNotTheWorkingTree) {
   EXPECT_EQ(head(), before);
 }
 
+TEST_F(PreCommitHook, JudgesWhatCommitAllAndCommitPathsWouldCommit) {
+  install();
+  repo.write("db/002_add_orders_note.sql", std::string(kSafe));
+  repo.git({"add", "db/002_add_orders_note.sql"});
+  ASSERT_EQ(commit("orders note").exit_code, 0);
+  // Not staged with git add: `commit -a` and `commit <path>` stage it into a temporary index.
+  repo.write("db/002_add_orders_note.sql", std::string(kDangerous));
+  const std::string before = head();
+  RunResult r = git({"commit", "-q", "-a", "-m", "all"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out + r.err, HasSubstr("db/002_add_orders_note.sql:1:1: error:"));
+  r = git({"commit", "-q", "-m", "one path", "db/002_add_orders_note.sql"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(head(), before);
+}
+
+TEST_F(PreCommitHook, InstallNeedsAConfigWhereGitRunsHooks) {
+  fs::remove(repo.dir() / "mgate.toml");
+  const RunResult r = run_mgate({"hook", "install"}, repo.dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("run 'mgate init' there first"));
+  EXPECT_FALSE(fs::exists(hook()));
+}
+
 TEST_F(PreCommitHook, IgnoresUntrackedMigrationsAndCommitsWithoutMigrations) {
   install();
   repo.write("db/002_work_in_progress.sql", std::string(kDangerous));  // never staged
