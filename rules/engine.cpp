@@ -178,7 +178,8 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
                  const std::vector<EnabledRule>& rules, LintContext& context,
                  std::vector<Finding>& out) {
   context.script = &script;
-  context.in_transaction = migration.transactional;
+  context.in_transaction =
+      migration.transactional && !(migration.implicit_transaction && script.statements.size() == 1);
   bool local_lock_timeout = false;
   bool local_statement_timeout = false;
   for (const sql::Statement& statement : script.statements) {

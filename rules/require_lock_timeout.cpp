@@ -5,6 +5,10 @@
 namespace mgate {
 namespace {
 
+std::string_view article(std::string_view mode) {
+  return mode.front() == 'A' || mode.front() == 'E' ? "an" : "a";
+}
+
 class RequireLockTimeout : public Rule {
  public:
   RuleInfo info() const override {
@@ -26,15 +30,15 @@ class RequireLockTimeout : public Rule {
         fix = insert_before(statement, "SET lock_timeout = '5s';\n",
                             "Set a lock_timeout before the first statement that takes a lock");
       }
-      out.flag(
-          statement.span,
-          fmt::format("This statement needs a {0} lock on `{1}` and no lock_timeout is set: "
-                      "if a long query or an idle transaction holds `{1}`, it waits without "
-                      "limit, and while it waits {2} on `{1}` queues behind it",
-                      sql::to_string(lock.mode), lock.relation, sql::what_it_blocks(lock.mode)),
-          "SET lock_timeout = '5s' (or SET LOCAL inside the transaction) before it, and retry "
-          "the migration when it times out.",
-          std::move(fix));
+      out.flag(statement.span,
+               fmt::format("This statement needs {3} {0} lock on `{1}` and no lock_timeout is set: "
+                           "if a long query or an idle transaction holds `{1}`, it waits without "
+                           "limit, and while it waits {2} on `{1}` queues behind it",
+                           sql::to_string(lock.mode), lock.relation, sql::what_it_blocks(lock.mode),
+                           article(sql::to_string(lock.mode))),
+               "SET lock_timeout = '5s' (or SET LOCAL inside the transaction) before it, and retry "
+               "the migration when it times out.",
+               std::move(fix));
       return;
     }
   }

@@ -33,8 +33,11 @@ struct Migration {
   std::optional<Script> down;
   std::optional<Script> verify;  // sqitch verify scripts
   bool transactional = true;     // false when the layout marks it (dbmate, goose, diesel, ...)
-  bool repeatable = false;       // Flyway R__ migrations
-  bool gated = true;             // false for migrations before --since: context only
+  // golang-migrate sends a file as one query string: PostgreSQL wraps several statements in an
+  // implicit transaction, but a file holding a single statement runs outside any transaction.
+  bool implicit_transaction = false;
+  bool repeatable = false;  // Flyway R__ migrations
+  bool gated = true;        // false for migrations before --since: context only
   // The file names that make up this migration, for the naming gate (relative to root).
   std::vector<std::string> files;
 

@@ -18,8 +18,10 @@ void read_goose(Scan& scan);
 void read_sqitch(Scan& scan);
 
 // plain and golang-migrate read the same files; golang-migrate requires a direction suffix
-// (".up.sql" or ".down.sql") where plain also takes a bare ".sql" as an up.
-void read_up_down_files(Scan& scan, std::string_view layout, bool direction_required);
+// (".up.sql" or ".down.sql") where plain also takes a bare ".sql" as an up. golang-migrate's
+// migrations run in an implicit transaction (Migration::implicit_transaction).
+void read_up_down_files(Scan& scan, std::string_view layout, bool direction_required,
+                        bool implicit_transaction);
 
 // Whether a file's text has the marker line that opens an up section, as the tool reads it.
 bool has_dbmate_up(std::string_view text);

@@ -18,7 +18,8 @@ struct UpDown {
 
 }  // namespace
 
-void read_up_down_files(Scan& scan, std::string_view layout, bool direction_required) {
+void read_up_down_files(Scan& scan, std::string_view layout, bool direction_required,
+                        bool implicit_transaction) {
   std::map<std::pair<std::string, std::string>, UpDown> found;
   for (Entry& entry : scan.entries(scan.dir())) {
     if (entry.directory) {
@@ -61,6 +62,7 @@ void read_up_down_files(Scan& scan, std::string_view layout, bool direction_requ
     Migration migration;
     migration.version = {version};
     migration.name = name;
+    migration.implicit_transaction = implicit_transaction;
     migration.up = Script{scan.relative(scripts.up->path)};
     migration.files.push_back(migration.up->file);
     if (scripts.down) {
@@ -73,7 +75,7 @@ void read_up_down_files(Scan& scan, std::string_view layout, bool direction_requ
 
 // Plain numbered files are run as they are, each in one transaction.
 void read_plain(Scan& scan) {
-  read_up_down_files(scan, "plain", false);
+  read_up_down_files(scan, "plain", false, false);
 }
 
 }  // namespace mgate::discovery

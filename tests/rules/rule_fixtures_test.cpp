@@ -139,6 +139,27 @@ INSTANTIATE_TEST_SUITE_P(Rules, RuleFixture, ::testing::ValuesIn(fixture_ids()),
                            return name;
                          });
 
+// golang-migrate sends a file as one query: a lone CONCURRENTLY statement runs outside any
+// transaction, but next to another statement it runs in the implicit one and fails.
+TEST(LintEngine, ImplicitTransactionHoldsOnlyForSeveralStatements) {
+  auto flagged = [](const std::string& sql) {
+    MigrationSet set;
+    Migration migration;
+    migration.version = {"001"};
+    migration.up = Script{"db/001_x.up.sql"};
+    migration.implicit_transaction = true;
+    set.migrations.push_back(migration);
+    sql::ParsedSet parsed(set, [&](const std::string&) { return sql; });
+    int count = 0;
+    for (const Finding& f : lint_migration(set.migrations[0], parsed, LintOptions{})) {
+      count += f.rule == "concurrently-in-transaction";
+    }
+    return count;
+  };
+  EXPECT_EQ(flagged("CREATE INDEX CONCURRENTLY i ON t (a);\n"), 0);
+  EXPECT_EQ(flagged("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY i ON t (a);\n"), 1);
+}
+
 // A rule is three files: its source, its documentation and its fixture.
 TEST(RuleCatalog, EveryRuleHasItsDocAndFixture) {
   const auto& docs = embedded_rule_docs();
