@@ -11,7 +11,9 @@ packages=(
   libtomlplusplus-dev libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
 )
-dev_packages=(clang-format)
+# Dev only: clang-format for the format check; chromium opens the HTML report in a test;
+# python3-junitparser reads the JUnit report in a test.
+dev_packages=(clang-format chromium python3-junitparser)
 # Node.js from another source (NodeSource's nodejs bundles npm) conflicts with Debian's npm
 # package: install Debian's only when no npm is on the PATH.
 command -v npm >/dev/null 2>&1 || dev_packages+=(nodejs npm)

@@ -84,8 +84,7 @@ int run_check(const CheckCommand& c) {
   }
   Report report = run_gates(c.gates, config, server.get());
   if (server) report.postgres = PostgresInfo{std::string(server->provider()), server->version()};
-  write_outputs(report, output);
-  return report.summary().passed ? 0 : 1;
+  return write_report(c.gates, std::move(output), report);
 }
 
 }  // namespace mgate

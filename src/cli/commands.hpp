@@ -21,6 +21,7 @@ struct LintCommand {
   std::string fail_on = "error";
   std::string since;
   bool staged = false;
+  bool quiet = false;
   std::vector<std::string> gates;
   int pg_version = 0;  // 0: the config's
   std::string color = "auto";
@@ -39,6 +40,19 @@ struct RulesCommand {
   std::string id;
 };
 
+struct HookCommand {
+  bool force = false;
+};
+
+struct InitCommand {
+  std::string dir;     // empty: found in the usual places
+  std::string layout;  // empty: detected
+};
+
+struct CompletionCommand {
+  std::string shell;
+};
+
 // Each add_* declares a command's options on `app`; each run_* runs it and returns the exit code.
 CLI::App* add_lint_command(CLI::App& app, LintCommand& command);
 int run_lint(const LintCommand& command);
@@ -50,9 +64,22 @@ int run_check(const CheckCommand& command);
 // pipeline over every target (the dynamic gates too when `postgres` is given).
 void add_gate_options(CLI::App* command, LintCommand& options);
 OutputRequest output_request(const LintCommand& options);
+// Writes the report to stdout and the --output files (stdout stays silent for --quiet on a
+// passing run) and returns the exit code: 0 passed, 1 a gate failed.
+int write_report(const LintCommand& options, OutputRequest output, const Report& report);
 Report run_gates(const LintCommand& options, const Config& config, pg::EphemeralServer* postgres);
 
 CLI::App* add_rules_command(CLI::App& app, RulesCommand& command);
 int run_rules(const RulesCommand& command);
+
+// Returns the `hook install` subcommand.
+CLI::App* add_hook_command(CLI::App& app, HookCommand& command);
+int run_hook_install(const HookCommand& command);
+
+CLI::App* add_init_command(CLI::App& app, InitCommand& command);
+int run_init(const InitCommand& command);
+
+CLI::App* add_completion_command(CLI::App& app, CompletionCommand& command);
+int run_completion(const CompletionCommand& command, const CLI::App& app);
 
 }  // namespace mgate

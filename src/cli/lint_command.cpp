@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/staged.hpp"
 #include "cli/targets.hpp"
 #include "gates/history.hpp"
 #include "gates/pipeline.hpp"
@@ -55,11 +56,7 @@ void add_gate_options(CLI::App* cmd, LintCommand& c) {
   cmd->add_option(
       "--layout", c.layout,
       "Migration layout: auto, plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch");
-  cmd->add_option("--format", c.output.stdout_format, "Report format on stdout: text, json, sarif")
-      ->capture_default_str();
-  cmd->add_option(
-      "--output", c.output.files,
-      "Also write a report to a file, as FORMAT=FILE (repeatable), e.g. sarif=mgate.sarif");
+  add_output_options(*cmd, c.output);
   cmd->add_option("--fail-on", c.fail_on,
                   "Lowest finding level that fails the run (exit 1): error, warning, never")
       ->check(CLI::IsMember({"error", "warning", "never"}))
@@ -68,7 +65,10 @@ void add_gate_options(CLI::App* cmd, LintCommand& c) {
                   "Git ref of the base: migrations added since it are gated, earlier ones must be "
                   "unchanged");
   cmd->add_flag("--staged", c.staged,
-                "Judge the content staged in the git index, not the working tree (pre-commit)");
+                "Judge the content staged in the git index, not the working tree (pre-commit). "
+                "With no PATH: only the staged files of the [migrations] dir are gated");
+  cmd->add_flag("-q,--quiet", c.quiet,
+                "Write nothing to stdout when the run passes (--output files are still written)");
   cmd->add_option("--gates", c.gates, "Gates to run, comma-separated (default: [gates] run)")
       ->delimiter(',');
   cmd->add_option(
@@ -99,12 +99,25 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
   options.dynamic = postgres != nullptr;
   options.postgres = postgres;
 
+  std::optional<git::Repository> repository;
+  if (c.staged) repository.emplace(config.root);
+  const std::vector<Target> targets = c.staged && c.paths.empty()
+                                          ? staged_targets(config, *repository)
+                                          : resolve_targets(config, c.paths);
+  // The hook on a commit that stages no migration: nothing to judge, an empty report that passes.
+  if (targets.empty()) return {};
+
   Report report;
-  for (const Target& target : resolve_targets(config, c.paths)) {
+  for (const Target& target : targets) {
     MigrationSet set = discover_target(config, target, layout);
     if (!c.since.empty()) mark_gated_since(set, config.root, c.since, c.staged);
-    sql::FileReader reader = c.staged ? git::index_reader(git::Repository(config.root))
-                                      : sql::working_tree_reader(config.root);
+    StagedView staged;
+    if (c.staged) {
+      staged = read_staged_view(*repository, target);
+      keep_staged(set, staged);
+    }
+    sql::FileReader reader =
+        c.staged ? staged_reader(staged) : sql::working_tree_reader(config.root);
     sql::ParsedSet parsed(set, reader);
     merge_into(report, run_pipeline(config, set, parsed, options));
   }
@@ -122,8 +135,14 @@ int run_lint(const LintCommand& c) {
   OutputRequest output = output_request(c);
   Config config = resolve_config(c.config);
   Report report = run_gates(c, config, nullptr);
+  return write_report(c, std::move(output), report);
+}
+
+int write_report(const LintCommand& c, OutputRequest output, const Report& report) {
+  const bool passed = report.summary().passed;
+  if (c.quiet && passed) output.stdout_format.clear();
   write_outputs(report, output);
-  return report.summary().passed ? 0 : 1;
+  return passed ? 0 : 1;
 }
 
 }  // namespace mgate

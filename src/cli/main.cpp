@@ -30,6 +30,12 @@ static int run(int argc, char** argv) {
   CLI::App* check_app = add_check_command(app, check);
   RulesCommand rules;
   CLI::App* rules_app = add_rules_command(app, rules);
+  InitCommand init;
+  CLI::App* init_app = add_init_command(app, init);
+  HookCommand hook;
+  CLI::App* hook_install_app = add_hook_command(app, hook);
+  CompletionCommand completion;
+  CLI::App* completion_app = add_completion_command(app, completion);
   CLI::App* version_app = app.add_subcommand("version", "Print mgate's version");
 
   try {
@@ -37,6 +43,9 @@ static int run(int argc, char** argv) {
     if (lint_app->parsed()) return run_lint(lint);
     if (check_app->parsed()) return run_check(check);
     if (rules_app->parsed()) return run_rules(rules);
+    if (init_app->parsed()) return run_init(init);
+    if (hook_install_app->parsed()) return run_hook_install(hook);
+    if (completion_app->parsed()) return run_completion(completion, app);
     if (version_app->parsed()) std::cout << "mgate " << MGATE_VERSION << "\n";
     return 0;
   } catch (const CLI::CallForHelp& e) {

@@ -16,12 +16,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+std::string format_names() {
+  std::string names;
+  for (const auto& w : all_writers())
+    names += (names.empty() ? "" : ", ") + std::string(w->format());
+  return names;
+}
+
 const Writer& writer_for(const std::string& format) {
   if (const Writer* writer = find_writer(format)) return *writer;
-  std::string known;
-  for (const auto& w : all_writers())
-    known += (known.empty() ? "" : ", ") + std::string(w->format());
-  throw InputError(fmt::format("unknown format '{}' (known: {})", format, known));
+  throw InputError(fmt::format("unknown format '{}' (known: {})", format, format_names()));
 }
 
 std::pair<std::string, fs::path> split_output(const std::string& spec) {
@@ -41,6 +45,19 @@ bool use_color(ColorMode mode) {
 }
 
 }  // namespace
+
+void add_output_options(CLI::App& command, OutputRequest& request) {
+  command
+      .add_option("--format", request.stdout_format, "Report format on stdout: " + format_names())
+      ->capture_default_str();
+  command
+      .add_option("--output", request.files,
+                  "Also write a report to a file, as FORMAT=FILE (repeatable), e.g. "
+                  "sarif=mgate.sarif, html=report.html. FORMAT is one of: " +
+                      format_names())
+      // One FILE per --output: `--output sarif=x db/migrations` leaves the PATH a PATH.
+      ->allow_extra_args(false);
+}
 
 void validate_outputs(const OutputRequest& request) {
   writer_for(request.stdout_format);
@@ -79,6 +96,7 @@ void write_outputs(const Report& report, const OutputRequest& request) {
       throw InputError(fmt::format("--output {}: cannot write '{}'", spec, file.string()));
     }
   }
+  if (request.stdout_format.empty()) return;  // --quiet on a passing run
   writer_for(request.stdout_format)
       .write(report, std::cout, WriterOptions{use_color(request.color)});
   std::cout.flush();

@@ -6,6 +6,11 @@ namespace mgate {
 std::unique_ptr<Writer> make_text_writer();
 std::unique_ptr<Writer> make_json_writer();
 std::unique_ptr<Writer> make_sarif_writer();
+std::unique_ptr<Writer> make_markdown_writer();
+std::unique_ptr<Writer> make_github_writer();
+std::unique_ptr<Writer> make_junit_writer();
+std::unique_ptr<Writer> make_gitlab_writer();
+std::unique_ptr<Writer> make_html_writer();
 
 const std::vector<std::unique_ptr<Writer>>& all_writers() {
   static const auto writers = [] {
@@ -13,6 +18,11 @@ const std::vector<std::unique_ptr<Writer>>& all_writers() {
     all.push_back(make_text_writer());
     all.push_back(make_json_writer());
     all.push_back(make_sarif_writer());
+    all.push_back(make_markdown_writer());
+    all.push_back(make_github_writer());
+    all.push_back(make_junit_writer());
+    all.push_back(make_gitlab_writer());
+    all.push_back(make_html_writer());
     return all;
   }();
   return writers;

@@ -3,11 +3,11 @@
 // tests/unit/report_sarif_validator_test.cpp.
 #include <algorithm>
 #include <cctype>
-#include <cstdint>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "report/fingerprint.hpp"
 #include "report/json_document.hpp"
 #include "report/writer.hpp"
 
@@ -157,40 +157,6 @@ Json region(const Position& start, const Position& end) {
   }
   return region;
 }
-
-// partialFingerprints["mgate/v1"]: a hash of the rule, the file and the message with runs of
-// whitespace collapsed and numbers blanked (so neither a line number nor a measured duration
-// in the text moves it), then which occurrence of that hash this is in the file. Inserting
-// unrelated lines changes none of these.
-class Fingerprints {
- public:
-  std::string next(const std::string& rule, const std::string& file, std::string_view message) {
-    std::uint64_t hash = kOffsetBasis;
-    auto mix = [&hash](char c) {
-      hash ^= static_cast<unsigned char>(c);
-      hash *= kPrime;
-    };
-    for (const char c : rule) mix(c);
-    mix('\0');
-    for (const char c : file) mix(c);
-    mix('\0');
-    char previous = ' ';
-    for (const char c : message) {
-      const auto byte = static_cast<unsigned char>(c);
-      const char normal = std::isspace(byte) ? ' ' : std::isdigit(byte) ? '0' : c;
-      if (normal == previous && (normal == ' ' || normal == '0')) continue;
-      mix(normal);
-      previous = normal;
-    }
-    const int occurrence = ++seen_[hash];
-    return fmt::format("{:016x}:{}", hash, occurrence);
-  }
-
- private:
-  static constexpr std::uint64_t kOffsetBasis = 14695981039346656037ull;  // FNV-1a, 64 bits
-  static constexpr std::uint64_t kPrime = 1099511628211ull;
-  std::unordered_map<std::uint64_t, int> seen_;
-};
 
 Json fix_json(const Fix& fix, Artifacts& artifacts) {
   // One artifactChange per file, in the order the edits first touch it.

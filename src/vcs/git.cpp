@@ -23,7 +23,8 @@ struct Outcome {
 
 // Runs `git -C dir ARGS...` and collects its output. stdout and stderr are read concurrently, so
 // a large blob on one cannot block git while it writes to the other.
-Outcome run_git(const std::filesystem::path& dir, const std::vector<std::string>& args) {
+Outcome run_git(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                const std::string& input = "") {
   auto git = bp::search_path("git");
   if (git.empty()) throw EnvironmentError("git is not installed (no `git` on PATH)");
   std::vector<std::string> argv = {"--no-pager", "-C", dir.string()};
@@ -35,11 +36,17 @@ Outcome run_git(const std::filesystem::path& dir, const std::vector<std::string>
   try {
     // Without optional locks, git never rewrites the index behind a running `git commit` (the
     // pre-commit hook runs while git holds it).
-    bp::child child(
-        git, bp::args(argv), bp::env["GIT_OPTIONAL_LOCKS"] = "0",
-        bp::std_in<bp::null, bp::std_out> out, bp::std_err > err, io,
-        bp::on_exit([&](int code, const std::error_code&) { outcome.exit_code = code; }));
-    io.run();
+    auto on_exit = bp::on_exit([&](int code, const std::error_code&) { outcome.exit_code = code; });
+    if (input.empty()) {
+      bp::child child(git, bp::args(argv), bp::env["GIT_OPTIONAL_LOCKS"] = "0",
+                      bp::std_in<bp::null, bp::std_out> out, bp::std_err > err, io, on_exit);
+      io.run();
+    } else {
+      bp::child child(git, bp::args(argv), bp::env["GIT_OPTIONAL_LOCKS"] = "0",
+                      bp::std_in<boost::asio::buffer(input), bp::std_out> out, bp::std_err > err,
+                      io, on_exit);
+      io.run();
+    }
     outcome.out = out.get();
     outcome.err = err.get();
   } catch (const std::system_error& e) {
@@ -101,6 +108,11 @@ std::string Repository::from_top_level(const std::string& path) const {
   return path.rfind(prefix_, 0) == 0 ? path.substr(prefix_.size()) : path;
 }
 
+std::filesystem::path Repository::hooks_dir() const {
+  std::filesystem::path dir = first_line(run({"rev-parse", "--git-path", "hooks"}));
+  return dir.is_absolute() ? dir : (root_ / dir).lexically_normal();
+}
+
 std::string Repository::resolve_commit(const std::string& ref) const {
   // --end-of-options: a ref such as "--all" must stay a ref, not become an option.
   auto outcome =
@@ -128,6 +140,42 @@ std::string Repository::read_staged(const std::string& path) const {
   auto outcome = run_git(root_, {"cat-file", "blob", ":" + prefix_ + path});
   if (outcome.exit_code != 0) throw InputError(fmt::format("{}: not in the git index", path));
   return std::move(outcome.out);
+}
+
+std::map<std::string, std::string> Repository::read_staged_tree(const std::string& dir) const {
+  // "<mode> <object> <stage>\t<path>" per file; one `cat-file --batch` then reads every object.
+  auto entries = split_nul(run({"ls-files", "--stage", "--full-name", "-z", "--", pathspec(dir)}));
+  std::vector<std::string> paths;
+  std::string objects;
+  for (const std::string& entry : entries) {
+    const auto tab = entry.find('\t');
+    if (tab == std::string::npos || entry.rfind("160000 ", 0) == 0) continue;  // submodules
+    paths.push_back(from_top_level(entry.substr(tab + 1)));
+    objects += entry.substr(7, tab - 7 - 2) + "\n";  // the object id, without " <stage>"
+  }
+  std::map<std::string, std::string> files;
+  if (paths.empty()) return files;
+  auto outcome = run_git(root_, {"cat-file", "--batch"}, objects);
+  if (outcome.exit_code != 0) {
+    throw EnvironmentError(
+        fmt::format("git cat-file failed in {}: {}", root_.string(), first_line(outcome.err)));
+  }
+  // "<object> blob <size>\n<bytes>\n" per object, in the order asked.
+  std::string_view out = outcome.out;
+  for (const std::string& path : paths) {
+    const auto header_end = out.find('\n');
+    if (header_end == std::string_view::npos) break;
+    const std::string_view header = out.substr(0, header_end);
+    const auto size_at = header.rfind(' ');
+    if (header.ends_with(" missing") || size_at == std::string_view::npos) {
+      out.remove_prefix(header_end + 1);
+      continue;
+    }
+    const std::size_t size = std::stoull(std::string(header.substr(size_at + 1)));
+    files.emplace(path, std::string(out.substr(header_end + 1, size)));
+    out.remove_prefix(std::min(out.size(), header_end + 1 + size + 1));
+  }
+  return files;
 }
 
 std::vector<std::string> Repository::staged_files() const {

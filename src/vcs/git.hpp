@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ class Repository {
   const std::filesystem::path& root() const { return root_; }
   const std::filesystem::path& top_level() const { return top_level_; }
 
+  // Where git looks for hooks (core.hooksPath, or the hooks folder of the git directory), as
+  // an absolute path.
+  std::filesystem::path hooks_dir() const;
+
   // The full id of the commit `ref` names; throws InputError when it names none.
   std::string resolve_commit(const std::string& ref) const;
 
@@ -40,6 +45,9 @@ class Repository {
   std::string read_at(const std::string& commit, const std::string& path) const;
   // A file's bytes in the index: what the next commit will hold.
   std::string read_staged(const std::string& path) const;
+  // Every file under `dir` in the index with its staged bytes, read by two git processes
+  // however many files there are: what the next commit will hold (the pre-commit hook's view).
+  std::map<std::string, std::string> read_staged_tree(const std::string& dir) const;
   // Files added, copied, modified or renamed in the index (the pre-commit hook's files).
   std::vector<std::string> staged_files() const;
   // How the files under `dir` changed since `commit`: in the working tree, or with `staged`, in

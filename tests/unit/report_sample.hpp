@@ -117,3 +117,40 @@ inline Report large_report(int count) {
 }
 
 }  // namespace mgate::sample
+
+namespace mgate::sample {
+
+// small_report() plus a finding from a dynamic gate whose evidence has every shape the
+// Markdown and HTML writers present: facts, a lock table, a before/after plan and timings.
+// Its text holds everything the formats must escape.
+inline Report evidence_report() {
+  Report report = small_report();
+  Finding locks;
+  locks.rule = "long-lock";
+  locks.gate = "locks";
+  locks.level = Level::error;
+  locks.message = "ALTER TABLE held ACCESS EXCLUSIVE on `orders` for 2.5 s: <100%, a|b>\r\nnext";
+  locks.help = "split it: add the column, then backfill in batches & set NOT NULL";
+  locks.location = at("db/002_add_orders.up.sql", 6, 3, 7, 1);
+  locks.migration = "002";
+  locks.evidence = {
+      {"rewritten", true},
+      {"lock_timeout", nullptr},
+      {"locks",
+       {{{"relation", "orders"}, {"mode", "AccessExclusiveLock"}, {"held_ms", 2500}},
+        {{"relation", "orders_pkey"}, {"mode", "ShareLock"}}}},
+      {"plan",
+       {{"before", "Index Scan using orders_pkey on orders"},
+        {"after", "Seq Scan on orders\n  Filter: (id = 1)"}}},
+      {"blocked_ms", {1.5, 2.0, 40.25, 3.0}},
+  };
+  GateResult gate;
+  gate.gate = "locks";
+  gate.status = GateStatus::fail;
+  gate.duration = std::chrono::milliseconds(250);
+  gate.findings.push_back(locks);
+  report.gates.push_back(gate);
+  return report;
+}
+
+}  // namespace mgate::sample

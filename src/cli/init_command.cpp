@@ -1,0 +1,124 @@
+// `mgate init`: finds the migrations, detects their layout and writes a commented mgate.toml.
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/targets.hpp"
+#include "core/config.hpp"
+#include "discover/discover.hpp"
+
+namespace mgate {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Where the supported tools keep migrations by default, most specific first.
+constexpr std::string_view kUsualDirs[] = {"db/migrations",  "db/migrate",
+                                           "migrations",     "database/migrations",
+                                           "sql/migrations", "src/main/resources/db/migration",
+                                           "db/migration",   "sqitch"};
+
+struct Found {
+  std::string dir;  // relative to the root
+  MigrationSet set;
+};
+
+// The first usual directory that holds migrations of a known layout.
+std::optional<Found> find_migrations(const fs::path& root, const std::string& layout) {
+  std::error_code ec;
+  for (std::string_view dir : kUsualDirs) {
+    const fs::path path = root / dir;
+    if (!fs::is_directory(path, ec)) continue;
+    try {
+      MigrationSet set = discover(root, path, layout);
+      if (!set.migrations.empty()) return Found{std::string(dir), std::move(set)};
+    } catch (const InputError&) {
+      // Not migrations of this layout: look further.
+    }
+  }
+  return std::nullopt;
+}
+
+std::string toml_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string config_text(const Found& found) {
+  return fmt::format(
+      R"(# mgate.toml: written by `mgate init`. Every key is documented in docs/configuration.md;
+# the commented ones show their defaults. Paths are relative to this file.
+
+[migrations]
+dir = {dir}        # {count} migrations found here
+layout = {layout}   # detected; auto | plain | golang-migrate | flyway | dbmate | diesel | goose | sqitch
+
+[naming]
+# pattern = '^\d{{3}}_[a-z0-9_]+$'   # file names without extension; default: the layout's own
+# require_down = true                # every migration needs a down/undo/revert script
+
+[rules]
+# One line per rule to change its level: error | warning | note | off. `mgate rules` lists them.
+# require-concurrent-index = "error"
+
+[postgres]
+version = 15                 # the major version production runs: some rules depend on it
+# provider = "local"         # dynamic gates (mgate check): local | docker | external
+# url = ""                   # external: a server mgate may create a scratch database on
+
+# [gates]
+# run = ["naming", "history", "lint", "forward", "rollback", "integrity", "locks", "plans"]
+)",
+      fmt::arg("dir", toml_string(found.dir)), fmt::arg("count", found.set.migrations.size()),
+      fmt::arg("layout", toml_string(found.set.layout)));
+}
+
+}  // namespace
+
+CLI::App* add_init_command(CLI::App& app, InitCommand& c) {
+  CLI::App* cmd = app.add_subcommand(
+      "init", "Write a commented mgate.toml for the migrations found here (never overwrites one)");
+  cmd->add_option("DIR", c.dir,
+                  "Migrations directory (default: the first of db/migrations, db/migrate, "
+                  "migrations, ... that holds migrations)");
+  cmd->add_option("--layout", c.layout, "Migration layout instead of detecting it");
+  return cmd;
+}
+
+int run_init(const InitCommand& c) {
+  std::error_code ec;
+  const fs::path root = fs::current_path(ec);
+  const fs::path file = root / "mgate.toml";
+  if (fs::exists(file, ec)) {
+    throw InputError(
+        fmt::format("{} already exists: edit it, or remove it to start over", file.string()));
+  }
+  const std::string layout = c.layout.empty() ? "auto" : c.layout;
+  std::optional<Found> found;
+  if (!c.dir.empty()) {
+    if (!fs::is_directory(c.dir, ec)) throw InputError(fmt::format("{}: not a directory", c.dir));
+    found = Found{relative_to(root, c.dir), discover(root, fs::absolute(c.dir), layout)};
+  } else {
+    found = find_migrations(root, layout);
+  }
+  if (!found) {
+    throw InputError(
+        "no migrations found in the usual places (db/migrations, migrations, ...): name the "
+        "directory, e.g. 'mgate init path/to/migrations'");
+  }
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << config_text(*found);
+  if (!out) throw InputError(fmt::format("cannot write {}", file.string()));
+  std::cout << fmt::format("mgate: wrote mgate.toml: {} migrations in {} ({} layout)\n",
+                           found->set.migrations.size(), found->dir, found->set.layout);
+  return 0;
+}
+
+}  // namespace mgate
