@@ -14,8 +14,8 @@
 
 #include <pqxx/pqxx>
 
-#include "pg/process.hpp"
 #include "core/config.hpp"
+#include "pg/process.hpp"
 #include "pg/provider.hpp"
 #include "support/run.hpp"
 
