@@ -8,6 +8,8 @@ std::unique_ptr<Gate> make_history_gate();
 std::unique_ptr<Gate> make_lint_gate();
 std::unique_ptr<Gate> make_forward_gate();
 std::unique_ptr<Gate> make_rollback_gate();
+std::unique_ptr<Gate> make_integrity_gate();
+std::unique_ptr<Gate> make_locks_gate();
 
 const std::vector<std::unique_ptr<Gate>>& all_gates() {
   static const auto gates = [] {
@@ -17,6 +19,8 @@ const std::vector<std::unique_ptr<Gate>>& all_gates() {
     all.push_back(make_lint_gate());
     all.push_back(make_forward_gate());
     all.push_back(make_rollback_gate());
+    all.push_back(make_integrity_gate());
+    all.push_back(make_locks_gate());
     return all;
   }();
   return gates;

@@ -1,0 +1,377 @@
+// integrity: on a database holding fixture rows, each gated migration keeps the data it should:
+// row counts, constraints (NOT VALID ones included), valid indexes, the migration's own verify
+// query, and up then down restores every row.
+#include <fmt/core.h>
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "gates/gate.hpp"
+#include "gates/migration_runner.hpp"
+#include "pg/constraint_violations.hpp"
+#include "pg/ephemeral_server.hpp"
+#include "pg/fixture_generator.hpp"
+#include "pg/session.hpp"
+#include "pg/table_data.hpp"
+#include "sql/locks.hpp"
+
+namespace mgate {
+namespace {
+
+constexpr std::string_view kRowsLost = "integrity-rows-lost";
+constexpr std::string_view kViolated = "integrity-constraint-violated";
+constexpr std::string_view kInvalidIndex = "integrity-invalid-index";
+constexpr std::string_view kRollbackData = "integrity-rollback-data-lost";
+constexpr std::string_view kVerifyFailed = "integrity-verify-failed";
+constexpr std::string_view kUnfilled = "integrity-fixture-unfilled";
+constexpr int kSampleKeys = 5;
+
+std::unique_ptr<pqxx::connection> connect(const pg::Endpoint& endpoint) {
+  try {
+    return std::make_unique<pqxx::connection>(endpoint.conninfo());
+  } catch (const pqxx::broken_connection& e) {
+    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
+  }
+}
+
+// Closes a connection and waits until the server has let go of it (a database with a session
+// cannot be cloned).
+void close(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c) {
+  int pid = c->backendpid();
+  c.reset();
+  server.wait_for_backends({pid});
+}
+
+std::string without_public(std::string name) {
+  return name.starts_with("public.") ? name.substr(7) : name;
+}
+
+// Tables whose rows the migration means to remove: DROP TABLE, DELETE, TRUNCATE.
+std::set<std::string> emptied_tables(const sql::ParsedScript& up) {
+  std::set<std::string> out;
+  for (const sql::Statement& s : up.statements) {
+    sql::Node drop = s.node.as("DropStmt");
+    if (drop && drop["removeType"].str() == "OBJECT_TABLE") {
+      for (const sql::Node& names : drop["objects"].items()) out.insert(sql::qualified_name(names));
+    }
+    if (sql::Node del = s.node.as("DeleteStmt")) out.insert(sql::relation_name(del["relation"]));
+    if (sql::Node truncate = s.node.as("TruncateStmt")) {
+      for (const sql::Node& r : truncate["relations"].items()) out.insert(sql::relation_name(r));
+    }
+  }
+  return out;
+}
+
+Location start_of(const sql::ParsedScript& script) {
+  Span at = script.statements.empty() ? Span{script.section.begin, script.section.begin}
+                                      : script.statements.front().span;
+  return locate(*script.file, at);
+}
+
+Finding finding(std::string_view rule, Level level, const Migration& m, Location where) {
+  Finding f;
+  f.rule = std::string(rule);
+  f.gate = "integrity";
+  f.level = level;
+  f.location = std::move(where);
+  f.migration = m.id();
+  return f;
+}
+
+class IntegrityGate : public Gate {
+ public:
+  std::string_view name() const override { return "integrity"; }
+  bool dynamic() const override { return true; }
+
+  std::vector<RuleDescriptor> rules() const override {
+    auto rule = [](std::string_view id, Level level, std::string summary) {
+      return RuleDescriptor{std::string(id), "integrity", level, std::move(summary),
+                            rule_help_uri(id, "integrity")};
+    };
+    return {
+        rule(kRowsLost, Level::error,
+             "A table has fewer rows after the migration, which neither drops, deletes from nor "
+             "truncates it."),
+        rule(kViolated, Level::error,
+             "After the migration, rows break a constraint (NOT VALID ones included) or a NOT "
+             "NULL column holds NULL."),
+        rule(kInvalidIndex, Level::error, "After the migration, an index is invalid."),
+        rule(kRollbackData, Level::error,
+             "After up and down, the rows of a table differ from the rows before up."),
+        rule(kVerifyFailed, Level::error,
+             "The migration's verify query fails, returns false or returns rows."),
+        rule(kUnfilled, Level::note, "The fixture generator could not fill a table."),
+    };
+  }
+
+  GateResult run(const GateInput& input) const override {
+    GateResult result;
+    result.gate = "integrity";
+    if (!input.postgres) {
+      result.status = GateStatus::skip;
+      result.skip_reason = "no PostgreSQL server";
+      return result;
+    }
+    pg::EphemeralServer& server = *input.postgres;
+    std::string database = server.clone(server.base(), "integrity");
+    std::vector<std::string> pending_seeds = input.config.fixtures.seed;
+    result.metrics["migrations"] = nlohmann::json::object();
+    int checked = 0;
+    for (const Migration& m : input.set.migrations) {
+      if (!m.up) continue;
+      const sql::ParsedScript& up = input.parsed.script(*m.up);
+      nlohmann::json evidence = nlohmann::json::object();
+      std::map<unsigned, pg::TableData> before;
+      if (m.gated) {
+        auto c = connect(server.admin(database));
+        load_fixtures(input, *c, m, up, pending_seeds, evidence, result);
+        before = pg::read_table_data(*c);
+        close(server, c);
+      }
+      std::string before_copy;
+      if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
+      bool applied = apply(input, server, database, m, up);
+      if (applied && m.gated) {
+        check_after_up(input, server, database, m, up, before, evidence, result);
+        if (m.down) check_down(input, server, database, before_copy, m, evidence, result);
+        ++checked;
+      }
+      if (!before_copy.empty()) server.drop(before_copy);
+      if (m.gated) result.metrics["migrations"][m.id()] = evidence;
+      if (!applied) {
+        // The forward gate reports it; nothing after it can be checked.
+        result.metrics["stopped_at"] = m.id();
+        break;
+      }
+    }
+    server.drop(database);
+    result.metrics["checked"] = checked;
+    apply_configured_levels(result, input.config);
+    return result;
+  }
+
+ private:
+  static bool apply(const GateInput& input, pg::EphemeralServer& server,
+                    const std::string& database, const Migration& m,
+                    const sql::ParsedScript& script) {
+    std::optional<ScriptFailure> failure;
+    int pid = 0;
+    {
+      pg::Session session(server.owner(database), input.config.postgres.statement_timeout);
+      pid = session.backend_pid();
+      failure = apply_script(session, script, runs_in_transaction(m, script, input.pg_version));
+    }
+    server.wait_for_backends({pid});
+    return !failure;
+  }
+
+  // The user's seed files (each as soon as the tables it fills exist), then generated rows in
+  // every table still empty.
+  static void load_fixtures(const GateInput& input, pqxx::connection& c, const Migration& m,
+                            const sql::ParsedScript& up, std::vector<std::string>& pending,
+                            nlohmann::json& evidence, GateResult& result) {
+    std::erase_if(pending, [&](const std::string& file) {
+      std::string text = read_seed(input.config.root / file);
+      try {
+        pqxx::work tx(c);
+        tx.exec(text);
+        tx.commit();
+        evidence["seeds"].push_back(file);
+        return true;
+      } catch (const pqxx::sql_error&) {
+        return false;  // tried again before the next migration
+      }
+    });
+    auto start = std::chrono::steady_clock::now();
+    pg::GeneratedFixtures generated =
+        pg::generate_fixtures(c, {input.config.fixtures.rows, input.config.fixtures.random_seed});
+    for (const auto& t : generated.filled) evidence["generated"][t.table] = t.rows;
+    evidence["generated_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+    for (const auto& t : generated.unfilled) {
+      Finding f = finding(kUnfilled, Level::note, m, start_of(up));
+      f.message = fmt::format(
+          "before migration {}, the fixture generator could not fill {}, so the migration is "
+          "checked against an empty {}: {}",
+          m.id(), t.table, t.table, t.reason);
+      f.help = "Give rows for this table in a seed file (fixtures.seed)";
+      f.evidence = {{"table", t.table}, {"reason", t.reason}};
+      result.findings.push_back(std::move(f));
+    }
+  }
+
+  static std::string read_seed(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(fmt::format("cannot read the seed file {}", path.string()));
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+
+  static void check_after_up(const GateInput& input, pg::EphemeralServer& server,
+                             const std::string& database, const Migration& m,
+                             const sql::ParsedScript& up,
+                             const std::map<unsigned, pg::TableData>& before,
+                             nlohmann::json& evidence, GateResult& result) {
+    auto c = connect(server.admin(database));
+    std::map<unsigned, pg::TableData> after = pg::read_table_data(*c);
+    std::set<std::string> emptied = emptied_tables(up);
+    Location where = start_of(up);
+    for (const auto& [oid, t] : before) {
+      auto now = after.find(oid);
+      long long rows_after = now == after.end() ? 0 : now->second.rows;
+      evidence["row_counts"][t.name] = {{"before", t.rows}, {"after", rows_after}};
+      if (rows_after >= t.rows || emptied.count(without_public(t.name))) continue;
+      Finding f = finding(kRowsLost, Level::error, m, where);
+      f.message = fmt::format(
+          "migration {} loses rows of {}: {} before, {} after, though it neither drops, deletes "
+          "from nor truncates it",
+          m.id(), t.name, t.rows,
+          now == after.end() ? "the table is gone" : std::to_string(rows_after));
+      f.help =
+          "Find the statement that removes rows (a cascade, a rewrite with a filter) and "
+          "make the removal explicit, or keep the rows";
+      f.evidence = {{"table", t.name}, {"rows_before", t.rows}, {"rows_after", rows_after}};
+      result.findings.push_back(std::move(f));
+    }
+    for (const pg::ConstraintViolation& v : pg::find_violations(*c)) {
+      result.findings.push_back(violation_finding(m, where, v));
+    }
+    if (m.verify) verify(input, *c, m, result);
+    close(server, c);
+  }
+
+  static Finding violation_finding(const Migration& m, const Location& where,
+                                   const pg::ConstraintViolation& v) {
+    bool index = v.kind == "invalid index";
+    Finding f = finding(index ? kInvalidIndex : kViolated, Level::error, m, where);
+    if (index) {
+      f.message = fmt::format(
+          "after migration {}, the index {} on {} is invalid: queries do not use it, yet every "
+          "write still maintains it",
+          m.id(), v.name, v.table);
+      f.help = "A CREATE INDEX CONCURRENTLY failed: drop the index and build it again";
+    } else {
+      f.message = fmt::format("after migration {}, {} rows of {} break the {} {}{}: e.g. {}",
+                              m.id(), v.rows, v.table, v.kind, v.name,
+                              v.validated ? "" : " (NOT VALID: never checked against these rows)",
+                              v.sample.empty() ? "" : v.sample.front());
+      f.help = v.validated ? "Fix the rows in the migration before the constraint applies"
+                           : "Clean up the rows before VALIDATE CONSTRAINT, which will fail on "
+                             "them; until then they silently break the rule";
+    }
+    f.evidence = {{"kind", v.kind},           {"table", v.table},
+                  {"name", v.name},           {"definition", v.definition},
+                  {"validated", v.validated}, {"rows", v.rows},
+                  {"sample", v.sample}};
+    return f;
+  }
+
+  static void verify(const GateInput& input, pqxx::connection& c, const Migration& m,
+                     GateResult& result) {
+    const sql::ParsedScript& script = input.parsed.script(*m.verify);
+    std::string text(script.file->slice(script.section));
+    Finding f = finding(kVerifyFailed, Level::error, m, start_of(script));
+    f.help = "The verify query must return no rows, or rows whose first column is true";
+    try {
+      pqxx::work tx(c);
+      pqxx::result rows = tx.exec(text);
+      tx.abort();
+      bool ok = true;
+      for (const auto& row : rows) {
+        if (row.empty() || row[0].is_null() || std::string(row[0].c_str()) != "t") ok = false;
+      }
+      if (ok) return;
+      f.message = fmt::format(
+          "the verify query of migration {} returns {} rows that are not "
+          "true after up",
+          m.id(), rows.size());
+      f.evidence = {{"rows", rows.size()}};
+    } catch (const pqxx::sql_error& e) {
+      f.message =
+          fmt::format("the verify query of migration {} fails after up: {}", m.id(), e.what());
+      f.evidence = {{"error", e.what()}, {"sqlstate", e.sqlstate()}};
+    }
+    result.findings.push_back(std::move(f));
+  }
+
+  // Down runs in a clone of the database after up; its rows are compared with a clone taken
+  // before up, table by table over the columns present in both.
+  static void check_down(const GateInput& input, pg::EphemeralServer& server,
+                         const std::string& database, const std::string& before_copy,
+                         const Migration& m, nlohmann::json& evidence, GateResult& result) {
+    const sql::ParsedScript& down = input.parsed.script(*m.down);
+    std::string down_copy = server.clone(database, "integrity_down");
+    if (apply(input, server, down_copy, m, down)) {
+      auto was = connect(server.admin(before_copy));
+      auto now = connect(server.admin(down_copy));
+      std::map<std::string, pg::TableData> after_down;
+      for (auto& [_, t] : pg::read_table_data(*now)) after_down.emplace(t.name, t);
+      for (const auto& [_, t] : pg::read_table_data(*was)) {
+        auto there = after_down.find(t.name);
+        if (there == after_down.end()) continue;  // the rollback gate reports a missing table
+        std::vector<std::string> columns;
+        std::set_intersection(t.columns.begin(), t.columns.end(), there->second.columns.begin(),
+                              there->second.columns.end(), std::back_inserter(columns));
+        std::string expected = pg::checksum(*was, t, columns);
+        std::string actual = pg::checksum(*now, there->second, columns);
+        evidence["checksums"][t.name] = {{"before_up", expected}, {"after_down", actual}};
+        if (expected == actual) continue;
+        result.findings.push_back(
+            data_lost(m, down, t, there->second, columns, *was, *now, expected, actual));
+      }
+      close(server, was);
+      close(server, now);
+    }
+    server.drop(down_copy);
+  }
+
+  static Finding data_lost(const Migration& m, const sql::ParsedScript& down,
+                           const pg::TableData& was_table, const pg::TableData& now_table,
+                           const std::vector<std::string>& columns, pqxx::connection& was,
+                           pqxx::connection& now, const std::string& expected,
+                           const std::string& actual) {
+    auto before = pg::row_hashes(was, was_table, columns);
+    auto after = pg::row_hashes(now, now_table, columns);
+    std::vector<std::string> keys;
+    for (const auto& [key, hash] : before) {
+      auto it = after.find(key);
+      if (it == after.end() || it->second != hash) keys.push_back(key);
+      if (keys.size() == kSampleKeys) break;
+    }
+    for (const auto& [key, _] : after) {
+      if (keys.size() == kSampleKeys) break;
+      if (!before.count(key)) keys.push_back(key);
+    }
+    Finding f = finding(kRollbackData, Level::error, m, start_of(down));
+    std::string sample;
+    for (const auto& k : keys) sample += (sample.empty() ? "" : ", ") + k;
+    f.message = fmt::format(
+        "after up and down of migration {}, the rows of {} differ from the rows before up "
+        "({} rows before, {} after; e.g. the rows with key {}): rolling back loses data",
+        m.id(), was_table.name, was_table.rows, now_table.rows, sample);
+    f.help =
+        "Make up keep what down needs to restore the data (keep the old column until a later "
+        "migration, copy values aside), or document the migration as irreversible";
+    f.evidence = {{"table", was_table.name},
+                  {"columns", columns},
+                  {"key", was_table.key},
+                  {"checksum_before_up", expected},
+                  {"checksum_after_down", actual},
+                  {"rows_before_up", was_table.rows},
+                  {"rows_after_down", now_table.rows},
+                  {"differing_keys", keys}};
+    return f;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Gate> make_integrity_gate() {
+  return std::make_unique<IntegrityGate>();
+}
+
+}  // namespace mgate

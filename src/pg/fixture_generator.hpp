@@ -1,0 +1,44 @@
+#pragma once
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace mgate::pg {
+
+struct FixtureOptions {
+  long long rows = 1000;  // per table
+  long long seed = 42;
+};
+
+struct FilledTable {
+  std::string table;
+  long long rows = 0;
+  std::chrono::milliseconds took{0};
+};
+
+// A table the generator could not fill, and what the server said when it tried.
+struct UnfilledTable {
+  std::string table;
+  std::string reason;
+};
+
+struct GeneratedFixtures {
+  std::vector<FilledTable> filled;
+  std::vector<UnfilledTable> unfilled;
+};
+
+// Fills every empty user table with `rows` generated rows, server-side (one INSERT ... SELECT
+// over generate_series per table), in foreign-key order. Values follow the column types
+// (domains, enums, arrays and json included) and are a function of the row number and the seed:
+// the same seed gives the same rows. Unique columns get distinct values; foreign keys point at
+// existing rows of the referenced table; a foreign key inside a cycle is left NULL. Columns with
+// a default, identity or generation expression get their default. A table that still fails (a
+// CHECK the values do not meet, say) is retried with small values, then reported as unfilled.
+GeneratedFixtures generate_fixtures(pqxx::connection_base& connection,
+                                    const FixtureOptions& options);
+
+}  // namespace mgate::pg
