@@ -28,6 +28,7 @@ constexpr std::string_view kInvalidIndex = "integrity-invalid-index";
 constexpr std::string_view kRollbackData = "integrity-rollback-data-lost";
 constexpr std::string_view kVerifyFailed = "integrity-verify-failed";
 constexpr std::string_view kUnfilled = "integrity-fixture-unfilled";
+constexpr std::string_view kFailsOnData = "integrity-fails-on-data";
 constexpr int kSampleKeys = 5;
 
 std::unique_ptr<pqxx::connection> connect(const pg::Endpoint& endpoint) {
@@ -105,6 +106,8 @@ class IntegrityGate : public Gate {
         rule(kVerifyFailed, Level::error,
              "The migration's verify query fails, returns false or returns rows."),
         rule(kUnfilled, Level::note, "The fixture generator could not fill a table."),
+        rule(kFailsOnData, Level::error,
+             "The migration fails on a database that holds rows, though it runs on an empty one."),
     };
   }
 
@@ -134,7 +137,9 @@ class IntegrityGate : public Gate {
       }
       std::string before_copy;
       if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
-      bool applied = apply(input, server, database, m, up);
+      std::optional<ScriptFailure> failure = apply(input, server, database, m, up);
+      bool applied = !failure;
+      if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
       if (applied && m.gated) {
         check_after_up(input, server, database, m, up, before, evidence, result);
         if (m.down) check_down(input, server, database, before_copy, m, evidence, result);
@@ -143,7 +148,7 @@ class IntegrityGate : public Gate {
       if (!before_copy.empty()) server.drop(before_copy);
       if (m.gated) result.metrics["migrations"][m.id()] = evidence;
       if (!applied) {
-        // The forward gate reports it; nothing after it can be checked.
+        // Nothing after it can be checked on this data.
         result.metrics["stopped_at"] = m.id();
         break;
       }
@@ -155,9 +160,28 @@ class IntegrityGate : public Gate {
   }
 
  private:
-  static bool apply(const GateInput& input, pg::EphemeralServer& server,
-                    const std::string& database, const Migration& m,
-                    const sql::ParsedScript& script) {
+  // A failure here that the forward gate, on an empty database, does not see: the data makes it
+  // fail (a NOT NULL column without a default, a unique index over duplicates, a cast that
+  // rejects a value). It is reported with the row counts it met.
+  static Finding fails_on_data(const GateInput& input, const Migration& m,
+                               const ScriptFailure& failure,
+                               const std::map<unsigned, pg::TableData>& before) {
+    Finding f = failure_finding("integrity", kFailsOnData, m, failure,
+                                "the up migration, run on fixture rows,",
+                                input.config.postgres.statement_timeout);
+    f.help +=
+        ". It runs on an empty database (forward gate), so the rows already in production "
+        "are what break it: make the migration handle them (a DEFAULT, a backfill before the "
+        "constraint, a USING that converts every value)";
+    nlohmann::json rows = nlohmann::json::object();
+    for (const auto& [oid, table] : before) rows[table.name] = table.rows;
+    f.evidence["rows_before"] = rows;
+    return f;
+  }
+
+  static std::optional<ScriptFailure> apply(const GateInput& input, pg::EphemeralServer& server,
+                                            const std::string& database, const Migration& m,
+                                            const sql::ParsedScript& script) {
     std::optional<ScriptFailure> failure;
     int pid = 0;
     {
@@ -166,7 +190,7 @@ class IntegrityGate : public Gate {
       failure = apply_script(session, script, runs_in_transaction(m, script, input.pg_version));
     }
     server.wait_for_backends({pid});
-    return !failure;
+    return failure;
   }
 
   // The user's seed files (each as soon as the tables it fills exist), then generated rows in
@@ -305,7 +329,7 @@ class IntegrityGate : public Gate {
                          const Migration& m, nlohmann::json& evidence, GateResult& result) {
     const sql::ParsedScript& down = input.parsed.script(*m.down);
     std::string down_copy = server.clone(database, "integrity_down");
-    if (apply(input, server, down_copy, m, down)) {
+    if (!apply(input, server, down_copy, m, down)) {
       auto was = connect(server.admin(before_copy));
       auto now = connect(server.admin(down_copy));
       std::map<std::string, pg::TableData> after_down;

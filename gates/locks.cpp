@@ -124,7 +124,7 @@ class LocksGate : public Gate {
       bool ok = traced ? trace(input, server, database, m, up, result)
                        : apply(input, server, database, m, up);
       if (!ok) {
-        result.metrics["stopped_at"] = m.id();  // the forward gate reports it
+        result.metrics["stopped_at"] = m.id();  // forward (empty) or integrity (rows) reports it
         break;
       }
     }

@@ -71,6 +71,19 @@ TEST_F(IntegrityGate, DownThatDropsAndReaddsAColumnLosesItsData) {
   EXPECT_EQ(lost[0]->evidence["rows_after_down"], 1000);
 }
 
+TEST_F(IntegrityGate, MigrationThatFailsOnlyWhenRowsExistIsAnError) {
+  Report report = integrity("integrity_fails_on_data");
+  auto failed = findings_of(report, "integrity-fails-on-data");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->migration, "002");
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "23502");
+  EXPECT_EQ(failed[0]->evidence["rows_before"]["public.accounts"], 1000);
+  ASSERT_TRUE(failed[0]->location);
+  EXPECT_EQ(failed[0]->location->file,
+            "fixtures/dynamic/integrity_fails_on_data/002_require_region.up.sql");
+  EXPECT_EQ(failed[0]->location->start.line, 3);
+}
+
 TEST_F(IntegrityGate, NotValidForeignKeyOverOrphansIsCaught) {
   Config config = default_config();
   config.fixtures.seed = {"fixtures/dynamic/integrity_seeds/orphan_orders.sql"};
