@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "report/writer.hpp"
+#include "support/run.hpp"
 #include "unit/report_sample.hpp"
 
 namespace mgate {
@@ -108,6 +110,23 @@ TEST_F(SarifValidator, DefaultRulesFindNoErrors) {
 
 TEST_F(SarifValidator, GitHubIngestionRulesFindNoErrors) {
   EXPECT_EQ(validator_errors(dir_ / "report.sarif", dir_ / "github.sarif", "--rule-kind Gh"), "");
+}
+
+// The SARIF of a real `mgate check` run, with the dynamic gates' findings (rollback, integrity,
+// locks) next to the lint ones, is as valid as the sample's.
+TEST_F(SarifValidator, CheckOfTheDemoIsValidForBothRuleSets) {
+  const fs::path sarif = dir_ / "check.sarif";
+  testing::RunResult r =
+      testing::run_mgate({"check", "fixtures/demo", "--output", "sarif=" + sarif.string()});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const json report = json::parse(std::ifstream(sarif));
+  std::set<std::string> gates;
+  for (const json& result : report["runs"][0]["results"]) {
+    gates.insert(result["ruleId"].get<std::string>().substr(0, 5));
+  }
+  EXPECT_TRUE(gates.count("rollb") && gates.count("integ") && gates.count("locks")) << r.out;
+  EXPECT_EQ(validator_errors(sarif, dir_ / "check-default.sarif", ""), "");
+  EXPECT_EQ(validator_errors(sarif, dir_ / "check-github.sarif", "--rule-kind Gh"), "");
 }
 
 }  // namespace
