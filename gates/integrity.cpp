@@ -137,7 +137,8 @@ class IntegrityGate : public Gate {
       }
       std::string before_copy;
       if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
-      std::optional<ScriptFailure> failure = apply(input, server, database, m, up);
+      std::optional<ScriptFailure> failure =
+          apply_in_database(server, database, m, up, input.config, input.pg_version);
       bool applied = !failure;
       if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
       if (applied && m.gated) {
@@ -177,20 +178,6 @@ class IntegrityGate : public Gate {
     for (const auto& [oid, table] : before) rows[table.name] = table.rows;
     f.evidence["rows_before"] = rows;
     return f;
-  }
-
-  static std::optional<ScriptFailure> apply(const GateInput& input, pg::EphemeralServer& server,
-                                            const std::string& database, const Migration& m,
-                                            const sql::ParsedScript& script) {
-    std::optional<ScriptFailure> failure;
-    int pid = 0;
-    {
-      pg::Session session(server.owner(database), input.config.postgres.statement_timeout);
-      pid = session.backend_pid();
-      failure = apply_script(session, script, runs_in_transaction(m, script, input.pg_version));
-    }
-    server.wait_for_backends({pid});
-    return failure;
   }
 
   // The user's seed files (each as soon as the tables it fills exist), then generated rows in
@@ -329,7 +316,7 @@ class IntegrityGate : public Gate {
                          const Migration& m, nlohmann::json& evidence, GateResult& result) {
     const sql::ParsedScript& down = input.parsed.script(*m.down);
     std::string down_copy = server.clone(database, "integrity_down");
-    if (!apply(input, server, down_copy, m, down)) {
+    if (!apply_in_database(server, down_copy, m, down, input.config, input.pg_version)) {
       auto was = connect(server.admin(before_copy));
       auto now = connect(server.admin(down_copy));
       std::map<std::string, pg::TableData> after_down;

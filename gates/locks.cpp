@@ -121,8 +121,9 @@ class LocksGate : public Gate {
       if (!m.up) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
       bool traced = m.gated && !up.error && runs_in_transaction(m, up, input.pg_version);
-      bool ok = traced ? trace(input, server, database, m, up, result)
-                       : apply(input, server, database, m, up);
+      bool ok = traced
+                    ? trace(input, server, database, m, up, result)
+                    : !apply_in_database(server, database, m, up, input.config, input.pg_version);
       if (!ok) {
         result.metrics["stopped_at"] = m.id();  // forward (empty) or integrity (rows) reports it
         break;
@@ -134,20 +135,6 @@ class LocksGate : public Gate {
   }
 
  private:
-  static bool apply(const GateInput& input, pg::EphemeralServer& server,
-                    const std::string& database, const Migration& m,
-                    const sql::ParsedScript& script) {
-    std::optional<ScriptFailure> failure;
-    int pid = 0;
-    {
-      pg::Session session(server.owner(database), input.config.postgres.statement_timeout);
-      pid = session.backend_pid();
-      failure = apply_script(session, script, runs_in_transaction(m, script, input.pg_version));
-    }
-    server.wait_for_backends({pid});
-    return !failure;
-  }
-
   // Runs the migration statement by statement in its transaction, observing from inside it.
   static bool trace(const GateInput& input, pg::EphemeralServer& server,
                     const std::string& database, const Migration& m, const sql::ParsedScript& up,

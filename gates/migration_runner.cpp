@@ -93,6 +93,22 @@ std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::Parse
   return std::nullopt;
 }
 
+std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
+                                               const std::string& database,
+                                               const Migration& migration,
+                                               const sql::ParsedScript& script,
+                                               const Config& config, int pg_version) {
+  std::optional<ScriptFailure> failure;
+  int pid = 0;
+  {
+    pg::Session session(server.owner(database), config.postgres.statement_timeout);
+    pid = session.backend_pid();
+    failure = apply_script(session, script, runs_in_transaction(migration, script, pg_version));
+  }
+  server.wait_for_backends({pid});
+  return failure;
+}
+
 Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
                         const ScriptFailure& failure, std::string_view what,
                         std::chrono::milliseconds statement_timeout) {

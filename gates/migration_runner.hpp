@@ -6,10 +6,11 @@
 #include "core/finding.hpp"
 #include "core/gate_result.hpp"
 #include "core/migration.hpp"
+#include "pg/ephemeral_server.hpp"
 #include "pg/session.hpp"
 #include "sql/parsed_script.hpp"
 
-// What the forward and rollback gates share: running a migration's script on a server the way a
+// What the dynamic gates share: running a migration's script on a server the way a
 // migration tool does, and turning a failure into a finding at the failing statement.
 namespace mgate {
 
@@ -31,6 +32,14 @@ struct ScriptFailure {
 // reported. Throws EnvironmentError when the connection is lost.
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
                                           bool transactional);
+
+// Runs one script of `migration` in `database` as the owner role, on a session of its own that
+// is gone from the server when this returns (so the database can be cloned next).
+std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
+                                               const std::string& database,
+                                               const Migration& migration,
+                                               const sql::ParsedScript& script,
+                                               const Config& config, int pg_version);
 
 // Whether a migration's up script runs in a transaction: as its layout declares, except that
 // a statement that cannot run in one forces it out (the forward gate reports the mismatch).
