@@ -1,5 +1,6 @@
 #include <fmt/core.h>
 
+#include "rules/column_types.hpp"
 #include "rules/rule.hpp"
 
 namespace mgate {
@@ -14,13 +15,8 @@ class AddRequiredColumn : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
-    if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_AddColumn") continue;
+    for (const auto& [table, cmd] : alter_commands(statement, "AT_AddColumn")) {
+      if (context.is_new(table)) continue;
       sql::Node column = cmd["def"].as("ColumnDef");
       bool not_null = false;
       bool filled = false;  // a default, an identity or a generated value fills existing rows
@@ -33,9 +29,7 @@ class AddRequiredColumn : public Rule {
       std::string_view type_name = column["typeName"]["names"].items().empty()
                                        ? std::string_view{}
                                        : column["typeName"]["names"].items().back().str();
-      filled = filled || type_name == "serial" || type_name == "bigserial" ||
-               type_name == "smallserial" || type_name == "serial4" || type_name == "serial8" ||
-               type_name == "serial2";
+      filled = filled || !serial_base(type_name).empty();
       if (!not_null || filled) continue;
       out.flag(statement.span,
                fmt::format("ADD COLUMN `{1}` NOT NULL without a DEFAULT: every existing row of "

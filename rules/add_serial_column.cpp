@@ -1,5 +1,6 @@
 #include <fmt/core.h>
 
+#include "rules/column_types.hpp"
 #include "rules/rule.hpp"
 
 namespace mgate {
@@ -10,10 +11,7 @@ std::string sequence_kind(const sql::Node& column) {
   std::vector<sql::Node> names = column["typeName"]["names"].items();
   if (names.size() == 1) {
     std::string_view name = names[0].str();
-    for (std::string_view serial :
-         {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}) {
-      if (name == serial) return std::string(name);
-    }
+    if (!serial_base(name).empty()) return std::string(name);
   }
   for (const sql::Node& c : column["constraints"].items()) {
     if (c.as("Constraint")["contype"].str() == "CONSTR_IDENTITY") return "identity";
@@ -31,13 +29,8 @@ class AddSerialColumn : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
-    if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_AddColumn") continue;
+    for (const auto& [table, cmd] : alter_commands(statement, "AT_AddColumn")) {
+      if (context.is_new(table)) continue;
       sql::Node column = cmd["def"].as("ColumnDef");
       std::string kind = sequence_kind(column);
       if (kind.empty()) continue;

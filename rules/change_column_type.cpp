@@ -28,12 +28,7 @@ class ChangeColumnType : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
-    if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_AlterColumnType") continue;
+    for (const auto& [table, cmd] : alter_commands(statement, "AT_AlterColumnType")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       sql::Node column_def = cmd["def"].as("ColumnDef");

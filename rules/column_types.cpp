@@ -179,6 +179,13 @@ std::vector<TypedColumn> column_types(const sql::Statement& statement) {
   return out;
 }
 
+std::string_view serial_base(std::string_view type) {
+  if (type == "serial" || type == "serial4") return "integer";
+  if (type == "bigserial" || type == "serial8") return "bigint";
+  if (type == "smallserial" || type == "serial2") return "smallint";
+  return "";
+}
+
 std::string_view base_type(const sql::Node& type_name) {
   std::vector<sql::Node> names = type_name["names"].items();
   return names.empty() ? std::string_view{} : names.back().str();

@@ -34,6 +34,9 @@ std::string_view base_type(const sql::Node& type_name);
 // spellings the grammar qualifies (int, char(n), timestamp, …): tells `char(n)` (bpchar) from
 // the internal one-byte type `"char"`.
 bool builtin_spelling(const sql::Node& type_name);
+// The integer type a serial pseudo-type (serial, bigserial, serial8, ...) stands for; empty for
+// other types.
+std::string_view serial_base(std::string_view type);
 // The type modifiers as written, "(20)" or "(10, 2)"; empty if none.
 std::string type_modifiers(const sql::Node& type_name);
 

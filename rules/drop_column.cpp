@@ -14,12 +14,7 @@ class DropColumn : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
-    if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_DropColumn") continue;
+    for (const auto& [table, cmd] : alter_commands(statement, "AT_DropColumn")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       out.flag(statement.span,

@@ -8,14 +8,6 @@
 namespace mgate {
 namespace {
 
-// The integer type a serial pseudo-type stands for; empty for other types.
-std::string_view serial_base(std::string_view type) {
-  if (type == "serial" || type == "serial4") return "integer";
-  if (type == "bigserial" || type == "serial8") return "bigint";
-  if (type == "smallserial" || type == "serial2") return "smallint";
-  return "";
-}
-
 bool same_word(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -15,13 +15,8 @@ class RequireConcurrentDetachPartition : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
-    if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_DetachPartition") continue;
+    for (const auto& [table, cmd] : alter_commands(statement, "AT_DetachPartition")) {
+      if (context.is_new(table)) continue;
       sql::Node partition_cmd = cmd["def"].as("PartitionCmd");
       if (partition_cmd["concurrent"].boolean()) continue;
       std::string partition = sql::relation_name(partition_cmd["name"]);

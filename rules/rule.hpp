@@ -88,6 +88,16 @@ class Rule {
   virtual void finish(const LintContext& /*context*/, RuleOutput& /*out*/) const {}
 };
 
+// One subcommand of an ALTER TABLE statement, with the table it alters (named as
+// sql::relation_name names it).
+struct AlterCommand {
+  std::string table;
+  sql::Node cmd;  // the inside of an AlterTableCmd
+};
+// The subcommands of `statement` whose subtype is `subtype` (e.g. "AT_AddColumn"), in the order
+// written; empty when the statement is no ALTER TABLE.
+std::vector<AlterCommand> alter_commands(const sql::Statement& statement, std::string_view subtype);
+
 // A fix that inserts `text` just after the first `keyword` token of the statement (e.g.
 // " CONCURRENTLY" after INDEX); nullopt when the keyword is not there.
 std::optional<Fix> insert_after_keyword(const sql::Statement& statement, std::string_view keyword,

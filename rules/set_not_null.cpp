@@ -14,12 +14,7 @@ class SetNotNull : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
-    if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_SetNotNull") continue;
+    for (const auto& [table, cmd] : alter_commands(statement, "AT_SetNotNull")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       // PostgreSQL 12+ proves NOT NULL from a valid CHECK (column IS NOT NULL) without a scan.

@@ -39,13 +39,8 @@ class VolatileDefault : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
-    if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_AddColumn") continue;
+    for (const auto& [table, cmd] : alter_commands(statement, "AT_AddColumn")) {
+      if (context.is_new(table)) continue;
       sql::Node column = cmd["def"].as("ColumnDef");
       for (const sql::Node& c : column["constraints"].items()) {
         sql::Node constraint = c.as("Constraint");
