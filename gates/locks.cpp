@@ -7,6 +7,8 @@
 
 #include <pqxx/pqxx>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "gates/gate.hpp"
@@ -15,6 +17,7 @@
 #include "pg/fixture_generator.hpp"
 #include "pg/lock_trace.hpp"
 #include "pg/session.hpp"
+#include "pg/traffic.hpp"
 
 namespace mgate {
 namespace {
@@ -23,21 +26,45 @@ constexpr std::string_view kNoLockTimeout = "locks-no-lock-timeout";
 constexpr std::string_view kRewrite = "locks-table-rewrite";
 constexpr std::string_view kHeld = "locks-held-across-statements";
 constexpr std::string_view kTypeChangeSafe = "locks-type-change-safe";
+constexpr std::string_view kTrafficBlocked = "locks-traffic-blocked";
+constexpr std::string_view kDeadlock = "locks-traffic-deadlock";
+// Operations per client before the migration: the quiet period latencies are compared with.
+constexpr std::size_t kQuietOperations = 20;
 
 using Clock = std::chrono::steady_clock;
 
+// Whether the expression calls a function the server marks volatile (pg_proc.provolatile, any
+// overload of the name): only such a DEFAULT is evaluated per row and rewrites the table; now()
+// is stable, evaluated once and kept in the catalog.
+bool calls_volatile(const sql::Node& expression, pqxx::connection_base& c) {
+  std::vector<std::string> names;
+  expression.walk([&](const sql::Node& node) {
+    std::vector<sql::Node> name = node.as("FuncCall")["funcname"].items();
+    if (!name.empty()) names.emplace_back(name.back().str());
+  });
+  if (names.empty()) return false;
+  pqxx::nontransaction tx(c);
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + tx.quote(n);
+  return tx
+      .exec1(fmt::format("SELECT EXISTS (SELECT 1 FROM pg_proc WHERE provolatile = 'v' AND "
+                         "proname = ANY (ARRAY[{}]::text[]))",
+                         list))[0]
+      .as<bool>();
+}
+
 // The static lint rule that guesses this statement may rewrite its table, if any.
-std::string static_guess(const sql::Node& statement) {
+std::string static_guess(const sql::Node& statement, pqxx::connection_base& c) {
   sql::Node alter = statement.as("AlterTableStmt");
   if (!alter) return "";
   for (const sql::Node& item : alter["cmds"].items()) {
     sql::Node cmd = item.as("AlterTableCmd");
     if (cmd["subtype"].str() == "AT_AlterColumnType") return "change-column-type";
     if (cmd["subtype"].str() == "AT_AddColumn") {
-      for (const sql::Node& c : cmd["def"]["ColumnDef"]["constraints"].items()) {
-        sql::Node constraint = c.as("Constraint");
+      for (const sql::Node& c_node : cmd["def"]["ColumnDef"]["constraints"].items()) {
+        sql::Node constraint = c_node.as("Constraint");
         if (constraint["contype"].str() == "CONSTR_DEFAULT" &&
-            !constraint["raw_expr"].is("A_Const")) {
+            calls_volatile(constraint["raw_expr"], c)) {
           return "volatile-default";
         }
       }
@@ -49,6 +76,7 @@ std::string static_guess(const sql::Node& statement) {
 // One statement as it ran.
 struct Step {
   const sql::Statement* statement;
+  Clock::time_point started;
   double ms = 0;
   long long lock_timeout_ms = 0;
   std::vector<std::pair<std::string, sql::LockMode>> new_locks;  // relation, mode
@@ -84,6 +112,90 @@ nlohmann::json to_json(const Step& s) {
   return j;
 }
 
+// The tables that existed before the migration and that its statements lock or write: where
+// the workload runs.
+std::vector<std::string> affected_tables(const sql::ParsedScript& up,
+                                         const std::map<unsigned, pg::Relation>& existing) {
+  std::set<std::string> named;
+  for (const sql::Statement& s : up.statements) {
+    for (const sql::RelationLock& lock : sql::locks_taken(s.node)) named.insert(lock.relation);
+    for (const char* dml : {"InsertStmt", "UpdateStmt", "DeleteStmt"}) {
+      if (sql::Node n = s.node.as(dml)) named.insert(sql::relation_name(n["relation"]));
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [oid, relation] : existing) {
+    if (relation.kind != 'r' && relation.kind != 'p') continue;
+    for (const std::string& name : named) {
+      std::string qualified = name.find('.') == std::string::npos ? "public." + name : name;
+      if (qualified == relation.name) out.push_back(relation.name);
+    }
+  }
+  return out;
+}
+
+// A workload client seen queued behind the migration, after statement `step`.
+struct Observation {
+  Clock::time_point at;
+  std::size_t step;
+  pg::Waiter waiter;
+};
+
+// What the workload met on one table.
+struct Blocked {
+  std::string table;
+  std::size_t step = 0;    // the statement that took the lock
+  std::string lock;        // the migration's mode
+  std::string waited_for;  // the mode the workload waited for
+  double longest_ms = 0;
+  std::set<std::string> kinds;  // read, insert, update, query
+  std::set<const pg::OperationRun*> runs;
+};
+
+// The lock the migration had taken on `relation` by `step` that the waiter's mode conflicts with,
+// and the statement that took it.
+std::pair<std::size_t, std::string> lock_taken_for(const std::vector<Step>& steps,
+                                                   const std::string& relation,
+                                                   const Observation& o) {
+  for (std::size_t i = 0; i <= o.step && i < steps.size(); ++i) {
+    for (const auto& [name, mode] : steps[i].new_locks) {
+      if (name == relation && pg::conflicts(mode, o.waiter.mode))
+        return {i, std::string(sql::to_string(mode))};
+    }
+  }
+  return {o.step, "a lock"};
+}
+
+// Each observation names a client and a moment: the operation that client was running then
+// waited for the migration's lock at least from its start to its end.
+std::vector<Blocked> blocked_operations(const std::vector<Step>& steps,
+                                        const std::vector<Observation>& observations,
+                                        const std::vector<pg::OperationRun>& runs,
+                                        const std::vector<pg::Operation>& workload,
+                                        const std::map<unsigned, pg::Relation>& existing) {
+  std::map<std::string, Blocked> by_table;
+  for (const Observation& o : observations) {
+    auto relation = existing.find(o.waiter.relation);
+    if (relation == existing.end()) continue;
+    auto run = std::find_if(runs.begin(), runs.end(), [&](const pg::OperationRun& r) {
+      return r.pid == o.waiter.pid && r.start <= o.at && o.at <= r.end;
+    });
+    if (run == runs.end()) continue;
+    Blocked& b = by_table[relation->second.name];
+    if (b.table.empty()) {
+      b.table = relation->second.name;
+      std::tie(b.step, b.lock) = lock_taken_for(steps, b.table, o);
+      b.waited_for = sql::to_string(o.waiter.mode);
+    }
+    b.runs.insert(&*run);
+    b.kinds.insert(workload[run->operation].kind);
+    b.longest_ms = std::max(b.longest_ms, run->ms());
+  }
+  std::vector<Blocked> out;
+  for (auto& [_, b] : by_table) out.push_back(std::move(b));
+  return out;
+}
+
 class LocksGate : public Gate {
  public:
   std::string_view name() const override { return "locks"; }
@@ -103,6 +215,11 @@ class LocksGate : public Gate {
              "A lock that blocks writes is held while later statements of the transaction run."),
         rule(kTypeChangeSafe, Level::note,
              "A column type change rewrote nothing: the static guess is cleared."),
+        rule(kTrafficBlocked, Level::warning,
+             "Under the concurrent workload, reads or writes waited for the migration's lock "
+             "longer than traffic.blocked_threshold."),
+        rule(kDeadlock, Level::error,
+             "The migration and the concurrent workload deadlocked (SQLSTATE 40P01)."),
     };
   }
 
@@ -115,14 +232,17 @@ class LocksGate : public Gate {
       return result;
     }
     pg::EphemeralServer& server = *input.postgres;
+    std::optional<std::vector<pg::Operation>> queries = user_queries(input.config);
     std::string database = server.clone(server.base(), "locks");
     result.metrics["migrations"] = nlohmann::json::object();
+    Run state{input, server, database, queries ? &*queries : nullptr, result};
+    state.next_row = input.config.fixtures.rows + 1;
     for (const Migration& m : input.set.migrations) {
       if (!m.up) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
       bool traced = m.gated && !up.error && runs_in_transaction(m, up, input.pg_version);
       bool ok = traced
-                    ? trace(input, server, database, m, up, result)
+                    ? trace(state, m, up)
                     : !apply_in_database(server, database, m, up, input.config, input.pg_version);
       if (!ok) {
         result.metrics["stopped_at"] = m.id();  // forward (empty) or integrity (rows) reports it
@@ -135,40 +255,99 @@ class LocksGate : public Gate {
   }
 
  private:
-  // Runs the migration statement by statement in its transaction, observing from inside it.
-  static bool trace(const GateInput& input, pg::EphemeralServer& server,
-                    const std::string& database, const Migration& m, const sql::ParsedScript& up,
-                    GateResult& result) {
+  // What the migrations of one run share.
+  struct Run {
+    const GateInput& input;
+    pg::EphemeralServer& server;
+    const std::string& database;
+    const std::vector<pg::Operation>* queries;  // traffic.queries; null: generated workload
+    GateResult& result;
+    long long next_row = 1;  // of the generated inserts, past every row inserted before
+  };
+
+  // The migration's statement that failed, and how.
+  struct Failure {
+    std::size_t step = 0;
+    std::string sqlstate;
+    std::string message;
+  };
+
+  static std::optional<std::vector<pg::Operation>> user_queries(const Config& config) {
+    if (config.traffic.queries.empty()) return std::nullopt;
+    std::filesystem::path path = config.root / config.traffic.queries;
+    std::ifstream in(path);
+    if (!in) throw InputError(fmt::format("cannot read traffic.queries {}", path.string()));
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return pg::user_workload(config.traffic.queries, text);
+  }
+
+  static std::unique_ptr<pg::Traffic> start_traffic(Run& run, pqxx::connection& c,
+                                                    const std::vector<std::string>& tables) {
+    const Config& config = run.input.config;
+    if (config.traffic.clients == 0) return nullptr;
+    std::vector<pg::Operation> workload =
+        run.queries ? *run.queries : pg::generated_workload(c, tables, config.fixtures.random_seed);
+    if (workload.empty()) return nullptr;
+    pg::TrafficOptions options;
+    options.clients = config.traffic.clients;
+    options.max_duration = config.postgres.statement_timeout;
+    options.statement_timeout = config.postgres.statement_timeout;
+    options.first_row = run.next_row;
+    return std::make_unique<pg::Traffic>(run.server.owner(run.database), std::move(workload),
+                                         options);
+  }
+
+  // Runs the migration statement by statement in its transaction, observing from inside it,
+  // while the workload runs against the tables it touches.
+  static bool trace(Run& run, const Migration& m, const sql::ParsedScript& up) {
+    const GateInput& input = run.input;
+    pg::EphemeralServer& server = run.server;
     std::vector<Step> steps;
-    bool ok = true;
-    int pid = 0;
+    std::optional<Failure> failure;
+    std::vector<int> pids;
     {
-      pqxx::connection admin(server.admin(database).conninfo());
+      pqxx::connection admin(server.admin(run.database).conninfo());
       pg::generate_fixtures(admin, {input.config.fixtures.rows, input.config.fixtures.random_seed});
-      pid = admin.backendpid();
+      pids.push_back(admin.backendpid());
     }
-    server.wait_for_backends({pid});
+    server.wait_for_backends(pids);
+    pids.clear();
+    nlohmann::json traffic_metrics;
     {
-      pqxx::connection c(server.owner(database).conninfo());
-      pid = c.backendpid();
+      pqxx::connection c(server.owner(run.database).conninfo());
+      pids.push_back(c.backendpid());
       pqxx::nontransaction(c).exec(fmt::format("SET statement_timeout = {}",
                                                input.config.postgres.statement_timeout.count()));
       std::map<unsigned, pg::Relation> existing = pg::read_relations(c);
+      std::vector<std::string> tables = affected_tables(up, existing);
+      std::unique_ptr<pg::Traffic> traffic = start_traffic(run, c, tables);
+      std::vector<pg::OperationRun> quiet;
+      std::vector<int> clients;
+      if (traffic) {
+        clients = traffic->pids();
+        pids.insert(pids.end(), clients.begin(), clients.end());
+        quiet = traffic->run(kQuietOperations);
+        traffic->start();
+      }
+      std::vector<Observation> observations;
       std::set<std::pair<unsigned, sql::LockMode>> seen;
       pqxx::nontransaction(c).exec("BEGIN");
       for (const sql::Statement& statement : up.statements) {
         Step step;
         step.statement = &statement;
-        step.guess = static_guess(statement.node);
+        step.guess = static_guess(statement.node, c);
         step.lock_timeout_ms = pg::lock_timeout_ms(c);
-        auto start = Clock::now();
+        step.started = Clock::now();
         try {
           pqxx::nontransaction(c).exec(std::string(statement.text));
-        } catch (const pqxx::sql_error&) {
-          ok = false;
+        } catch (const pqxx::broken_connection&) {
+          throw;
+        } catch (const pqxx::failure& e) {
+          failure = Failure{steps.size(), pg::sqlstate_of(e), e.what()};
+          steps.push_back(std::move(step));
           break;
         }
-        step.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        step.ms = std::chrono::duration<double, std::milli>(Clock::now() - step.started).count();
         for (const auto& [oid, modes] : pg::held_locks(c)) {
           auto relation = existing.find(oid);
           if (relation == existing.end()) continue;
@@ -184,19 +363,121 @@ class LocksGate : public Gate {
           step.rewrote_table = step.rewrote_table || now.kind == 'r' || now.kind == 'm';
           before->second.filenode = now.filenode;
         }
+        // The migration's locks are held until its transaction ends, so every client queued
+        // behind them is still queued now.
+        for (const pg::Waiter& w : pg::waiters_behind(c, clients))
+          observations.push_back({Clock::now(), steps.size(), w});
         steps.push_back(std::move(step));
       }
       auto commit_start = Clock::now();
-      pqxx::nontransaction(c).exec(ok ? "COMMIT" : "ROLLBACK");
+      pqxx::nontransaction(c).exec(failure ? "ROLLBACK" : "COMMIT");
       double commit_ms =
           std::chrono::duration<double, std::milli>(Clock::now() - commit_start).count();
-      if (ok) report(input, m, up, steps, commit_ms, result);
+      if (traffic) {
+        std::vector<pg::OperationRun> during = traffic->stop();
+        run.next_row = traffic->next_row();
+        traffic_metrics = report_traffic(run, m, up, steps, failure, observations, quiet, during,
+                                         traffic->workload(), existing, tables);
+      }
+      if (!failure) {
+        report(input, m, up, steps, commit_ms, run.result);
+      } else if (failure->sqlstate == "40P01") {
+        run.result.findings.push_back(
+            deadlock(m, up, steps[failure->step], failure->message, "the migration"));
+      }
     }
-    server.wait_for_backends({pid});
+    server.wait_for_backends(pids);
     nlohmann::json trace = nlohmann::json::array();
-    for (const Step& s : steps) trace.push_back(to_json(s));
-    result.metrics["migrations"][m.id()] = trace;
-    return ok;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (failure && failure->step == i) break;
+      trace.push_back(to_json(steps[i]));
+    }
+    run.result.metrics["migrations"][m.id()] = trace;
+    if (!traffic_metrics.is_null()) run.result.metrics["traffic"][m.id()] = traffic_metrics;
+    return !failure;
+  }
+
+  static Finding deadlock(const Migration& m, const sql::ParsedScript& up, const Step& step,
+                          const std::string& message, std::string_view victim) {
+    Finding f = finding(kDeadlock, Level::error, m, up, step);
+    f.message = fmt::format(
+        "this statement deadlocked with the concurrent workload: PostgreSQL aborted {} "
+        "(SQLSTATE 40P01). In production one side fails: the migration, or the application's "
+        "transaction",
+        victim);
+    f.help =
+        "Take the migration's locks in the order the application takes them (LOCK TABLE the "
+        "tables at the start of the migration, in that order), with a lock_timeout so it gives "
+        "up instead of queueing";
+    f.evidence = {
+        {"statement", std::string(step.statement->text)}, {"victim", victim}, {"error", message}};
+    return f;
+  }
+
+  static nlohmann::json report_traffic(
+      Run& run, const Migration& m, const sql::ParsedScript& up, const std::vector<Step>& steps,
+      const std::optional<Failure>& failure, const std::vector<Observation>& observations,
+      const std::vector<pg::OperationRun>& quiet, const std::vector<pg::OperationRun>& during,
+      const std::vector<pg::Operation>& workload, const std::map<unsigned, pg::Relation>& existing,
+      const std::vector<std::string>& tables) {
+    const Config& config = run.input.config;
+    double threshold = static_cast<double>(config.traffic.blocked_threshold.count());
+    nlohmann::json quiet_latency = pg::latency_summary(workload, quiet);
+    nlohmann::json during_latency = pg::latency_summary(workload, during);
+    nlohmann::json blocked_json = nlohmann::json::array();
+    double longest = 0;
+    for (const Blocked& b : blocked_operations(steps, observations, during, workload, existing)) {
+      longest = std::max(longest, b.longest_ms);
+      nlohmann::json evidence = {{"table", b.table},
+                                 {"lock", b.lock},
+                                 {"waited_for", b.waited_for},
+                                 {"blocked_ms", b.longest_ms},
+                                 {"blocked_operations", b.runs.size()},
+                                 {"kinds", b.kinds},
+                                 {"statement", std::string(steps[b.step].statement->text)}};
+      blocked_json.push_back(evidence);
+      if (b.longest_ms <= threshold) continue;
+      Finding f = finding(kTrafficBlocked, Level::warning, m, up, steps[b.step]);
+      f.message = fmt::format(
+          "while the migration held {} on {} (taken by this statement), {} operations of the "
+          "workload ({}) waited for it, the longest {:.1f} ms (traffic.blocked_threshold is "
+          "{} ms): in production the application's queries on {} wait as long",
+          b.lock, b.table, b.runs.size(), fmt::join(b.kinds, ", "), b.longest_ms,
+          config.traffic.blocked_threshold.count(), b.table);
+      f.help =
+          "Take a weaker lock (CREATE INDEX CONCURRENTLY, ADD CONSTRAINT ... NOT VALID then "
+          "VALIDATE), or keep the transaction that holds the lock short and set a lock_timeout";
+      f.evidence = evidence;
+      f.evidence["threshold_ms"] = config.traffic.blocked_threshold.count();
+      f.evidence["latency_quiet"] = quiet_latency;
+      f.evidence["latency_during"] = during_latency;
+      run.result.findings.push_back(std::move(f));
+    }
+    int deadlocks = 0, lock_timeouts = 0, errors = 0;
+    for (const pg::OperationRun& r : during) {
+      if (r.sqlstate.empty()) continue;
+      ++errors;
+      lock_timeouts += r.sqlstate == "55P03";
+      if (r.sqlstate != "40P01" || steps.empty()) continue;
+      if (deadlocks++ > 0) continue;
+      // The statement the migration was running (or had last run) when the workload was aborted.
+      std::size_t at = 0;
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (steps[i].started <= r.end) at = i;
+      }
+      if (!failure || failure->sqlstate != "40P01")
+        run.result.findings.push_back(deadlock(m, up, steps[at], r.error, "the workload"));
+    }
+    return {{"clients", config.traffic.clients},
+            {"tables", tables},
+            {"workload", workload.size()},
+            {"quiet", quiet_latency},
+            {"during", during_latency},
+            {"blocked", blocked_json},
+            {"longest_blocked_ms", longest},
+            {"errors", errors},
+            {"deadlocks", deadlocks},
+            {"lock_timeouts", lock_timeouts}};
   }
 
   static void report(const GateInput& input, const Migration& m, const sql::ParsedScript& up,

@@ -200,7 +200,8 @@ Config load_config(const std::filesystem::path& file) {
           r.keys(n, "traffic",
                  {{"clients", [&](auto& v) { t.clients = r.integer(v, "clients", 0, 256); }},
                   {"blocked_threshold",
-                   [&](auto& v) { t.blocked_threshold = r.duration(v, "blocked_threshold"); }}});
+                   [&](auto& v) { t.blocked_threshold = r.duration(v, "blocked_threshold"); }},
+                  {"queries", [&](auto& v) { t.queries = r.string(v, "queries"); }}});
         })},
        {"plans", H([&](const toml::node& n) {
           auto& p = config.plans;

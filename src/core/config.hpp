@@ -70,6 +70,7 @@ struct Config {
   struct {
     int clients = 4;
     std::chrono::milliseconds blocked_threshold{1000};
+    std::string queries;  // the user's workload; empty: generated from the catalog
   } traffic;
 
   struct {

@@ -247,9 +247,10 @@ struct Insert {
   std::string problem;
 };
 
+// `series` is the row numbers the INSERT writes, e.g. generate_series(1, 1000).
 Insert build_insert(pqxx::transaction_base& tx, const Table& t,
                     const std::map<unsigned, long long>& available, const FixtureOptions& options,
-                    bool narrow) {
+                    bool narrow, const std::string& series) {
   std::map<std::string, std::string> chosen;  // column -> expression
   std::string joins;
   int n = 0;
@@ -299,12 +300,10 @@ Insert build_insert(pqxx::transaction_base& tx, const Table& t,
     values += (values.empty() ? "" : ", ") + expression;
   }
   if (names.empty()) {
-    return {fmt::format("INSERT INTO {} SELECT FROM generate_series(1, {}) AS s(g)", t.name,
-                        options.rows),
-            ""};
+    return {fmt::format("INSERT INTO {} SELECT FROM {} AS s(g)", t.name, series), ""};
   }
-  return {fmt::format("INSERT INTO {} ({}) SELECT {} FROM generate_series(1, {}) AS s(g){}", t.name,
-                      names, values, options.rows, joins),
+  return {fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} AS s(g){}", t.name, names, values,
+                      series, joins),
           ""};
 }
 
@@ -332,7 +331,8 @@ GeneratedFixtures generate_fixtures(pqxx::connection_base& connection,
     bool filled = false;
     auto start = std::chrono::steady_clock::now();
     for (bool narrow : {false, true}) {
-      Insert insert = build_insert(tx, t, available, options, narrow);
+      Insert insert = build_insert(tx, t, available, options, narrow,
+                                   fmt::format("generate_series(1, {})", options.rows));
       if (!insert.problem.empty()) {
         reason = insert.problem;
         break;
@@ -357,6 +357,25 @@ GeneratedFixtures generate_fixtures(pqxx::connection_base& connection,
                               std::chrono::steady_clock::now() - start)});
   }
   return out;
+}
+
+std::string generated_row_insert(pqxx::connection_base& connection, const std::string& table,
+                                 long long seed) {
+  pqxx::nontransaction tx(connection);
+  std::map<unsigned, Table> tables = read_tables(tx);
+  auto t = std::find_if(tables.begin(), tables.end(),
+                        [&](const auto& entry) { return entry.second.name == table; });
+  if (t == tables.end()) return "";
+  std::map<unsigned, long long> available;
+  for (const ForeignKey& k : t->second.keys) {
+    auto referenced = tables.find(k.referenced);
+    if (referenced == tables.end()) continue;
+    available[k.referenced] =
+        tx.exec1("SELECT count(*) FROM " + referenced->second.name)[0].as<long long>();
+  }
+  Insert insert = build_insert(tx, t->second, available, {1, seed}, false,
+                               "generate_series($1::bigint, $1::bigint)");
+  return insert.problem.empty() ? insert.sql : "";
 }
 
 }  // namespace mgate::pg

@@ -41,4 +41,11 @@ struct GeneratedFixtures {
 GeneratedFixtures generate_fixtures(pqxx::connection_base& connection,
                                     const FixtureOptions& options);
 
+// The generator's INSERT of one row of `table` (schema.table as in FilledTable), numbered by the
+// statement's parameter $1 (bigint): a number past the rows already generated gives values no
+// generated row has, and foreign keys that point at existing rows. Empty when the generator cannot
+// write a row of it (no such table, a NOT NULL key into an empty table).
+std::string generated_row_insert(pqxx::connection_base& connection, const std::string& table,
+                                 long long seed);
+
 }  // namespace mgate::pg

@@ -28,4 +28,20 @@ std::map<unsigned, std::vector<sql::LockMode>> held_locks(pqxx::connection_base&
 // The lock_timeout in force on the connection, in milliseconds (0: none).
 long long lock_timeout_ms(pqxx::connection_base& connection);
 
+// Whether a lock in mode `a` and one in mode `b` on the same relation cannot be held at once
+// (the conflict table of PostgreSQL's explicit locking documentation).
+bool conflicts(sql::LockMode a, sql::LockMode b);
+
+// A backend queued for a relation lock behind the connection's own backend.
+struct Waiter {
+  int pid = 0;
+  unsigned relation = 0;                             // oid
+  sql::LockMode mode = sql::LockMode::access_share;  // the mode it waits for
+};
+
+// The backends among `pids` that wait now for a relation lock that the connection's backend
+// holds (pg_blocking_pids): read from inside the connection's open transaction, while the locks
+// are still held.
+std::vector<Waiter> waiters_behind(pqxx::connection_base& connection, const std::vector<int>& pids);
+
 }  // namespace mgate::pg

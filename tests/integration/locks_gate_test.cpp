@@ -97,5 +97,74 @@ TEST_F(LocksGate, MigrationWithLockTimeoutHasNoFindings) {
   EXPECT_EQ(trace[1]["locks"][0]["mode"], "ACCESS EXCLUSIVE");
 }
 
+TEST_F(LocksGate, StableDefaultRewritesNothingAndGuessesNoVolatileDefault) {
+  Report report = locks("locks_trace");
+  EXPECT_THAT(of(report, "locks-table-rewrite", "006"), IsEmpty()) << all_messages(report);
+  const nlohmann::json& trace = report.gates.at(0).metrics["migrations"]["006"];
+  ASSERT_THAT(trace, SizeIs(2)) << trace.dump();
+  EXPECT_THAT(trace[1]["rewritten"], IsEmpty());
+  EXPECT_FALSE(trace[1].contains("static_rule")) << trace.dump();
+  // random() is volatile: the guess stands and the rewrite confirms it.
+  EXPECT_EQ(report.gates.at(0).metrics["migrations"]["003"][0]["static_rule"], "volatile-default");
+}
+
+// The migration waits on the server until a workload write is queued behind its SHARE lock
+// (see the fixture), so a block is certain; its length is measured, not asserted.
+TEST_F(LocksGate, WorkloadWritesBlockedByANonConcurrentIndexAreMeasuredAndReported) {
+  Config config = default_config();
+  config.fixtures.rows = 200000;
+  config.traffic.clients = 2;
+  config.traffic.blocked_threshold = std::chrono::milliseconds(0);
+  Report report = locks("locks_blocked_index", config);
+  auto blocked = of(report, "locks-traffic-blocked", "002");
+  ASSERT_THAT(blocked, SizeIs(1)) << all_messages(report);
+  const nlohmann::json& e = blocked[0]->evidence;
+  EXPECT_EQ(e["table"], "public.accounts");
+  EXPECT_EQ(e["lock"], "SHARE");
+  EXPECT_EQ(e["waited_for"], "ROW EXCLUSIVE");
+  EXPECT_GE(e["blocked_operations"].get<int>(), 1);
+  EXPECT_GT(e["blocked_ms"].get<double>(), 0);
+  EXPECT_THAT(e["statement"].get<std::string>(), HasSubstr("CREATE INDEX"));
+  EXPECT_THAT(blocked[0]->message, HasSubstr("SHARE on public.accounts"));
+  ASSERT_TRUE(blocked[0]->location);
+  EXPECT_EQ(blocked[0]->location->start.line, 1);
+  const nlohmann::json& traffic = report.gates.at(0).metrics["traffic"]["002"];
+  EXPECT_EQ(traffic["tables"], nlohmann::json({"public.accounts"})) << traffic.dump();
+  for (const char* kind : {"read", "insert", "update"}) {
+    EXPECT_GT(traffic["quiet"][kind]["operations"].get<int>(), 0) << kind << traffic.dump();
+    EXPECT_EQ(traffic["quiet"][kind]["errors"], 0) << kind << traffic.dump();
+    EXPECT_TRUE(traffic["during"].contains(kind)) << kind << traffic.dump();
+  }
+  EXPECT_EQ(traffic["during"]["insert"]["errors"], 0) << traffic.dump();
+  EXPECT_GE(traffic["longest_blocked_ms"].get<double>(), e["blocked_ms"].get<double>());
+  EXPECT_EQ(traffic["deadlocks"], 0);
+}
+
+// The workload's transaction updates accounts then orders; the migration locks orders, waits
+// on the server until that transaction is queued behind it, then alters accounts.
+TEST_F(LocksGate, DeadlockBetweenTheMigrationAndTheWorkloadIsAnError) {
+  Config config = default_config();
+  config.fixtures.rows = 100;
+  config.traffic.clients = 1;
+  config.traffic.queries = "fixtures/dynamic/locks_traffic/accounts_then_orders.sql";
+  Report report = locks("locks_deadlock", config);
+  auto deadlocks = of(report, "locks-traffic-deadlock", "002");
+  ASSERT_THAT(deadlocks, SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(deadlocks[0]->evidence["error"].get<std::string>(), HasSubstr("deadlock"));
+  std::string victim = deadlocks[0]->evidence["victim"];
+  EXPECT_THAT(victim, ::testing::AnyOf("the workload", "the migration"));
+  ASSERT_TRUE(deadlocks[0]->location);
+  EXPECT_EQ(deadlocks[0]->location->start.line, 13);  // the ALTER TABLE accounts
+  const nlohmann::json& traffic = report.gates.at(0).metrics["traffic"]["002"];
+  EXPECT_EQ(traffic["quiet"]["query"]["errors"], 0) << traffic.dump();
+  if (victim == "the workload") EXPECT_EQ(traffic["deadlocks"], 1) << traffic.dump();
+}
+
+TEST_F(LocksGate, UnterminatedTransactionInTrafficQueriesIsAnInputError) {
+  Config config = default_config();
+  config.traffic.queries = "fixtures/dynamic/locks_traffic/unterminated.sql";
+  EXPECT_THROW(locks("locks_clean", config), InputError);
+}
+
 }  // namespace
 }  // namespace mgate::testing
