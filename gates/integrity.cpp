@@ -6,7 +6,6 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 #include <set>
 
@@ -14,7 +13,7 @@
 #include "gates/migration_runner.hpp"
 #include "pg/constraint_violations.hpp"
 #include "pg/ephemeral_server.hpp"
-#include "pg/fixture_generator.hpp"
+#include "pg/fixture_data.hpp"
 #include "pg/session.hpp"
 #include "pg/table_data.hpp"
 #include "sql/locks.hpp"
@@ -121,7 +120,8 @@ class IntegrityGate : public Gate {
     }
     pg::EphemeralServer& server = *input.postgres;
     std::string database = server.clone(server.base(), "integrity");
-    std::vector<std::string> pending_seeds = input.config.fixtures.seed;
+    pg::FixtureData fixtures(input.config.root, input.config.fixtures.seed,
+                             {input.config.fixtures.rows, input.config.fixtures.random_seed});
     result.metrics["migrations"] = nlohmann::json::object();
     int checked = 0;
     for (const Migration& m : input.set.migrations) {
@@ -131,7 +131,7 @@ class IntegrityGate : public Gate {
       std::map<unsigned, pg::TableData> before;
       if (m.gated) {
         auto c = connect(server.admin(database));
-        load_fixtures(input, *c, m, up, pending_seeds, evidence, result);
+        load_fixtures(fixtures, *c, m, up, evidence, result);
         before = pg::read_table_data(*c);
         close(server, c);
       }
@@ -180,31 +180,16 @@ class IntegrityGate : public Gate {
     return f;
   }
 
-  // The user's seed files (each as soon as the tables it fills exist), then generated rows in
-  // every table still empty.
-  static void load_fixtures(const GateInput& input, pqxx::connection& c, const Migration& m,
-                            const sql::ParsedScript& up, std::vector<std::string>& pending,
-                            nlohmann::json& evidence, GateResult& result) {
-    std::erase_if(pending, [&](const std::string& file) {
-      std::string text = read_seed(input.config.root / file);
-      try {
-        pqxx::work tx(c);
-        tx.exec(text);
-        tx.commit();
-        evidence["seeds"].push_back(file);
-        return true;
-      } catch (const pqxx::sql_error&) {
-        return false;  // tried again before the next migration
-      }
-    });
-    auto start = std::chrono::steady_clock::now();
-    pg::GeneratedFixtures generated =
-        pg::generate_fixtures(c, {input.config.fixtures.rows, input.config.fixtures.random_seed});
-    for (const auto& t : generated.filled) evidence["generated"][t.table] = t.rows;
-    evidence["generated_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now() - start)
-                                   .count();
-    for (const auto& t : generated.unfilled) {
+  // The fixture rows, with what was loaded as evidence and each table the generator could not
+  // fill as a note.
+  static void load_fixtures(pg::FixtureData& fixtures, pqxx::connection& c, const Migration& m,
+                            const sql::ParsedScript& up, nlohmann::json& evidence,
+                            GateResult& result) {
+    pg::LoadedFixtures loaded = fixtures.load(c);
+    for (const std::string& file : loaded.seeds) evidence["seeds"].push_back(file);
+    for (const auto& t : loaded.generated.filled) evidence["generated"][t.table] = t.rows;
+    evidence["generated_ms"] = loaded.generated_ms.count();
+    for (const auto& t : loaded.generated.unfilled) {
       Finding f = finding(kUnfilled, Level::note, m, start_of(up));
       f.message = fmt::format(
           "before migration {}, the fixture generator could not fill {}, so the migration is "
@@ -214,12 +199,6 @@ class IntegrityGate : public Gate {
       f.evidence = {{"table", t.table}, {"reason", t.reason}};
       result.findings.push_back(std::move(f));
     }
-  }
-
-  static std::string read_seed(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("cannot read the seed file {}", path.string()));
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
   static void check_after_up(const GateInput& input, pg::EphemeralServer& server,

@@ -14,7 +14,7 @@
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/ephemeral_server.hpp"
-#include "pg/fixture_generator.hpp"
+#include "pg/fixture_data.hpp"
 #include "pg/lock_trace.hpp"
 #include "pg/session.hpp"
 #include "pg/traffic.hpp"
@@ -235,7 +235,9 @@ class LocksGate : public Gate {
     std::optional<std::vector<pg::Operation>> queries = user_queries(input.config);
     std::string database = server.clone(server.base(), "locks");
     result.metrics["migrations"] = nlohmann::json::object();
-    Run state{input, server, database, queries ? &*queries : nullptr, result};
+    pg::FixtureData fixtures(input.config.root, input.config.fixtures.seed,
+                             {input.config.fixtures.rows, input.config.fixtures.random_seed});
+    Run state{input, server, database, fixtures, queries ? &*queries : nullptr, result};
     state.next_row = input.config.fixtures.rows + 1;
     for (const Migration& m : input.set.migrations) {
       if (!m.up) continue;
@@ -260,6 +262,7 @@ class LocksGate : public Gate {
     const GateInput& input;
     pg::EphemeralServer& server;
     const std::string& database;
+    pg::FixtureData& fixtures;
     const std::vector<pg::Operation>* queries;  // traffic.queries; null: generated workload
     GateResult& result;
     long long next_row = 1;  // of the generated inserts, past every row inserted before
@@ -307,7 +310,10 @@ class LocksGate : public Gate {
     std::vector<int> pids;
     {
       pqxx::connection admin(server.admin(run.database).conninfo());
-      pg::generate_fixtures(admin, {input.config.fixtures.rows, input.config.fixtures.random_seed});
+      pg::LoadedFixtures loaded = run.fixtures.load(admin);
+      nlohmann::json& fixtures = run.result.metrics["fixtures"][m.id()];
+      fixtures = {{"seeds", loaded.seeds}, {"generated", nlohmann::json::object()}};
+      for (const auto& t : loaded.generated.filled) fixtures["generated"][t.table] = t.rows;
       pids.push_back(admin.backendpid());
     }
     server.wait_for_backends(pids);

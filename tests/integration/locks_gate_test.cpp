@@ -160,6 +160,19 @@ TEST_F(LocksGate, DeadlockBetweenTheMigrationAndTheWorkloadIsAnError) {
   if (victim == "the workload") EXPECT_EQ(traffic["deadlocks"], 1) << traffic.dump();
 }
 
+TEST_F(LocksGate, SeedFilesAreLoadedLikeInTheIntegrityGate) {
+  Config config = default_config();
+  config.traffic.clients = 0;
+  config.fixtures.seed = {"fixtures/dynamic/integrity_seeds/orphan_orders.sql"};
+  Report report = locks("integrity_not_valid_fk", config);
+  const nlohmann::json& fixtures = report.gates.at(0).metrics["fixtures"];
+  // Before 001 the seed's table does not exist yet; it is loaded before 002.
+  EXPECT_THAT(fixtures["001"]["seeds"], IsEmpty()) << fixtures.dump();
+  EXPECT_EQ(fixtures["002"]["seeds"], nlohmann::json({config.fixtures.seed[0]})) << fixtures.dump();
+  // orders holds the seed's rows, so only accounts is generated.
+  EXPECT_EQ(fixtures["002"]["generated"], nlohmann::json({{"public.accounts", 1000}}));
+}
+
 TEST_F(LocksGate, UnterminatedTransactionInTrafficQueriesIsAnInputError) {
   Config config = default_config();
   config.traffic.queries = "fixtures/dynamic/locks_traffic/unterminated.sql";

@@ -1,0 +1,40 @@
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "pg/fixture_generator.hpp"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace mgate::pg {
+
+// What one load put into a database.
+struct LoadedFixtures {
+  std::vector<std::string> seeds;  // the seed files loaded now, as configured
+  GeneratedFixtures generated;
+  std::chrono::milliseconds generated_ms{0};
+};
+
+// The rows a dynamic gate runs each gated migration on, the same for every gate: the user's seed
+// files (fixtures.seed), each loaded in one transaction as soon as the tables it fills exist, then
+// generated rows (fixtures.rows, fixtures.random_seed) in every table still empty.
+class FixtureData {
+ public:
+  // `root` is the directory seed paths are relative to.
+  FixtureData(std::filesystem::path root, std::vector<std::string> seeds, FixtureOptions options);
+
+  // Loads the seeds that apply now (a seed that fails is tried again at the next load) and
+  // generates rows. Throws InputError for a seed file that cannot be read.
+  LoadedFixtures load(pqxx::connection_base& connection);
+
+ private:
+  std::filesystem::path root_;
+  std::vector<std::string> pending_;
+  FixtureOptions options_;
+};
+
+}  // namespace mgate::pg
