@@ -12,8 +12,10 @@
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/constraint_violations.hpp"
+#include "pg/dump_restore.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/fixture_data.hpp"
+#include "pg/schema_snapshot.hpp"
 #include "pg/session.hpp"
 #include "pg/table_data.hpp"
 #include "sql/locks.hpp"
@@ -28,6 +30,8 @@ constexpr std::string_view kRollbackData = "integrity-rollback-data-lost";
 constexpr std::string_view kVerifyFailed = "integrity-verify-failed";
 constexpr std::string_view kUnfilled = "integrity-fixture-unfilled";
 constexpr std::string_view kFailsOnData = "integrity-fails-on-data";
+constexpr std::string_view kRestoreFailed = "integrity-restore-failed";
+constexpr std::string_view kRestoreMismatch = "integrity-restore-mismatch";
 constexpr int kSampleKeys = 5;
 
 std::unique_ptr<pqxx::connection> connect(const pg::Endpoint& endpoint) {
@@ -107,6 +111,12 @@ class IntegrityGate : public Gate {
         rule(kUnfilled, Level::note, "The fixture generator could not fill a table."),
         rule(kFailsOnData, Level::error,
              "The migration fails on a database that holds rows, though it runs on an empty one."),
+        rule(kRestoreFailed, Level::error,
+             "pg_dump of the database after the migration, or pg_restore of that dump into a "
+             "fresh database, fails."),
+        rule(kRestoreMismatch, Level::error,
+             "After pg_dump and pg_restore, the schema or the rows differ from the migrated "
+             "database."),
     };
   }
 
@@ -123,6 +133,15 @@ class IntegrityGate : public Gate {
     pg::FixtureData fixtures(input.config.root, input.config.fixtures.seed,
                              {input.config.fixtures.rows, input.config.fixtures.random_seed});
     result.metrics["migrations"] = nlohmann::json::object();
+    std::string no_tools;
+    std::filesystem::path bin_dir = input.config.postgres.bin_dir.empty()
+                                        ? std::filesystem::path()
+                                        : input.config.root / input.config.postgres.bin_dir;
+    std::optional<pg::DumpTools> tools =
+        pg::find_dump_tools(bin_dir, server.version_number() / 10000, no_tools);
+    result.metrics["dump_restore"] =
+        tools ? nlohmann::json{{"pg_dump", tools->pg_dump.string()}, {"version", tools->major}}
+              : nlohmann::json{{"skipped", no_tools}};
     int checked = 0;
     for (const Migration& m : input.set.migrations) {
       if (!m.up) continue;
@@ -143,6 +162,7 @@ class IntegrityGate : public Gate {
       if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
       if (applied && m.gated) {
         check_after_up(input, server, database, m, up, before, evidence, result);
+        if (tools) check_restore(*tools, server, database, m, up, evidence, result);
         if (m.down) check_down(input, server, database, before_copy, m, evidence, result);
         ++checked;
       }
@@ -285,6 +305,106 @@ class IntegrityGate : public Gate {
           fmt::format("the verify query of migration {} fails after up: {}", m.id(), e.what());
       f.evidence = {{"error", e.what()}, {"sqlstate", e.sqlstate()}};
     }
+    result.findings.push_back(std::move(f));
+  }
+
+  // A dump of the database after up, restored into a fresh database, must give the same schema
+  // and rows: what does not survive (a function that relies on the search_path, which pg_dump
+  // empties) breaks the next restore of a backup.
+  static void check_restore(const pg::DumpTools& tools, pg::EphemeralServer& server,
+                            const std::string& database, const Migration& m,
+                            const sql::ParsedScript& up, nlohmann::json& evidence,
+                            GateResult& result) {
+    std::string restored = server.clone(server.base(), "integrity_restore");
+    pg::RestoreOutcome outcome =
+        pg::dump_and_restore(tools, server.admin(database), server.admin(restored));
+    nlohmann::json& seen = evidence["dump_restore"];
+    seen = {{"errors", outcome.errors}};
+    if (!outcome.dumped || !outcome.errors.empty()) {
+      Finding f = finding(kRestoreFailed, Level::error, m,
+                          restore_culprit(up, outcome.errors).value_or(start_of(up)));
+      std::string first = outcome.dumped ? outcome.errors.front() : outcome.dump_output;
+      f.message = fmt::format(
+          "after migration {}, {} fails, so a backup of this database does not come back: {}",
+          m.id(), outcome.dumped ? "pg_restore of its pg_dump into a fresh database" : "pg_dump",
+          first.substr(0, first.find('\n')));
+      f.help =
+          "pg_dump restores with an empty search_path: schema-qualify the tables a function "
+          "used by a CHECK, an index or a default refers to (or give the function SET "
+          "search_path)";
+      f.evidence = {{"errors", outcome.dumped ? outcome.errors : std::vector{first}}};
+      result.findings.push_back(std::move(f));
+    }
+    if (outcome.dumped) compare_restored(server, database, restored, m, up, seen, result);
+    server.drop(restored);
+  }
+
+  // The CREATE FUNCTION of the up script that a restore error names in its CONTEXT ("SQL
+  // function \"f\"", "PL/pgSQL function f(...)"), if any: where the fix goes.
+  static std::optional<Location> restore_culprit(const sql::ParsedScript& up,
+                                                 const std::vector<std::string>& errors) {
+    for (const sql::Statement& s : up.statements) {
+      std::vector<sql::Node> name = s.node.as("CreateFunctionStmt")["funcname"].items();
+      if (name.empty()) continue;
+      std::string function(name.back().str());
+      for (const std::string& e : errors) {
+        if (e.find("function \"" + function + "\"") != std::string::npos ||
+            e.find("function " + function + "(") != std::string::npos) {
+          return locate(*up.file, s.span);
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  static void compare_restored(pg::EphemeralServer& server, const std::string& database,
+                               const std::string& restored, const Migration& m,
+                               const sql::ParsedScript& up, nlohmann::json& seen,
+                               GateResult& result) {
+    auto was = connect(server.admin(database));
+    auto now = connect(server.admin(restored));
+    nlohmann::json differences = nlohmann::json::array();
+    for (const pg::SchemaDifference& d :
+         pg::diff(pg::SchemaSnapshot::read(*was), pg::SchemaSnapshot::read(*now))) {
+      differences.push_back({{"kind", d.kind},
+                             {"name", d.name},
+                             {"migrated", d.before ? *d.before : "(absent)"},
+                             {"restored", d.after ? *d.after : "(absent)"}});
+    }
+    std::map<std::string, pg::TableData> restored_tables;
+    for (auto& [_, t] : pg::read_table_data(*now)) restored_tables.emplace(t.name, t);
+    nlohmann::json differing = nlohmann::json::array();
+    for (const auto& [_, t] : pg::read_table_data(*was)) {
+      auto there = restored_tables.find(t.name);
+      if (there == restored_tables.end()) continue;  // a schema difference already
+      std::vector<std::string> columns;
+      std::set_intersection(t.columns.begin(), t.columns.end(), there->second.columns.begin(),
+                            there->second.columns.end(), std::back_inserter(columns));
+      std::string expected = pg::checksum(*was, t, columns);
+      std::string actual = pg::checksum(*now, there->second, columns);
+      seen["checksums"][t.name] = {{"migrated", expected}, {"restored", actual}};
+      if (expected == actual) continue;
+      differing.push_back(
+          {{"table", t.name}, {"rows_migrated", t.rows}, {"rows_restored", there->second.rows}});
+    }
+    close(server, was);
+    close(server, now);
+    seen["schema_differences"] = differences.size();
+    if (differences.empty() && differing.empty()) return;
+    Finding f = finding(kRestoreMismatch, Level::error, m, start_of(up));
+    f.message = fmt::format(
+        "after migration {}, a pg_dump restored into a fresh database differs from the "
+        "database: {} schema objects and the rows of {} tables{}",
+        m.id(), differences.size(), differing.size(),
+        differing.empty() ? ""
+                          : fmt::format(" (e.g. {}: {} rows, {} after the restore)",
+                                        differing[0]["table"].get<std::string>(),
+                                        differing[0]["rows_migrated"].get<long long>(),
+                                        differing[0]["rows_restored"].get<long long>()));
+    f.help =
+        "Make every object restorable from a dump: schema-qualify what functions refer to, "
+        "avoid objects pg_dump does not carry";
+    f.evidence = {{"schema_differences", differences}, {"tables", differing}};
     result.findings.push_back(std::move(f));
   }
 

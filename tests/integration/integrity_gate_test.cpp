@@ -50,6 +50,34 @@ TEST_F(IntegrityGate, CleanMigrationsOnGeneratedRowsHaveNoFindings) {
   EXPECT_EQ(m["row_counts"]["public.accounts"]["after"], 1000);
   EXPECT_EQ(m["checksums"]["public.accounts"]["before_up"],
             m["checksums"]["public.accounts"]["after_down"]);
+  // The dump restored into a fresh database gave the same schema and rows.
+  ASSERT_TRUE(report.gates.at(0).metrics["dump_restore"].contains("pg_dump"))
+      << report.gates.at(0).metrics["dump_restore"].dump();
+  EXPECT_THAT(m["dump_restore"]["errors"], IsEmpty()) << m.dump();
+  EXPECT_EQ(m["dump_restore"]["schema_differences"], 0) << m.dump();
+  EXPECT_EQ(m["dump_restore"]["checksums"]["public.accounts"]["migrated"],
+            m["dump_restore"]["checksums"]["public.accounts"]["restored"]);
+}
+
+TEST_F(IntegrityGate, FunctionThatReliesOnTheSearchPathFailsAfterDumpAndRestore) {
+  Report report = integrity("integrity_search_path");
+  auto failed = findings_of(report, "integrity-restore-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->migration, "002");
+  EXPECT_THAT(failed[0]->message, HasSubstr("relation \"regions\" does not exist"));
+  EXPECT_THAT(failed[0]->evidence["errors"][0].get<std::string>(), HasSubstr("accounts"));
+  // At the function the error's CONTEXT names.
+  EXPECT_EQ(position_of(*failed[0]),
+            "fixtures/dynamic/integrity_search_path/002_add_accounts_region.up.sql:5:1");
+  // The rows of accounts did not come back.
+  auto mismatch = findings_of(report, "integrity-restore-mismatch");
+  ASSERT_THAT(mismatch, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(mismatch[0]->evidence["tables"][0]["table"], "public.accounts");
+  EXPECT_EQ(mismatch[0]->evidence["tables"][0]["rows_migrated"], 1000);
+  EXPECT_EQ(mismatch[0]->evidence["tables"][0]["rows_restored"], 0);
+  // The data itself is fine on the migrated database.
+  EXPECT_THAT(findings_of(report, "integrity-constraint-violated"), IsEmpty());
+  EXPECT_THAT(findings_of(report, "integrity-rollback-data-lost"), IsEmpty());
 }
 
 TEST_F(IntegrityGate, TypeChangeThatTruncatesIsCaughtByTheRollbackChecksum) {
