@@ -125,6 +125,42 @@ TEST_F(IntegrityGate, NotValidForeignKeyOverOrphansIsCaught) {
   EXPECT_THAT(violated[0]->message, HasSubstr("NOT VALID"));
 }
 
+TEST_F(IntegrityGate, RowsLostThroughACascadeAreAnError) {
+  Report report = integrity("integrity_rows_lost");
+  auto lost = findings_of(report, "integrity-rows-lost");
+  // accounts loses rows too, but the DELETE means it; orders loses them through the cascade.
+  ASSERT_THAT(lost, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(lost[0]->migration, "002");
+  EXPECT_EQ(lost[0]->evidence["table"], "public.orders");
+  EXPECT_EQ(lost[0]->evidence["rows_before"], 1000);
+  EXPECT_LT(lost[0]->evidence["rows_after"].get<long long>(), 1000);
+  const nlohmann::json& counts = report.gates.at(0).metrics["migrations"]["002"]["row_counts"];
+  EXPECT_EQ(counts["public.accounts"]["after"], 900) << counts.dump();
+  EXPECT_EQ(counts["public.orders"]["after"], lost[0]->evidence["rows_after"]);
+}
+
+TEST_F(IntegrityGate, IndexLeftInvalidIsAnError) {
+  Report report = integrity("integrity_invalid_index");
+  auto invalid = findings_of(report, "integrity-invalid-index");
+  ASSERT_THAT(invalid, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(invalid[0]->migration, "002");
+  EXPECT_EQ(invalid[0]->evidence["name"], "events_at_idx");
+  EXPECT_EQ(invalid[0]->evidence["table"], "public.events");
+  EXPECT_EQ(report.gates.at(0).metrics["migrations"]["002"]["row_counts"]["public.events"]["after"],
+            1000);
+}
+
+TEST_F(IntegrityGate, VerifyQueryThatReturnsFalseIsAnError) {
+  Report report = integrity("integrity_verify");
+  auto failed = findings_of(report, "integrity-verify-failed");
+  // The first change's verify returns no rows: it passes.
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->migration, "0002");
+  EXPECT_EQ(failed[0]->evidence["rows"], 1);
+  ASSERT_TRUE(failed[0]->location);
+  EXPECT_EQ(failed[0]->location->file, "fixtures/dynamic/integrity_verify/verify/blank_names.sql");
+}
+
 // Types, enums, domains, arrays, json, a unique column, a foreign key and a cycle.
 TEST_F(IntegrityGate, GeneratorFillsEveryTableDeterministically) {
   auto checksums = [&](long long seed) {
