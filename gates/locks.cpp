@@ -420,6 +420,21 @@ class LocksGate : public Gate {
     return f;
   }
 
+  // The latency summaries as rows (one per operation kind and period), so that writers show
+  // them as one table.
+  static nlohmann::json latency_rows(const nlohmann::json& quiet, const nlohmann::json& during) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& [period, summary] :
+         {std::pair{"before the migration", &quiet}, std::pair{"during the migration", &during}}) {
+      for (const auto& [kind, numbers] : summary->items()) {
+        nlohmann::json row = {{"operation", kind}, {"period", period}};
+        row.update(numbers);
+        rows.push_back(row);
+      }
+    }
+    return rows;
+  }
+
   static nlohmann::json report_traffic(
       Run& run, const Migration& m, const sql::ParsedScript& up, const std::vector<Step>& steps,
       const std::optional<Failure>& failure, const std::vector<Observation>& observations,
@@ -455,8 +470,7 @@ class LocksGate : public Gate {
           "VALIDATE), or keep the transaction that holds the lock short and set a lock_timeout";
       f.evidence = evidence;
       f.evidence["threshold_ms"] = config.traffic.blocked_threshold.count();
-      f.evidence["latency_quiet"] = quiet_latency;
-      f.evidence["latency_during"] = during_latency;
+      f.evidence["latency"] = latency_rows(quiet_latency, during_latency);
       run.result.findings.push_back(std::move(f));
     }
     int deadlocks = 0, lock_timeouts = 0, errors = 0;
