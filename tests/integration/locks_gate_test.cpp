@@ -95,6 +95,18 @@ TEST_F(LocksGate, MigrationWithLockTimeoutHasNoFindings) {
   const nlohmann::json& trace = report.gates.at(0).metrics["migrations"]["002"];
   ASSERT_THAT(trace, SizeIs(2));
   EXPECT_EQ(trace[1]["locks"][0]["mode"], "ACCESS EXCLUSIVE");
+  // The default workload ran (4 clients, 20 quiet operations each) and met no error.
+  const nlohmann::json& traffic = report.gates.at(0).metrics["traffic"]["002"];
+  EXPECT_EQ(traffic["clients"], 4) << traffic.dump();
+  int quiet = 0;
+  for (const auto& [kind, summary] : traffic["quiet"].items()) {
+    quiet += summary["operations"].get<int>();
+    EXPECT_EQ(summary["errors"], 0) << kind;
+  }
+  EXPECT_EQ(quiet, 80) << traffic.dump();
+  EXPECT_EQ(traffic["errors"], 0) << traffic.dump();
+  // 001 only creates the table: nothing existed to run a workload on.
+  EXPECT_FALSE(report.gates.at(0).metrics["traffic"].contains("001"));
 }
 
 TEST_F(LocksGate, StableDefaultRewritesNothingAndGuessesNoVolatileDefault) {
