@@ -322,13 +322,16 @@ class LocksGate : public Gate {
     pids.clear();
     nlohmann::json traffic_metrics;
     {
+      // Declared before the migration's connection so that, on an exception, that connection
+      // closes first and releases the locks the clients may be queued behind.
+      std::unique_ptr<pg::Traffic> traffic;
       pqxx::connection c(server.owner(run.database).conninfo());
       pids.push_back(c.backendpid());
       pqxx::nontransaction(c).exec(fmt::format("SET statement_timeout = {}",
                                                input.config.postgres.statement_timeout.count()));
       std::map<unsigned, pg::Relation> existing = pg::read_relations(c);
       std::vector<std::string> tables = affected_tables(up, existing);
-      std::unique_ptr<pg::Traffic> traffic = start_traffic(run, c, tables);
+      traffic = start_traffic(run, c, tables);
       std::vector<pg::OperationRun> quiet;
       std::vector<int> clients;
       if (traffic) {
