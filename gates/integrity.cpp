@@ -315,11 +315,15 @@ class IntegrityGate : public Gate {
                             const std::string& database, const Migration& m,
                             const sql::ParsedScript& up, nlohmann::json& evidence,
                             GateResult& result) {
+    auto start = std::chrono::steady_clock::now();
     std::string restored = server.clone(server.base(), "integrity_restore");
     pg::RestoreOutcome outcome =
         pg::dump_and_restore(tools, server.admin(database), server.admin(restored));
     nlohmann::json& seen = evidence["dump_restore"];
-    seen = {{"errors", outcome.errors}};
+    seen = {{"errors", outcome.errors},
+            {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count()}};
     if (!outcome.dumped || !outcome.errors.empty()) {
       Finding f = finding(kRestoreFailed, Level::error, m,
                           restore_culprit(up, outcome.errors).value_or(start_of(up)));
