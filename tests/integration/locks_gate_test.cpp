@@ -142,12 +142,19 @@ TEST_F(LocksGate, WorkloadWritesBlockedByANonConcurrentIndexAreMeasuredAndReport
   EXPECT_EQ(blocked[0]->location->start.line, 1);
   const nlohmann::json& traffic = report.gates.at(0).metrics["traffic"]["002"];
   EXPECT_EQ(traffic["tables"], nlohmann::json({"public.accounts"})) << traffic.dump();
+  // Before the migration each client runs 20 operations of the 24 (read, insert, update for 8
+  // keys), so every kind ran; which kinds run during it depends on when the lock is taken.
   for (const char* kind : {"read", "insert", "update"}) {
     EXPECT_GT(traffic["quiet"][kind]["operations"].get<int>(), 0) << kind << traffic.dump();
     EXPECT_EQ(traffic["quiet"][kind]["errors"], 0) << kind << traffic.dump();
-    EXPECT_TRUE(traffic["during"].contains(kind)) << kind << traffic.dump();
   }
-  EXPECT_EQ(traffic["during"]["insert"]["errors"], 0) << traffic.dump();
+  int writes_during = 0;
+  for (const char* kind : {"insert", "update"}) {
+    if (traffic["during"].contains(kind))
+      writes_during += traffic["during"][kind]["operations"].get<int>();
+  }
+  EXPECT_GE(writes_during, e["blocked_operations"].get<int>()) << traffic.dump();
+  EXPECT_EQ(traffic["errors"], 0) << traffic.dump();
   EXPECT_GE(traffic["longest_blocked_ms"].get<double>(), e["blocked_ms"].get<double>());
   EXPECT_EQ(traffic["deadlocks"], 0);
 }
