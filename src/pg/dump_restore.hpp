@@ -30,7 +30,8 @@ struct RestoreOutcome {
 };
 
 // pg_dump (custom format) of `source`, then pg_restore of that dump into `target`, an empty
-// database; the dump file lives in a private temporary directory removed before returning.
+// database, without owners and grants; the dump file lives in a private temporary directory
+// removed before returning.
 RestoreOutcome dump_and_restore(const DumpTools& tools, const Endpoint& source,
                                 const Endpoint& target);
 
