@@ -85,15 +85,19 @@ struct Step {
   std::string guess;  // static rule
 };
 
-Finding finding(std::string_view rule, Level level, const Migration& m,
-                const sql::ParsedScript& script, const Step& step) {
+Finding finding(std::string_view rule, Level level, const Migration& m, Location where) {
   Finding f;
   f.rule = std::string(rule);
   f.gate = "locks";
   f.level = level;
-  f.location = locate(*script.file, step.statement->span);
+  f.location = std::move(where);
   f.migration = m.id();
   return f;
+}
+
+Finding finding(std::string_view rule, Level level, const Migration& m,
+                const sql::ParsedScript& script, const Step& step) {
+  return finding(rule, level, m, locate(*script.file, step.statement->span));
 }
 
 nlohmann::json to_json(const Step& s) {
@@ -242,10 +246,14 @@ class LocksGate : public Gate {
     for (const Migration& m : input.set.migrations) {
       if (!m.up) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
-      bool traced = m.gated && !up.error && runs_in_transaction(m, up, input.pg_version);
-      bool ok = traced
-                    ? trace(state, m, up)
-                    : !apply_in_database(server, database, m, up, input.config, input.pg_version);
+      bool ok = true;
+      if (!m.gated || up.error) {
+        ok = !apply_in_database(server, database, m, up, input.config, input.pg_version);
+      } else if (runs_in_transaction(m, up, input.pg_version)) {
+        ok = trace(state, m, up);
+      } else {
+        ok = apply_under_traffic(state, m, up);
+      }
       if (!ok) {
         result.metrics["stopped_at"] = m.id();  // forward (empty) or integrity (rows) reports it
         break;
@@ -302,6 +310,62 @@ class LocksGate : public Gate {
                                          options);
   }
 
+  static void load_fixtures(Run& run, const Migration& m) {
+    int pid = 0;
+    {
+      pqxx::connection admin(run.server.admin(run.database).conninfo());
+      pg::LoadedFixtures loaded = run.fixtures.load(admin);
+      nlohmann::json& fixtures = run.result.metrics["fixtures"][m.id()];
+      fixtures = {{"seeds", loaded.seeds}, {"generated", nlohmann::json::object()}};
+      for (const auto& t : loaded.generated.filled) fixtures["generated"][t.table] = t.rows;
+      pid = admin.backendpid();
+    }
+    run.server.wait_for_backends({pid});
+  }
+
+  // A migration that cannot run in a transaction (CONCURRENTLY) is applied as the migration tool
+  // would, statement by statement, under the workload. Its locks end with each statement, so
+  // there is nothing to observe between statements: latencies, errors and deadlocks are the
+  // evidence (and that the workload never keeps CREATE INDEX CONCURRENTLY waiting).
+  static bool apply_under_traffic(Run& run, const Migration& m, const sql::ParsedScript& up) {
+    const GateInput& input = run.input;
+    load_fixtures(run, m);
+    std::unique_ptr<pg::Traffic> traffic;
+    std::map<unsigned, pg::Relation> existing;
+    std::vector<std::string> tables;
+    int pid = 0;
+    {
+      pqxx::connection c(run.server.owner(run.database).conninfo());
+      pid = c.backendpid();
+      existing = pg::read_relations(c);
+      tables = affected_tables(up, existing);
+      traffic = start_traffic(run, c, tables);
+    }
+    run.server.wait_for_backends({pid});
+    std::vector<pg::OperationRun> quiet;
+    if (traffic) {
+      quiet = traffic->run(kQuietOperations);
+      traffic->start();
+    }
+    std::optional<ScriptFailure> failure =
+        apply_in_database(run.server, run.database, m, up, input.config, input.pg_version);
+    if (!traffic) return !failure;
+    std::vector<pg::OperationRun> during = traffic->stop();
+    run.next_row = traffic->next_row();
+    std::optional<Failure> deadlocked;
+    if (failure && failure->error.sqlstate == "40P01") {
+      deadlocked = Failure{0, "40P01", failure->error.message};
+      run.result.findings.push_back(deadlock(m, failure->location, failure->statement,
+                                             failure->error.message, "the migration"));
+    }
+    run.result.metrics["traffic"][m.id()] = report_traffic(
+        run, m, up, {}, deadlocked, {}, quiet, during, traffic->workload(), existing, tables);
+    std::vector<int> clients = traffic->pids();
+    traffic.reset();
+    run.server.wait_for_backends(clients);
+    return !failure;
+  }
+
   // Runs the migration statement by statement in its transaction, observing from inside it,
   // while the workload runs against the tables it touches.
   static bool trace(Run& run, const Migration& m, const sql::ParsedScript& up) {
@@ -309,17 +373,8 @@ class LocksGate : public Gate {
     pg::EphemeralServer& server = run.server;
     std::vector<Step> steps;
     std::optional<Failure> failure;
+    load_fixtures(run, m);
     std::vector<int> pids;
-    {
-      pqxx::connection admin(server.admin(run.database).conninfo());
-      pg::LoadedFixtures loaded = run.fixtures.load(admin);
-      nlohmann::json& fixtures = run.result.metrics["fixtures"][m.id()];
-      fixtures = {{"seeds", loaded.seeds}, {"generated", nlohmann::json::object()}};
-      for (const auto& t : loaded.generated.filled) fixtures["generated"][t.table] = t.rows;
-      pids.push_back(admin.backendpid());
-    }
-    server.wait_for_backends(pids);
-    pids.clear();
     nlohmann::json traffic_metrics;
     {
       // Declared before the migration's connection so that, on an exception, that connection
@@ -408,9 +463,9 @@ class LocksGate : public Gate {
     return !failure;
   }
 
-  static Finding deadlock(const Migration& m, const sql::ParsedScript& up, const Step& step,
+  static Finding deadlock(const Migration& m, Location where, std::string statement,
                           const std::string& message, std::string_view victim) {
-    Finding f = finding(kDeadlock, Level::error, m, up, step);
+    Finding f = finding(kDeadlock, Level::error, m, std::move(where));
     f.message = fmt::format(
         "this statement deadlocked with the concurrent workload: PostgreSQL aborted {} "
         "(SQLSTATE 40P01). In production one side fails: the migration, or the application's "
@@ -420,13 +475,16 @@ class LocksGate : public Gate {
         "Take the migration's locks in the order the application takes them (LOCK TABLE the "
         "tables at the start of the migration, in that order), with a lock_timeout so it gives "
         "up instead of queueing";
-    f.evidence = {
-        {"statement", std::string(step.statement->text)}, {"victim", victim}, {"error", message}};
+    f.evidence = {{"statement", std::move(statement)}, {"victim", victim}, {"error", message}};
     return f;
   }
 
-  // The latency summaries as rows (one per operation kind and period), so that writers show
-  // them as one table.
+  static Finding deadlock(const Migration& m, const sql::ParsedScript& up, const Step& step,
+                          const std::string& message, std::string_view victim) {
+    return deadlock(m, locate(*up.file, step.statement->span), std::string(step.statement->text),
+                    message, victim);
+  }
+
   static nlohmann::json latency_rows(const nlohmann::json& quiet, const nlohmann::json& during) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& [period, summary] :
@@ -483,15 +541,21 @@ class LocksGate : public Gate {
       if (r.sqlstate.empty()) continue;
       ++errors;
       lock_timeouts += r.sqlstate == "55P03";
-      if (r.sqlstate != "40P01" || steps.empty()) continue;
-      if (deadlocks++ > 0) continue;
+      if (r.sqlstate != "40P01") continue;
+      if (deadlocks++ > 0 || (failure && failure->sqlstate == "40P01")) continue;
+      if (steps.empty()) {
+        // Not traced: the statements ran one by one, and which one met the workload is unknown.
+        const sql::Statement& first = up.statements.front();
+        run.result.findings.push_back(deadlock(m, locate(*up.file, first.span),
+                                               std::string(first.text), r.error, "the workload"));
+        continue;
+      }
       // The statement the migration was running (or had last run) when the workload was aborted.
       std::size_t at = 0;
       for (std::size_t i = 0; i < steps.size(); ++i) {
         if (steps[i].started <= r.end) at = i;
       }
-      if (!failure || failure->sqlstate != "40P01")
-        run.result.findings.push_back(deadlock(m, up, steps[at], r.error, "the workload"));
+      run.result.findings.push_back(deadlock(m, up, steps[at], r.error, "the workload"));
     }
     return {{"clients", config.traffic.clients},
             {"tables", tables},

@@ -179,6 +179,20 @@ TEST_F(LocksGate, DeadlockBetweenTheMigrationAndTheWorkloadIsAnError) {
   if (victim == "the workload") EXPECT_EQ(traffic["deadlocks"], 1) << traffic.dump();
 }
 
+// CREATE INDEX CONCURRENTLY waits for every transaction open when it starts: it finishes only
+// because no workload operation keeps one open.
+TEST_F(LocksGate, ConcurrentIndexRunsUnderTheWorkloadWithoutFindings) {
+  Report report = locks("declared_concurrently");
+  EXPECT_THAT(report.findings(), IsEmpty()) << all_messages(report);
+  const nlohmann::json& metrics = report.gates.at(0).metrics;
+  EXPECT_FALSE(metrics.contains("stopped_at")) << metrics.dump();
+  const nlohmann::json& traffic = metrics["traffic"]["20240102120000"];
+  EXPECT_EQ(traffic["tables"], nlohmann::json({"public.accounts"})) << metrics.dump();
+  EXPECT_EQ(traffic["errors"], 0) << traffic.dump();
+  EXPECT_THAT(traffic["blocked"], IsEmpty()) << traffic.dump();
+  EXPECT_EQ(metrics["fixtures"]["20240102120000"]["generated"]["public.accounts"], 1000);
+}
+
 TEST_F(LocksGate, SeedFilesAreLoadedLikeInTheIntegrityGate) {
   Config config = default_config();
   config.traffic.clients = 0;
