@@ -189,10 +189,21 @@ std::vector<int> Traffic::pids() const {
 
 void Traffic::loop(Client& client, std::size_t limit) {
   Clock::time_point deadline = Clock::now() + options_.max_duration;
+  bool aborted_transaction = false;
   for (std::size_t i = 0; i < limit && !stopping_ && Clock::now() < deadline; ++i) {
+    if (aborted_transaction) {
+      // A short transaction that failed left the session inside it. Should the ROLLBACK fail,
+      // the next operation meets the same failure and records it.
+      try {
+        pqxx::nontransaction(*client.connection).exec("ROLLBACK");
+      } catch (const pqxx::failure&) {
+      }
+      aborted_transaction = false;
+    }
     std::size_t index = client.next++ % workload_.size();
     const Operation& op = workload_[index];
     OperationRun run{index, client.pid, Clock::now(), {}, "", ""};
+    bool client_done = false;
     try {
       pqxx::nontransaction tx(*client.connection);
       if (op.numbered) {
@@ -201,19 +212,23 @@ void Traffic::loop(Client& client, std::size_t limit) {
         tx.exec(op.sql);
       }
     } catch (const pqxx::broken_connection& e) {
-      run.end = Clock::now();
       run.sqlstate = "08006";
       run.error = e.what();
-      client.runs.push_back(std::move(run));
-      return;
+      client_done = true;
     } catch (const pqxx::failure& e) {
       run.sqlstate = sqlstate_of(e);
       run.error = e.what();
-      // A failed short transaction leaves the session in it, aborted.
-      if (op.kind == "query") pqxx::nontransaction(*client.connection).exec("ROLLBACK");
+      aborted_transaction = op.kind == "query";
+    } catch (const std::exception& e) {
+      // Nothing may escape a client's thread; libpqxx's usage and conversion errors are no
+      // pqxx::failure.
+      run.sqlstate = "XX000";
+      run.error = e.what();
+      client_done = true;
     }
     run.end = Clock::now();
     client.runs.push_back(std::move(run));
+    if (client_done) return;
   }
 }
 
