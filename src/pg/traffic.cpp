@@ -1,6 +1,7 @@
 #include "pg/traffic.hpp"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <pqxx/pqxx>
 
@@ -79,20 +80,21 @@ std::vector<Operation> generated_workload(pqxx::connection_base& connection,
     KeyedTable shape = describe(tx, table);
     std::vector<std::string> conditions;
     if (!shape.key.empty()) {
-      std::string columns;
-      for (const std::string& k : shape.key)
-        columns += (columns.empty() ? "" : ", ") + tx.quote_name(k) + "::text";
-      std::string order;
-      for (const std::string& k : shape.key)
-        order += (order.empty() ? "" : ", ") + tx.quote_name(k);
-      for (const auto& row : tx.exec(fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT {}", columns,
-                                                 table, order, kKeysPerTable))) {
-        std::string where;
-        for (std::size_t i = 0; i < shape.key.size(); ++i) {
-          where += fmt::format("{}{} = {}", i ? " AND " : "", tx.quote_name(shape.key[i]),
-                               tx.quote(row[static_cast<int>(i)].c_str()));
-        }
-        conditions.push_back(where);
+      std::vector<std::string> names, as_text;
+      for (const std::string& k : shape.key) {
+        names.push_back(tx.quote_name(k));
+        as_text.push_back(names.back() + "::text");
+      }
+      for (const auto& row :
+           tx.exec(fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT {}", fmt::join(as_text, ", "),
+                               table, fmt::join(names, ", "), kKeysPerTable))) {
+        std::vector<std::string> equal;
+        // esc() inside quotes rather than quote(), whose inlined concatenation GCC 12 flags with
+        // a false -Wrestrict warning.
+        for (std::size_t i = 0; i < names.size(); ++i)
+          equal.push_back(
+              fmt::format("{} = '{}'", names[i], tx.esc(row[static_cast<int>(i)].c_str())));
+        conditions.push_back(fmt::format("{}", fmt::join(equal, " AND ")));
       }
     }
     if (shape.key.empty()) {
