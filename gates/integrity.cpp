@@ -10,6 +10,7 @@
 #include <iterator>
 #include <set>
 
+#include "gates/fixture_loading.hpp"
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/constraint_violations.hpp"
@@ -131,7 +132,7 @@ class IntegrityGate : public Gate {
       std::map<unsigned, pg::TableData> before;
       if (m.gated) {
         auto c = connect(server.admin(database));
-        load_fixtures(input, *c, m, up, pending_seeds, evidence, result);
+        load_fixtures_before(input, *c, m, up, pending_seeds, evidence, result);
         before = pg::read_table_data(*c);
         close(server, c);
       }
@@ -182,28 +183,14 @@ class IntegrityGate : public Gate {
 
   // The user's seed files (each as soon as the tables it fills exist), then generated rows in
   // every table still empty.
-  static void load_fixtures(const GateInput& input, pqxx::connection& c, const Migration& m,
-                            const sql::ParsedScript& up, std::vector<std::string>& pending,
-                            nlohmann::json& evidence, GateResult& result) {
-    std::erase_if(pending, [&](const std::string& file) {
-      std::string text = read_seed(input.config.root / file);
-      try {
-        pqxx::work tx(c);
-        tx.exec(text);
-        tx.commit();
-        evidence["seeds"].push_back(file);
-        return true;
-      } catch (const pqxx::sql_error&) {
-        return false;  // tried again before the next migration
-      }
-    });
-    auto start = std::chrono::steady_clock::now();
-    pg::GeneratedFixtures generated =
-        pg::generate_fixtures(c, {input.config.fixtures.rows, input.config.fixtures.random_seed});
+  static void load_fixtures_before(const GateInput& input, pqxx::connection& c, const Migration& m,
+                                   const sql::ParsedScript& up, std::vector<std::string>& pending,
+                                   nlohmann::json& evidence, GateResult& result) {
+    LoadedFixtures loaded = load_fixtures(c, input.config, pending, input.config.fixtures.rows);
+    for (const auto& file : loaded.seeds) evidence["seeds"].push_back(file);
+    const pg::GeneratedFixtures& generated = loaded.generated;
     for (const auto& t : generated.filled) evidence["generated"][t.table] = t.rows;
-    evidence["generated_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now() - start)
-                                   .count();
+    evidence["generated_ms"] = loaded.generated_took.count();
     for (const auto& t : generated.unfilled) {
       Finding f = finding(kUnfilled, Level::note, m, start_of(up));
       f.message = fmt::format(
@@ -214,12 +201,6 @@ class IntegrityGate : public Gate {
       f.evidence = {{"table", t.table}, {"reason", t.reason}};
       result.findings.push_back(std::move(f));
     }
-  }
-
-  static std::string read_seed(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("cannot read the seed file {}", path.string()));
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
   static void check_after_up(const GateInput& input, pg::EphemeralServer& server,
