@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -44,6 +46,22 @@ void close(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c) {
   int pid = c->backendpid();
   c.reset();
   server.wait_for_backends({pid});
+}
+
+// Puts both backends on the CPU this thread runs on. Each side is one server process, and on a
+// shared machine one process can sit on a core that a compiler keeps busy while the other does
+// not: every run of that side is slower, and interleaving the runs cannot cancel it. On one CPU,
+// both sides meet the same contention. Returns the CPU, or -1 when the kernel refused.
+int pin_to_one_cpu(const std::vector<int>& pids) {
+  int cpu = sched_getcpu();
+  if (cpu < 0) return -1;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  for (int pid : pids) {
+    if (sched_setaffinity(pid, sizeof set, &set) != 0) return -1;
+  }
+  return cpu;
 }
 
 void run_outside_transaction(pqxx::connection& c, const std::string& sql) {
@@ -258,6 +276,10 @@ class PlansGate : public Gate {
         fmt::format("SET statement_timeout = {}", config.postgres.statement_timeout.count());
     run_outside_transaction(*before.connection, timeout);
     run_outside_transaction(*after.connection, timeout);
+    if (server.provider() == "local") {
+      result.metrics["pinned_cpu"] =
+          pin_to_one_cpu({before.connection->backendpid(), after.connection->backendpid()});
+    }
 
     result.metrics["runs"] = config.plans.runs;
     result.metrics["warmup"] = config.plans.warmup;
