@@ -147,6 +147,17 @@ TEST_F(PlansGate, ChangedPlanShapeIsReportedAgainstTheBaseline) {
   std::filesystem::remove(file);
 }
 
+TEST_F(PlansGate, QueryBrokenByTheMigrationIsAnError) {
+  Report report = plans("column_drop");
+  auto fails = findings_of(report, "plans-query-fails");
+  ASSERT_THAT(fails, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(fails[0]->evidence["query"], "customer_by_id");
+  EXPECT_EQ(fails[0]->evidence["sqlstate"], "42703");
+  EXPECT_EQ(position_of(*fails[0]), "fixtures/plans/queries.sql:12:1");
+  EXPECT_THAT(fails[0]->message, HasSubstr("column \"region\" does not exist"));
+  EXPECT_EQ(report.gates.at(0).status, GateStatus::fail);
+}
+
 TEST_F(PlansGate, WithoutCriticalQueriesTheGateIsSkipped) {
   Config config = plans_config("");
   Report report = plans("unrelated", config);
