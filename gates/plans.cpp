@@ -299,9 +299,9 @@ class PlansGate : public Gate {
 
     compare_with_committed_baseline(config, queries, result);
     result.metrics["summary"] = fmt::format(
-        "{} critical queries, {} interleaved runs each: {} plan changed, {} slower, {} over "
+        "{} critical quer{}, {} interleaved runs each: {} plan changed, {} slower, {} over "
         "budget, {} failing",
-        queries.size(), config.plans.runs, counts.plan_changed, counts.slower, counts.over_budget,
+        queries.size(), queries.size() == 1 ? "y" : "ies", config.plans.runs, counts.plan_changed, counts.slower, counts.over_budget,
         counts.failing);
     apply_configured_levels(result, config);
     return result;
