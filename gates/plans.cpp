@@ -301,8 +301,8 @@ class PlansGate : public Gate {
     result.metrics["summary"] = fmt::format(
         "{} critical quer{}, {} interleaved runs each: {} plan changed, {} slower, {} over "
         "budget, {} failing",
-        queries.size(), queries.size() == 1 ? "y" : "ies", config.plans.runs, counts.plan_changed, counts.slower, counts.over_budget,
-        counts.failing);
+        queries.size(), queries.size() == 1 ? "y" : "ies", config.plans.runs, counts.plan_changed,
+        counts.slower, counts.over_budget, counts.failing);
     apply_configured_levels(result, config);
     return result;
   }

@@ -144,8 +144,7 @@ TEST_F(SarifValidator, PlansRunIsValidAndSummarised) {
   const json& notes = report["runs"][0]["invocations"][0]["toolExecutionNotifications"];
   ASSERT_EQ(notes.size(), 1u) << notes.dump(1);
   EXPECT_EQ(
-      notes[0]["message"]["text"].get<std::string>().rfind("gate plans: 1 critical query,", 0),
-      0u);
+      notes[0]["message"]["text"].get<std::string>().rfind("gate plans: 1 critical query,", 0), 0u);
   EXPECT_EQ(validator_errors(sarif, dir_ / "plans-default.sarif", ""), "");
   EXPECT_EQ(validator_errors(sarif, dir_ / "plans-github.sarif", "--rule-kind Gh"), "");
 }
