@@ -8,8 +8,8 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
-#include <cmath>
 
 #include "gates/fixture_loading.hpp"
 #include "gates/gate.hpp"
