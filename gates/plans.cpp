@@ -434,6 +434,11 @@ class PlansGate : public Gate {
                          {"new_seq_scans", diff.new_seq_scans}};
       for (const IndexUse& u : diff.lost_indexes)
         metrics["diff"]["lost_indexes"].push_back({{"index", u.index}, {"relation", u.relation}});
+      metrics["diff"]["estimates"] = Json::array();
+      for (const EstimateChange& e : diff.estimates) {
+        metrics["diff"]["estimates"].push_back(
+            {{"node", e.node}, {"before", e.before}, {"after", e.after}});
+      }
       metrics["statistics"] = to_json(timing);
       if (diff.shape_changed) ++counts.plan_changed;
       if (timing.regression) ++counts.slower;

@@ -37,6 +37,15 @@ void collect_index_uses(const pg::PlanNode& n, const std::string& heap,
   for (const pg::PlanNode& child : n.children) collect_index_uses(child, below, out);
 }
 
+// Walks two trees of one shape side by side.
+void compare_estimates(const pg::PlanNode& before, const pg::PlanNode& after,
+                       std::vector<EstimateChange>& out) {
+  if (before.plan_rows != after.plan_rows)
+    out.push_back({label(before), before.plan_rows, after.plan_rows});
+  for (std::size_t i = 0; i < before.children.size() && i < after.children.size(); ++i)
+    compare_estimates(before.children[i], after.children[i], out);
+}
+
 }  // namespace
 
 std::vector<IndexUse> index_uses(const pg::PlanNode& root) {
@@ -59,6 +68,7 @@ PlanDiff diff_plans(const pg::PlanNode& before, const pg::PlanNode& after) {
   diff.cost_before = before.total_cost;
   diff.cost_after = after.total_cost;
   diff.shape_changed = pg::plan_shape(before) != pg::plan_shape(after);
+  if (!diff.shape_changed) compare_estimates(before, after, diff.estimates);
   std::vector<IndexUse> used_after = index_uses(after);
   for (const IndexUse& use : index_uses(before)) {
     // Another index on the same table (a renamed or replacing one) still serves the query.

@@ -15,12 +15,20 @@ struct IndexUse {
   friend bool operator==(const IndexUse&, const IndexUse&) = default;
 };
 
+// A node whose row estimate changed while the plan kept its shape (statistics, not strategy).
+struct EstimateChange {
+  std::string node;  // its label, e.g. "Index Scan using orders_customer_id_idx on orders"
+  double before = 0;
+  double after = 0;
+};
+
 struct PlanDiff {
   // Used before; after, no index at all serves that table.
   std::vector<IndexUse> lost_indexes;
   std::vector<std::string> new_seq_scans;  // relations scanned sequentially only after
   std::vector<std::string> removed;        // node labels only before ("Hash Join", ...)
   std::vector<std::string> added;          // node labels only after
+  std::vector<EstimateChange> estimates;   // same shape only: nodes whose estimate changed
   double cost_before = 0;
   double cost_after = 0;
   bool shape_changed = false;

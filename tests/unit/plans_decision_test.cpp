@@ -67,6 +67,19 @@ TEST(PlanDiff, JoinMethodChangeIsAShapeChange) {
   EXPECT_FALSE(diff_plans(before, before).shape_changed);
 }
 
+TEST(PlanDiff, EstimatesAreComparedNodeByNodeWhenTheShapeIsTheSame) {
+  auto before = with(node("Limit"), {node("Index Scan", "orders", "orders_customer_id_idx")});
+  auto after = before;
+  after.children[0].plan_rows = 40;
+  before.children[0].plan_rows = 1;
+  PlanDiff diff = diff_plans(before, after);
+  EXPECT_FALSE(diff.shape_changed);
+  ASSERT_EQ(diff.estimates.size(), 1u);
+  EXPECT_EQ(diff.estimates[0].node, "Index Scan using orders_customer_id_idx on orders");
+  EXPECT_EQ(diff.estimates[0].before, 1);
+  EXPECT_EQ(diff.estimates[0].after, 40);
+}
+
 TEST(TimingVerdict, SlowerInEveryRunIsARegression) {
   std::vector<double> before = {1.00, 1.02, 0.98, 1.01, 0.99, 1.03, 0.97, 1.00, 1.02, 0.98};
   std::vector<double> after = {1.50, 1.52, 1.48, 1.51, 1.49, 1.53, 1.47, 1.50, 1.52, 1.48};
