@@ -400,6 +400,7 @@ class PlansGate : public Gate {
     return r.at(0).at(0).as<double>();
   }
 
+  // Everything one query's measurements say: its metrics, and its findings.
   void judge(const GateInput& input, const CriticalQuery& q, const Measurement& b,
              const Measurement& a, pqxx::connection& after_connection, GateResult& result,
              Counts& counts) const {
@@ -412,78 +413,95 @@ class PlansGate : public Gate {
     if (q.budget_ms) metrics["budget_ms"] = *q.budget_ms;
     if (!a.error.empty()) {
       ++counts.failing;
-      Finding f = finding(kQueryFails, Level::error, q);
-      f.message = fmt::format("critical query {} fails after the gated migrations: ERROR {}: {}",
-                              q.name, a.sqlstate, a.error);
-      f.help = b.error.empty()
-                   ? "The query ran before these migrations: the application sending it breaks. "
-                     "Keep what it reads (a column, a table) until the code no longer needs it"
-                   : "Fix the query in the critical queries file";
-      f.evidence = {{"query", q.name}, {"sql", q.sql}, {"sqlstate", a.sqlstate}};
-      result.findings.push_back(std::move(f));
+      result.findings.push_back(query_fails(q, b, a));
     }
     if (b.plan && a.plan) {
       PlanDiff diff = diff_plans(b.plan->root, a.plan->root);
       TimingVerdict timing =
           judge_timing(b.samples_ms, a.samples_ms, config.plans.regression_threshold);
-      metrics["diff"] = {{"shape_changed", diff.shape_changed},
-                         {"cost_ratio", diff.cost_ratio()},
-                         {"removed", diff.removed},
-                         {"added", diff.added},
-                         {"lost_indexes", Json::array()},
-                         {"new_seq_scans", diff.new_seq_scans}};
-      for (const IndexUse& u : diff.lost_indexes)
-        metrics["diff"]["lost_indexes"].push_back({{"index", u.index}, {"relation", u.relation}});
-      metrics["diff"]["estimates"] = Json::array();
-      for (const EstimateChange& e : diff.estimates) {
-        metrics["diff"]["estimates"].push_back(
-            {{"node", e.node}, {"before", e.before}, {"after", e.after}});
-      }
+      metrics["diff"] = diff_json(diff);
       metrics["statistics"] = to_json(timing);
       if (diff.shape_changed) ++counts.plan_changed;
-      if (timing.regression) ++counts.slower;
       Json evidence = plan_evidence(q, *b.plan, *a.plan, b, a, timing);
       report_plan_changes(input, q, diff, timing, evidence, after_connection, result);
       if (timing.regression) {
-        Finding f = finding(kSlower, Level::error, q);
-        std::string relation = diff.lost_indexes.empty() ? "" : diff.lost_indexes[0].relation;
-        if (!diff.lost_indexes.empty()) place(f, input, relation, diff.lost_indexes[0].index);
-        f.message = fmt::format(
-            "critical query {} is slower after the gated migrations: median {} -> {} ({:+.0f}%), "
-            "p95 {} -> {}; Mann-Whitney p = {:.2g} over {} interleaved runs each, so it is not "
-            "noise",
-            q.name, ms_text(timing.before.median_ms), ms_text(timing.after.median_ms),
-            (timing.median_ratio - 1) * 100, ms_text(timing.before.p95_ms),
-            ms_text(timing.after.p95_ms), timing.test.p_greater, timing.after.runs);
-        f.help = fmt::format(
-            "Find what the plan lost (see the plan evidence) and keep it, or make the migration "
-            "not slow this query by more than [plans] regression_threshold ({:.0f}%)",
-            config.plans.regression_threshold * 100);
-        f.evidence = evidence;
-        result.findings.push_back(std::move(f));
+        ++counts.slower;
+        result.findings.push_back(slower(input, q, diff, timing, std::move(evidence)));
       }
     }
     if (q.budget_ms && a.error.empty() && !a.samples_ms.empty()) {
       TimingSummary after = summarise(a.samples_ms);
       if (after.median_ms > *q.budget_ms) {
         ++counts.over_budget;
-        Finding f = finding(kBudget, Level::error, q);
-        f.message = fmt::format(
-            "critical query {} takes a median of {} after the gated migrations (p95 {}), over "
-            "its budget of {}",
-            q.name, ms_text(after.median_ms), ms_text(after.p95_ms), ms_text(*q.budget_ms));
-        f.help =
-            "Make the query fast enough on this data (an index, a narrower select), or raise "
-            "budget_ms in the critical queries file if the budget no longer holds";
-        f.evidence = {{"query", q.name},
-                      {"budget_ms", *q.budget_ms},
-                      {"timing_after", to_json(after)},
-                      {"samples_after_ms", a.samples_ms}};
-        if (a.plan) f.evidence["plan_after"] = pg::render_plan(a.plan->root);
-        result.findings.push_back(std::move(f));
+        result.findings.push_back(over_budget(q, a, after));
       }
     }
     result.metrics["queries"][q.name] = std::move(metrics);
+  }
+
+  static Finding query_fails(const CriticalQuery& q, const Measurement& b, const Measurement& a) {
+    Finding f = finding(kQueryFails, Level::error, q);
+    f.message = fmt::format("critical query {} fails after the gated migrations: ERROR {}: {}",
+                            q.name, a.sqlstate, a.error);
+    f.help = b.error.empty()
+                 ? "The query ran before these migrations: the application sending it breaks. "
+                   "Keep what it reads (a column, a table) until the code no longer needs it"
+                 : "Fix the query in the critical queries file";
+    f.evidence = {{"query", q.name}, {"sql", q.sql}, {"sqlstate", a.sqlstate}};
+    return f;
+  }
+
+  static Json diff_json(const PlanDiff& diff) {
+    Json out = {{"shape_changed", diff.shape_changed},
+                {"cost_ratio", diff.cost_ratio()},
+                {"removed", diff.removed},
+                {"added", diff.added},
+                {"lost_indexes", Json::array()},
+                {"new_seq_scans", diff.new_seq_scans},
+                {"estimates", Json::array()}};
+    for (const IndexUse& u : diff.lost_indexes)
+      out["lost_indexes"].push_back({{"index", u.index}, {"relation", u.relation}});
+    for (const EstimateChange& e : diff.estimates)
+      out["estimates"].push_back({{"node", e.node}, {"before", e.before}, {"after", e.after}});
+    return out;
+  }
+
+  static Finding slower(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
+                        const TimingVerdict& timing, Json evidence) {
+    Finding f = finding(kSlower, Level::error, q);
+    if (!diff.lost_indexes.empty())
+      place(f, input, diff.lost_indexes[0].relation, diff.lost_indexes[0].index);
+    f.message = fmt::format(
+        "critical query {} is slower after the gated migrations: median {} -> {} ({:+.0f}%), "
+        "p95 {} -> {}; Mann-Whitney p = {:.2g} over {} interleaved runs each, so it is not "
+        "noise",
+        q.name, ms_text(timing.before.median_ms), ms_text(timing.after.median_ms),
+        (timing.median_ratio - 1) * 100, ms_text(timing.before.p95_ms),
+        ms_text(timing.after.p95_ms), timing.test.p_greater, timing.after.runs);
+    f.help = fmt::format(
+        "Find what the plan lost (see the plan evidence) and keep it, or make the migration "
+        "not slow this query by more than [plans] regression_threshold ({:.0f}%)",
+        input.config.plans.regression_threshold * 100);
+    f.evidence = std::move(evidence);
+    return f;
+  }
+
+  static Finding over_budget(const CriticalQuery& q, const Measurement& a,
+                             const TimingSummary& after) {
+    Finding f = finding(kBudget, Level::error, q);
+    f.message = fmt::format(
+        "critical query {} takes a median of {} after the gated migrations (p95 {}), over "
+        "its budget of {}",
+        q.name, ms_text(after.median_ms), ms_text(after.p95_ms), ms_text(*q.budget_ms));
+    f.help =
+        "Make the query fast enough on this data (an index, a narrower select), or raise "
+        "budget_ms in the critical queries file if the budget no longer holds";
+    f.evidence = {{"query", q.name},
+                  {"budget_ms", *q.budget_ms},
+                  {"timing_after", to_json(after)},
+                  {"samples_after_ms", a.samples_ms}};
+    if (a.plan) f.evidence["plan_after"] = pg::render_plan(a.plan->root);
+    return f;
   }
 
   static Json plan_evidence(const CriticalQuery& q, const pg::QueryPlan& before,
