@@ -10,6 +10,7 @@ std::unique_ptr<Gate> make_forward_gate();
 std::unique_ptr<Gate> make_rollback_gate();
 std::unique_ptr<Gate> make_integrity_gate();
 std::unique_ptr<Gate> make_locks_gate();
+std::unique_ptr<Gate> make_plans_gate();
 
 const std::vector<std::unique_ptr<Gate>>& all_gates() {
   static const auto gates = [] {
@@ -21,6 +22,7 @@ const std::vector<std::unique_ptr<Gate>>& all_gates() {
     all.push_back(make_rollback_gate());
     all.push_back(make_integrity_gate());
     all.push_back(make_locks_gate());
+    all.push_back(make_plans_gate());
     return all;
   }();
   return gates;

@@ -57,6 +57,11 @@ CLI::App* add_check_command(CLI::App& app, CheckCommand& c) {
       "Run the static gates and the dynamic ones (forward, rollback) on a throwaway PostgreSQL "
       "that mgate starts and always removes");
   add_gate_options(cmd, c.gates);
+  add_server_options(cmd, c);
+  return cmd;
+}
+
+void add_server_options(CLI::App* cmd, CheckCommand& c) {
   cmd->add_option("--provider", c.provider,
                   "Where the server comes from: local (default: installed binaries, no Docker), "
                   "docker, external (--database-url)")
@@ -67,21 +72,22 @@ CLI::App* add_check_command(CLI::App& app, CheckCommand& c) {
   cmd->add_option("--pg-bin", c.pg_bin,
                   "Directory of the server binaries (initdb, postgres) for the local provider "
                   "(default: [postgres] bin_dir, pg_config --bindir, /usr/lib/postgresql/*/bin)");
-  return cmd;
+}
+
+std::unique_ptr<pg::EphemeralServer> start_server(const CheckCommand& c, const Config& config) {
+  int pg_version = c.gates.pg_version ? c.gates.pg_version : config.postgres.version;
+  pg::ServerSettings settings;
+  settings.superuser = config.postgres.superuser;
+  settings.extensions = config.postgres.extensions;
+  return std::make_unique<pg::EphemeralServer>(make_provider(c, config, pg_version),
+                                               std::move(settings));
 }
 
 int run_check(const CheckCommand& c) {
   OutputRequest output = output_request(c.gates);
   Config config = resolve_config(c.gates.config);
-  int pg_version = c.gates.pg_version ? c.gates.pg_version : config.postgres.version;
   std::unique_ptr<pg::EphemeralServer> server;
-  if (wants_dynamic_gates(c.gates, config)) {
-    pg::ServerSettings settings;
-    settings.superuser = config.postgres.superuser;
-    settings.extensions = config.postgres.extensions;
-    server = std::make_unique<pg::EphemeralServer>(make_provider(c, config, pg_version),
-                                                   std::move(settings));
-  }
+  if (wants_dynamic_gates(c.gates, config)) server = start_server(c, config);
   Report report = run_gates(c.gates, config, server.get());
   if (server) report.postgres = PostgresInfo{std::string(server->provider()), server->version()};
   return write_report(c.gates, std::move(output), report);

@@ -1,6 +1,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,14 @@ int run_lint(const LintCommand& command);
 
 CLI::App* add_check_command(CLI::App& app, CheckCommand& command);
 int run_check(const CheckCommand& command);
+// What check and baseline share: where the server comes from, and starting it.
+void add_server_options(CLI::App* command, CheckCommand& options);
+std::unique_ptr<pg::EphemeralServer> start_server(const CheckCommand& options,
+                                                  const Config& config);
+
+// mgate baseline: the plans gate's measurements recorded into [plans] baseline.
+CLI::App* add_baseline_command(CLI::App& app, CheckCommand& command);
+int run_baseline(const CheckCommand& command);
 
 // What lint and check share: their options, the output request they make, and running the
 // pipeline over every target (the dynamic gates too when `postgres` is given).

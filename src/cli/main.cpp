@@ -28,6 +28,8 @@ static int run(int argc, char** argv) {
   CLI::App* lint_app = add_lint_command(app, lint);
   CheckCommand check;
   CLI::App* check_app = add_check_command(app, check);
+  CheckCommand baseline;
+  CLI::App* baseline_app = add_baseline_command(app, baseline);
   RulesCommand rules;
   CLI::App* rules_app = add_rules_command(app, rules);
   InitCommand init;
@@ -42,6 +44,7 @@ static int run(int argc, char** argv) {
     app.parse(argc, argv);
     if (lint_app->parsed()) return run_lint(lint);
     if (check_app->parsed()) return run_check(check);
+    if (baseline_app->parsed()) return run_baseline(baseline);
     if (rules_app->parsed()) return run_rules(rules);
     if (init_app->parsed()) return run_init(init);
     if (hook_install_app->parsed()) return run_hook_install(hook);

@@ -208,9 +208,30 @@ Config load_config(const std::filesystem::path& file) {
           r.keys(n, "plans",
                  {{"queries", [&](auto& v) { p.queries = r.string(v, "queries"); }},
                   {"runs", [&](auto& v) { p.runs = r.integer(v, "runs", 1, 100000); }},
+                  {"warmup", [&](auto& v) { p.warmup = r.integer(v, "warmup", 0, 100000); }},
+                  {"rows", [&](auto& v) { p.rows = r.integer(v, "rows", 0, 1'000'000'000); }},
                   {"regression_threshold",
-                   [&](auto& v) { p.regression_threshold = r.number(v, "regression_threshold"); }},
-                  {"baseline", [&](auto& v) { p.baseline = r.string(v, "baseline"); }}});
+                   [&](auto& v) {
+                     p.regression_threshold = r.number(v, "regression_threshold");
+                     if (p.regression_threshold < 0) {
+                       r.fail(v, "'regression_threshold' must be 0 or more (0.20 means 20%)");
+                     }
+                   }},
+                  {"cost_threshold",
+                   [&](auto& v) {
+                     p.cost_threshold = r.number(v, "cost_threshold");
+                     if (p.cost_threshold < 1) {
+                       r.fail(v,
+                              "'cost_threshold' is a factor and must be 1 or more (2.0: twice "
+                              "the cost)");
+                     }
+                   }},
+                  {"large_table_rows",
+                   [&](auto& v) {
+                     p.large_table_rows = r.integer(v, "large_table_rows", 0, 2'000'000'000);
+                   }},
+                  {"baseline", [&](auto& v) { p.baseline = r.string(v, "baseline"); }},
+                  {"history", [&](auto& v) { p.history = r.integer(v, "history", 1, 10000); }}});
         })}});
   return config;
 }

@@ -76,8 +76,13 @@ struct Config {
   struct {
     std::string queries;
     int runs = 30;
+    int warmup = 5;  // untimed runs on each side before the timed ones
+    int rows = 0;    // generated rows per table; 0: [fixtures] rows
     double regression_threshold = 0.20;
+    double cost_threshold = 2.0;  // a plan whose estimated cost grows past this factor
+    int large_table_rows = 1000;  // a new sequential scan on a table this big is reported
     std::string baseline = "mgate-baseline.json";
+    int history = 20;  // baseline entries kept for the drift test
   } plans;
 };
 

@@ -191,9 +191,15 @@ class MarkdownWriter final : public Writer {
 
     out << "### Gates\n\n| gate | status | duration | note |\n|---|---|---|---|\n";
     for (const GateResult& gate : report.gates) {
+      // A gate that measures says what it measured (metrics.summary) where others are silent.
+      std::string note = gate.skip_reason;
+      if (auto summary = gate.metrics.find("summary");
+          note.empty() && summary != gate.metrics.end() && summary->is_string()) {
+        note = summary->get<std::string>();
+      }
       out << "| " << inline_text(gate.gate) << " | " << icon(gate.status) << ' '
           << to_string(gate.status) << " | " << gate.duration.count() << " ms | "
-          << inline_text(gate.skip_reason) << " |\n";
+          << inline_text(note) << " |\n";
     }
     out << "\n<sub>mgate " << inline_text(report.tool_version);
     if (report.postgres) {

@@ -244,6 +244,13 @@ Json invocation_json(const Report& report) {
           {{"level", "note"},
            {"message", {{"text", "gate " + gate.gate + " skipped: " + gate.skip_reason}}}});
     }
+    // A gate that measures (plans) says in one line what it measured, findings or not.
+    if (auto summary = gate.metrics.find("summary");
+        summary != gate.metrics.end() && summary->is_string()) {
+      notifications.push_back(
+          {{"level", "note"},
+           {"message", {{"text", "gate " + gate.gate + ": " + summary->get<std::string>()}}}});
+    }
   }
   Json invocation = {{"executionSuccessful", successful}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);

@@ -1,6 +1,7 @@
 // The human report: compiler-style lines that editors and terminals turn into links.
 #include <algorithm>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -89,6 +90,40 @@ void write_fix(std::ostream& out, const Fix& fix, const Finding& finding, const 
   }
 }
 
+// Lines of `text`, without a final empty one.
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    lines.push_back(text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return lines;
+}
+
+// A plan comparison in a finding's evidence (the plans gate): the two trees side by side.
+void write_plans(std::ostream& out, const nlohmann::json& evidence, const Style& style) {
+  auto plan = evidence.find("plan");
+  if (plan == evidence.end() || !plan->is_object() || !(*plan)["before"].is_string() ||
+      !(*plan)["after"].is_string()) {
+    return;
+  }
+  const std::string before = (*plan)["before"];
+  const std::string after = (*plan)["after"];
+  const auto left = lines_of(before);
+  const auto right = lines_of(after);
+  std::size_t width = std::string_view("plan before").size();
+  for (std::string_view line : left) width = std::max(width, line.size());
+  out << "  " << style.bold << fmt::format("{:<{}}", "plan before", width) << " | plan after"
+      << style.reset << '\n';
+  for (std::size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
+    std::string_view l = i < left.size() ? left[i] : "";
+    std::string_view r = i < right.size() ? right[i] : "";
+    out << "  " << fmt::format("{:<{}}", l, width) << " | " << r << '\n';
+  }
+}
+
 void write_finding(std::ostream& out, const Finding& f, const Style& style) {
   out << style.bold;
   if (f.location) {
@@ -106,6 +141,7 @@ void write_finding(std::ostream& out, const Finding& f, const Style& style) {
     out << '\n';
   }
   if (f.fix) write_fix(out, *f.fix, f, style);
+  write_plans(out, f.evidence, style);
 }
 
 void write_gates(std::ostream& out, const std::vector<GateResult>& gates, const Style& style) {
@@ -116,6 +152,10 @@ void write_gates(std::ostream& out, const std::vector<GateResult>& gates, const 
         << fmt::format("{:<5}", to_string(gate.status)) << style.reset << ' '
         << gate.duration.count() << " ms";
     if (!gate.skip_reason.empty()) out << "  (" << gate.skip_reason << ')';
+    if (auto summary = gate.metrics.find("summary");
+        summary != gate.metrics.end() && summary->is_string()) {
+      out << "  " << summary->get<std::string>();
+    }
     out << '\n';
   }
 }

@@ -129,5 +129,25 @@ TEST_F(SarifValidator, CheckOfTheDemoIsValidForBothRuleSets) {
   EXPECT_EQ(validator_errors(sarif, dir_ / "check-github.sarif", "--rule-kind Gh"), "");
 }
 
+// A plans run: its findings are located results, and its one-line summary is a notification.
+TEST_F(SarifValidator, PlansRunIsValidAndSummarised) {
+  const fs::path sarif = dir_ / "plans.sarif";
+  testing::RunResult r = testing::run_mgate({"check", "fixtures/plans/unrelated", "--config",
+                                             "fixtures/plans/over_budget.toml", "--gates", "plans",
+                                             "--output", "sarif=" + sarif.string()});
+  ASSERT_EQ(r.exit_code, 1) << r.err << r.out;
+  const json report = json::parse(std::ifstream(sarif));
+  const json& results = report["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 1u) << results.dump(1);
+  EXPECT_EQ(results[0]["ruleId"], "plans-budget-exceeded");
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+  const json& notes = report["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+  ASSERT_EQ(notes.size(), 1u) << notes.dump(1);
+  EXPECT_EQ(
+      notes[0]["message"]["text"].get<std::string>().rfind("gate plans: 1 critical query,", 0), 0u);
+  EXPECT_EQ(validator_errors(sarif, dir_ / "plans-default.sarif", ""), "");
+  EXPECT_EQ(validator_errors(sarif, dir_ / "plans-github.sarif", "--rule-kind Gh"), "");
+}
+
 }  // namespace
 }  // namespace mgate

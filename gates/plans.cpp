@@ -1,0 +1,605 @@
+// plans: the critical queries' plans and latencies on the schema before the gated migrations
+// and after them, on the same fixture data: plan diffs, timing regressions tested for
+// significance, latency budgets, and the committed baseline (docs/gates/plans.md).
+#include <fmt/core.h>
+
+#include <pqxx/pqxx>
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "gates/gate.hpp"
+#include "gates/migration_runner.hpp"
+#include "gates/plans_baseline.hpp"
+#include "gates/plans_diff.hpp"
+#include "gates/plans_queries.hpp"
+#include "gates/plans_timing.hpp"
+#include "pg/ephemeral_server.hpp"
+#include "pg/fixture_data.hpp"
+#include "pg/query_plan.hpp"
+#include "sql/locks.hpp"
+
+namespace mgate {
+namespace {
+
+constexpr std::string_view kIndexLost = "plans-index-lost";
+constexpr std::string_view kSeqScan = "plans-seq-scan";
+constexpr std::string_view kCostRise = "plans-cost-rise";
+constexpr std::string_view kSlower = "plans-timing-regression";
+constexpr std::string_view kBudget = "plans-budget-exceeded";
+constexpr std::string_view kQueryFails = "plans-query-fails";
+
+using Json = nlohmann::json;
+
+std::unique_ptr<pqxx::connection> connect(const pg::Endpoint& endpoint) {
+  try {
+    return std::make_unique<pqxx::connection>(endpoint.conninfo());
+  } catch (const pqxx::broken_connection& e) {
+    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
+  }
+}
+
+void close(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c) {
+  int pid = c->backendpid();
+  c.reset();
+  server.wait_for_backends({pid});
+}
+
+// Puts both backends on the CPU this thread runs on. Each side is one server process, and on a
+// shared machine one process can sit on a core that a compiler keeps busy while the other does
+// not: every run of that side is slower, and interleaving the runs cannot cancel it. On one CPU,
+// both sides meet the same contention. Returns the CPU, or -1 when the kernel refused.
+int pin_to_one_cpu(const std::vector<int>& pids) {
+  int cpu = sched_getcpu();
+  if (cpu < 0) return -1;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  for (int pid : pids) {
+    if (sched_setaffinity(pid, sizeof set, &set) != 0) return -1;
+  }
+  return cpu;
+}
+
+void run_outside_transaction(pqxx::connection& c, const std::string& sql) {
+  pqxx::nontransaction tx(c);
+  tx.exec(sql);
+}
+
+// Statistics for every table that has none for some column: new tables, and columns whose
+// type a migration changed. Tables the migrations left alone keep the statistics of the
+// database both sides were cloned from, so the planner sees the same numbers on both.
+void analyze_tables_without_statistics(pqxx::connection& c) {
+  pqxx::nontransaction tx(c);
+  pqxx::result tables = tx.exec(
+      "SELECT format('%I.%I', n.nspname, t.relname) FROM pg_class t "
+      "JOIN pg_namespace n ON n.oid = t.relnamespace "
+      "WHERE t.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', "
+      "'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND EXISTS (SELECT 1 FROM "
+      "pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT "
+      "EXISTS (SELECT 1 FROM pg_statistic s WHERE s.starelid = t.oid AND s.staattnum = "
+      "a.attnum)) ORDER BY 1");
+  for (const auto& row : tables) tx.exec(fmt::format("ANALYZE {}", row[0].c_str()));
+}
+
+// One side of the comparison: a database and the connection the queries run on.
+struct Side {
+  std::string database;
+  std::unique_ptr<pqxx::connection> connection;
+};
+
+// What one query did on one side.
+struct Measurement {
+  std::optional<pg::QueryPlan> plan;
+  std::vector<double> samples_ms;
+  std::string error;  // the server's message when the query failed
+  std::string sqlstate;
+};
+
+double timed_run(pqxx::connection& c, const std::string& sql) {
+  pqxx::work tx(c);
+  auto start = std::chrono::steady_clock::now();
+  tx.exec(sql);
+  std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  tx.abort();  // a query that writes leaves nothing behind for the next run
+  return took.count();
+}
+
+// Runs `step`; a failure of the query is recorded and ends the measurements of that side.
+template <typename Step>
+bool attempt(Measurement& m, Step&& step) {
+  if (!m.error.empty()) return false;
+  try {
+    step();
+    return true;
+  } catch (const pqxx::broken_connection& e) {
+    throw EnvironmentError(fmt::format("lost the connection to PostgreSQL: {}", e.what()));
+  } catch (const pqxx::sql_error& e) {
+    m.error = e.what();
+    m.sqlstate = e.sqlstate();
+    while (!m.error.empty() && std::isspace(static_cast<unsigned char>(m.error.back())))
+      m.error.pop_back();
+    return false;
+  }
+}
+
+// Warm-up runs, the EXPLAIN, then the timed runs. The two sides alternate run by run, and the
+// side that goes first alternates too, so that whatever the machine does meanwhile (another
+// build, a CPU clock change) falls on both samples alike.
+std::pair<Measurement, Measurement> measure(Side& before, Side& after, const CriticalQuery& q,
+                                            const Config& config) {
+  Measurement b;
+  Measurement a;
+  for (int i = 0; i < config.plans.warmup; ++i) {
+    attempt(b, [&] { timed_run(*before.connection, q.sql); });
+    attempt(a, [&] { timed_run(*after.connection, q.sql); });
+  }
+  attempt(b, [&] { b.plan = pg::explain_analyze(*before.connection, q.sql); });
+  attempt(a, [&] { a.plan = pg::explain_analyze(*after.connection, q.sql); });
+  for (int i = 0; i < config.plans.runs; ++i) {
+    auto run_before = [&] {
+      attempt(b, [&] { b.samples_ms.push_back(timed_run(*before.connection, q.sql)); });
+    };
+    auto run_after = [&] {
+      attempt(a, [&] { a.samples_ms.push_back(timed_run(*after.connection, q.sql)); });
+    };
+    if (i % 2 == 0) {
+      run_before();
+      run_after();
+    } else {
+      run_after();
+      run_before();
+    }
+  }
+  return {std::move(b), std::move(a)};
+}
+
+Json side_json(const Measurement& m) {
+  if (!m.error.empty()) return {{"error", m.error}, {"sqlstate", m.sqlstate}};
+  if (!m.plan) return nullptr;
+  const pg::PlanNode& root = m.plan->root;
+  return {{"shape", pg::plan_shape(root)},
+          {"tree", pg::render_plan(root)},
+          {"plan", pg::to_json(root)},
+          {"cost", root.total_cost},
+          {"buffers",
+           {{"shared_hit", root.shared_hit},
+            {"shared_read", root.shared_read},
+            {"total", root.shared_hit + root.shared_read}}},
+          {"planning_ms", m.plan->planning_ms},
+          {"execution_ms", m.plan->execution_ms},
+          {"timing", to_json(summarise(m.samples_ms))},
+          {"samples_ms", m.samples_ms}};
+}
+
+std::string ms_text(double ms) {
+  if (ms >= 10) return fmt::format("{:.1f} ms", ms);
+  if (ms >= 0.01) return fmt::format("{:.3f} ms", ms);
+  return fmt::format("{:.2g} ms", ms);
+}
+
+bool same_relation(std::string_view written, std::string_view planned) {
+  // The migration may qualify the name (shop.orders); EXPLAIN names the relation alone.
+  if (written == planned) return true;
+  return written.size() > planned.size() && written.ends_with(planned) &&
+         written[written.size() - planned.size() - 1] == '.';
+}
+
+class PlansGate : public Gate {
+ public:
+  std::string_view name() const override { return "plans"; }
+  bool dynamic() const override { return true; }
+
+  std::vector<RuleDescriptor> rules() const override {
+    auto rule = [](std::string_view id, Level level, std::string summary) {
+      return RuleDescriptor{std::string(id), "plans", level, std::move(summary),
+                            rule_help_uri(id, "plans")};
+    };
+    std::vector<RuleDescriptor> out = {
+        rule(kIndexLost, Level::error,
+             "A critical query no longer uses an index it used before the migrations."),
+        rule(kSeqScan, Level::warning,
+             "A critical query reads a large table with a sequential scan it did not need before "
+             "the migrations."),
+        rule(kCostRise, Level::warning,
+             "The planner's estimated cost of a critical query grows past [plans] "
+             "cost_threshold."),
+        rule(kSlower, Level::error,
+             "A critical query is significantly slower after the migrations, by more than "
+             "[plans] regression_threshold."),
+        rule(kBudget, Level::error,
+             "A critical query's median latency after the migrations exceeds its budget_ms."),
+        rule(kQueryFails, Level::error, "A critical query fails after the migrations."),
+    };
+    for (RuleDescriptor& r : baseline_rules()) out.push_back(std::move(r));
+    return out;
+  }
+
+  GateResult run(const GateInput& input) const override {
+    GateResult result;
+    result.gate = "plans";
+    std::vector<CriticalQuery> queries = read_critical_queries(input.config);
+    if (queries.empty()) {
+      result.status = GateStatus::skip;
+      result.skip_reason = "no critical queries ([plans] queries)";
+      return result;
+    }
+    if (!input.postgres) {
+      result.status = GateStatus::skip;
+      result.skip_reason = "no PostgreSQL server";
+      return result;
+    }
+    pg::EphemeralServer& server = *input.postgres;
+    const Config& config = input.config;
+    const long long rows = config.plans.rows > 0 ? config.plans.rows : config.fixtures.rows;
+
+    std::string base = server.clone(server.base(), "plans");
+    if (auto failed = apply_migrations(input, server, base, false)) {
+      server.drop(base);
+      return skipped(std::move(result), fmt::format("base migration {} fails", *failed));
+    }
+    pg::FixtureData fixtures(config.root, config.fixtures.seed,
+                             {rows, config.fixtures.random_seed});
+    {
+      auto c = connect(server.admin(base));
+      pg::LoadedFixtures loaded = fixtures.load(*c);
+      result.metrics["fixtures"] = fixtures_json(config, rows, loaded);
+      // VACUUM sets the visibility map (index-only scans depend on it) and ANALYZE gives the
+      // planner its statistics, once, in the database both sides are cloned from.
+      run_outside_transaction(*c, "VACUUM ANALYZE");
+      close(server, c);
+    }
+    Side before{server.clone(base, "plans_before"), nullptr};
+    Side after{server.clone(base, "plans_after"), nullptr};
+    server.drop(base);
+    if (auto failed = apply_migrations(input, server, after.database, true)) {
+      server.drop(before.database);
+      server.drop(after.database);
+      return skipped(std::move(result), fmt::format("migration {} fails on the fixture data "
+                                                    "(the forward and integrity gates report it)",
+                                                    *failed));
+    }
+    {
+      auto c = connect(server.admin(after.database));
+      pg::LoadedFixtures loaded = fixtures.load(*c);
+      for (const auto& t : loaded.generated.filled)
+        result.metrics["fixtures"]["generated_after"][t.table] = t.rows;
+      analyze_tables_without_statistics(*c);
+      close(server, c);
+    }
+
+    before.connection = connect(server.owner(before.database));
+    after.connection = connect(server.owner(after.database));
+    std::string timeout =
+        fmt::format("SET statement_timeout = {}", config.postgres.statement_timeout.count());
+    run_outside_transaction(*before.connection, timeout);
+    run_outside_transaction(*after.connection, timeout);
+    if (server.provider() == "local") {
+      result.metrics["pinned_cpu"] =
+          pin_to_one_cpu({before.connection->backendpid(), after.connection->backendpid()});
+    }
+
+    result.metrics["runs"] = config.plans.runs;
+    result.metrics["warmup"] = config.plans.warmup;
+    result.metrics["regression_threshold"] = config.plans.regression_threshold;
+    result.metrics["machine_class"] = machine_class();
+    result.metrics["postgres_version"] = server.version();
+    result.metrics["queries"] = Json::object();
+    Counts counts;
+    for (const CriticalQuery& q : queries) {
+      auto [b, a] = measure(before, after, q, config);
+      judge(input, q, b, a, *after.connection, result, counts);
+    }
+    close(server, before.connection);
+    close(server, after.connection);
+    server.drop(before.database);
+    server.drop(after.database);
+
+    compare_with_committed_baseline(config, queries, result);
+    result.metrics["summary"] = fmt::format(
+        "{} critical quer{}, {} interleaved runs each: {} plan changed, {} slower, {} over "
+        "budget, {} failing",
+        queries.size(), queries.size() == 1 ? "y" : "ies", config.plans.runs, counts.plan_changed,
+        counts.slower, counts.over_budget, counts.failing);
+    apply_configured_levels(result, config);
+    return result;
+  }
+
+ private:
+  struct Counts {
+    int plan_changed = 0;
+    int slower = 0;
+    int over_budget = 0;
+    int failing = 0;
+  };
+
+  static GateResult skipped(GateResult result, std::string reason) {
+    result.status = GateStatus::skip;
+    result.skip_reason = std::move(reason);
+    return result;
+  }
+
+  static Json fixtures_json(const Config& config, long long rows,
+                            const pg::LoadedFixtures& loaded) {
+    Json out = {{"rows", rows},
+                {"random_seed", config.fixtures.random_seed},
+                {"seeds", loaded.seeds},
+                {"generated", Json::object()}};
+    for (const auto& t : loaded.generated.filled) out["generated"][t.table] = t.rows;
+    for (const auto& t : loaded.generated.unfilled) out["unfilled"][t.table] = t.reason;
+    return out;
+  }
+
+  // Applies the migrations that are (`gated`) or are not gated, in order; returns the id of one
+  // that fails.
+  static std::optional<std::string> apply_migrations(const GateInput& input,
+                                                     pg::EphemeralServer& server,
+                                                     const std::string& database, bool gated) {
+    for (const Migration& m : input.set.migrations) {
+      if (!m.up || m.gated != gated) continue;
+      const sql::ParsedScript& up = input.parsed.script(*m.up);
+      if (apply_in_database(server, database, m, up, input.config, input.pg_version)) return m.id();
+    }
+    return std::nullopt;
+  }
+
+  // The statement of a gated migration that changed what the query's plan relied on: a DROP
+  // INDEX of the lost index, else the first statement that locks the relation; nullopt when
+  // none can be identified.
+  static std::optional<std::pair<Location, std::string>> change_site(const GateInput& input,
+                                                                     const std::string& relation,
+                                                                     const std::string& index) {
+    std::optional<std::pair<Location, std::string>> touching;
+    for (const Migration& m : input.set.migrations) {
+      if (!m.up || !m.gated) continue;
+      const sql::ParsedScript& up = input.parsed.script(*m.up);
+      for (const sql::Statement& s : up.statements) {
+        sql::Node drop = s.node.as("DropStmt");
+        if (!index.empty() && drop && drop["removeType"].str() == "OBJECT_INDEX") {
+          for (const sql::Node& names : drop["objects"].items()) {
+            if (same_relation(sql::qualified_name(names), index))
+              return std::pair{locate(*up.file, s.span), m.id()};
+          }
+        }
+        if (touching || relation.empty()) continue;
+        for (const sql::RelationLock& lock : sql::locks_taken(s.node)) {
+          if (same_relation(lock.relation, relation)) {
+            touching = std::pair{locate(*up.file, s.span), m.id()};
+            break;
+          }
+        }
+      }
+    }
+    return touching;
+  }
+
+  static Finding finding(std::string_view rule, Level level, const CriticalQuery& q) {
+    Finding f;
+    f.rule = std::string(rule);
+    f.gate = "plans";
+    f.level = level;
+    f.location = q.location;
+    return f;
+  }
+
+  // Points a finding at the migration statement behind a plan change, when there is one.
+  static void place(Finding& f, const GateInput& input, const std::string& relation,
+                    const std::string& index) {
+    if (auto site = change_site(input, relation, index)) {
+      f.location = site->first;
+      f.migration = site->second;
+    }
+  }
+
+  static double table_rows(pqxx::connection& c, const std::string& relation) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "SELECT coalesce((SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)), 0)",
+        relation);
+    return r.at(0).at(0).as<double>();
+  }
+
+  // Everything one query's measurements say: its metrics, and its findings.
+  void judge(const GateInput& input, const CriticalQuery& q, const Measurement& b,
+             const Measurement& a, pqxx::connection& after_connection, GateResult& result,
+             Counts& counts) const {
+    const Config& config = input.config;
+    Json metrics = {{"sql", q.sql},
+                    {"location", fmt::format("{}:{}:{}", q.location.file, q.location.start.line,
+                                             q.location.start.column)},
+                    {"before", side_json(b)},
+                    {"after", side_json(a)}};
+    if (q.budget_ms) metrics["budget_ms"] = *q.budget_ms;
+    if (!a.error.empty()) {
+      ++counts.failing;
+      result.findings.push_back(query_fails(q, b, a));
+    }
+    if (b.plan && a.plan) {
+      PlanDiff diff = diff_plans(b.plan->root, a.plan->root);
+      TimingVerdict timing =
+          judge_timing(b.samples_ms, a.samples_ms, config.plans.regression_threshold);
+      metrics["diff"] = diff_json(diff);
+      metrics["statistics"] = to_json(timing);
+      if (diff.shape_changed) ++counts.plan_changed;
+      Json evidence = plan_evidence(q, *b.plan, *a.plan, b, a, timing);
+      report_plan_changes(input, q, diff, timing, evidence, after_connection, result);
+      if (timing.regression) {
+        ++counts.slower;
+        result.findings.push_back(slower(input, q, diff, timing, std::move(evidence)));
+      }
+    }
+    if (q.budget_ms && a.error.empty() && !a.samples_ms.empty()) {
+      TimingSummary after = summarise(a.samples_ms);
+      if (after.median_ms > *q.budget_ms) {
+        ++counts.over_budget;
+        result.findings.push_back(over_budget(q, a, after));
+      }
+    }
+    result.metrics["queries"][q.name] = std::move(metrics);
+  }
+
+  static Finding query_fails(const CriticalQuery& q, const Measurement& b, const Measurement& a) {
+    Finding f = finding(kQueryFails, Level::error, q);
+    f.message = fmt::format("critical query {} fails after the gated migrations: ERROR {}: {}",
+                            q.name, a.sqlstate, a.error);
+    f.help = b.error.empty()
+                 ? "The query ran before these migrations: the application sending it breaks. "
+                   "Keep what it reads (a column, a table) until the code no longer needs it"
+                 : "Fix the query in the critical queries file";
+    f.evidence = {{"query", q.name}, {"sql", q.sql}, {"sqlstate", a.sqlstate}};
+    return f;
+  }
+
+  static Json diff_json(const PlanDiff& diff) {
+    Json out = {{"shape_changed", diff.shape_changed},
+                {"cost_ratio", diff.cost_ratio()},
+                {"removed", diff.removed},
+                {"added", diff.added},
+                {"lost_indexes", Json::array()},
+                {"new_seq_scans", diff.new_seq_scans},
+                {"estimates", Json::array()}};
+    for (const IndexUse& u : diff.lost_indexes)
+      out["lost_indexes"].push_back({{"index", u.index}, {"relation", u.relation}});
+    for (const EstimateChange& e : diff.estimates)
+      out["estimates"].push_back({{"node", e.node}, {"before", e.before}, {"after", e.after}});
+    return out;
+  }
+
+  static Finding slower(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
+                        const TimingVerdict& timing, Json evidence) {
+    Finding f = finding(kSlower, Level::error, q);
+    if (!diff.lost_indexes.empty())
+      place(f, input, diff.lost_indexes[0].relation, diff.lost_indexes[0].index);
+    f.message = fmt::format(
+        "critical query {} is slower after the gated migrations: median {} -> {} ({:+.0f}%), "
+        "p95 {} -> {}; Mann-Whitney p = {:.2g} over {} interleaved runs each, so it is not "
+        "noise",
+        q.name, ms_text(timing.before.median_ms), ms_text(timing.after.median_ms),
+        (timing.median_ratio - 1) * 100, ms_text(timing.before.p95_ms),
+        ms_text(timing.after.p95_ms), timing.test.p_greater, timing.after.runs);
+    f.help = fmt::format(
+        "Find what the plan lost (see the plan evidence) and keep it, or make the migration "
+        "not slow this query by more than [plans] regression_threshold ({:.0f}%)",
+        input.config.plans.regression_threshold * 100);
+    f.evidence = std::move(evidence);
+    return f;
+  }
+
+  static Finding over_budget(const CriticalQuery& q, const Measurement& a,
+                             const TimingSummary& after) {
+    Finding f = finding(kBudget, Level::error, q);
+    f.message = fmt::format(
+        "critical query {} takes a median of {} after the gated migrations (p95 {}), over "
+        "its budget of {}",
+        q.name, ms_text(after.median_ms), ms_text(after.p95_ms), ms_text(*q.budget_ms));
+    f.help =
+        "Make the query fast enough on this data (an index, a narrower select), or raise "
+        "budget_ms in the critical queries file if the budget no longer holds";
+    f.evidence = {{"query", q.name},
+                  {"budget_ms", *q.budget_ms},
+                  {"timing_after", to_json(after)},
+                  {"samples_after_ms", a.samples_ms}};
+    if (a.plan) f.evidence["plan_after"] = pg::render_plan(a.plan->root);
+    return f;
+  }
+
+  static Json plan_evidence(const CriticalQuery& q, const pg::QueryPlan& before,
+                            const pg::QueryPlan& after, const Measurement& b, const Measurement& a,
+                            const TimingVerdict& timing) {
+    return {{"query", q.name},
+            {"plan",
+             {{"before", pg::render_plan(before.root)}, {"after", pg::render_plan(after.root)}}},
+            {"cost", {{"before", before.root.total_cost}, {"after", after.root.total_cost}}},
+            {"buffers",
+             {{"before", before.root.shared_hit + before.root.shared_read},
+              {"after", after.root.shared_hit + after.root.shared_read}}},
+            {"statistics", to_json(timing)},
+            {"timing", {{"before", to_json(timing.before)}, {"after", to_json(timing.after)}}},
+            {"samples_before_ms", b.samples_ms},
+            {"samples_after_ms", a.samples_ms}};
+  }
+
+  void report_plan_changes(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
+                           const TimingVerdict& timing, const Json& evidence,
+                           pqxx::connection& after_connection, GateResult& result) const {
+    const Config& config = input.config;
+    std::vector<std::string> explained;  // relations a lost index already accounts for
+    for (const IndexUse& lost : diff.lost_indexes) {
+      Finding f = finding(kIndexLost, Level::error, q);
+      place(f, input, lost.relation, lost.index);
+      bool scanned = std::find(diff.new_seq_scans.begin(), diff.new_seq_scans.end(),
+                               lost.relation) != diff.new_seq_scans.end();
+      if (scanned) explained.push_back(lost.relation);
+      f.message = fmt::format(
+          "critical query {} no longer uses the index {} on {}{}: estimated cost {:.6g} -> "
+          "{:.6g}, median {} -> {}",
+          q.name, lost.index, lost.relation,
+          scanned ? fmt::format(" and now reads all of {} with a sequential scan", lost.relation)
+                  : "",
+          diff.cost_before, diff.cost_after, ms_text(timing.before.median_ms),
+          ms_text(timing.after.median_ms));
+      f.help =
+          "Keep the index, or create the replacement first (CREATE INDEX CONCURRENTLY in an "
+          "earlier migration) and drop the old one only when no critical query needs it";
+      f.evidence = evidence;
+      f.evidence["index"] = lost.index;
+      f.evidence["relation"] = lost.relation;
+      result.findings.push_back(std::move(f));
+    }
+    for (const std::string& relation : diff.new_seq_scans) {
+      if (std::find(explained.begin(), explained.end(), relation) != explained.end()) continue;
+      double rows = table_rows(after_connection, relation);
+      if (rows < config.plans.large_table_rows) continue;
+      Finding f = finding(kSeqScan, Level::warning, q);
+      place(f, input, relation, "");
+      f.message = fmt::format(
+          "critical query {} now reads all of {} ({:.0f} rows) with a sequential scan it did not "
+          "need before the gated migrations",
+          q.name, relation, rows);
+      f.help = "Give the query an index on the columns it filters or joins by";
+      f.evidence = evidence;
+      f.evidence["relation"] = relation;
+      f.evidence["table_rows"] = rows;
+      result.findings.push_back(std::move(f));
+    }
+    if (diff.cost_ratio() > config.plans.cost_threshold && diff.lost_indexes.empty()) {
+      Finding f = finding(kCostRise, Level::warning, q);
+      f.message = fmt::format(
+          "the planner's estimated cost of critical query {} grows from {:.6g} to {:.6g} "
+          "(x{:.1f}, above [plans] cost_threshold {:.1f})",
+          q.name, diff.cost_before, diff.cost_after, diff.cost_ratio(),
+          config.plans.cost_threshold);
+      f.help = "Compare the plans in the evidence: the migration changed what the planner can use";
+      f.evidence = evidence;
+      result.findings.push_back(std::move(f));
+    }
+  }
+
+  static void compare_with_committed_baseline(const Config& config,
+                                              const std::vector<CriticalQuery>& queries,
+                                              GateResult& result) {
+    std::filesystem::path file = config.root / config.plans.baseline;
+    std::optional<Json> baseline = read_baseline(file);
+    if (!baseline) {
+      result.metrics["baseline"] = {{"file", config.plans.baseline}, {"compared", false}};
+      return;
+    }
+    Json comparison = {{"file", config.plans.baseline}, {"compared", true}};
+    for (Finding& f : compare_with_baseline(*baseline, result.metrics, queries,
+                                            config.plans.regression_threshold, comparison)) {
+      result.findings.push_back(std::move(f));
+    }
+    result.metrics["baseline"] = std::move(comparison);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Gate> make_plans_gate() {
+  return std::make_unique<PlansGate>();
+}
+
+}  // namespace mgate
