@@ -75,6 +75,22 @@ version = 15                 # the major version production runs: some rules dep
 
 # [gates]
 # run = ["naming", "history", "lint", "forward", "rollback", "integrity", "locks", "plans"]
+
+# [fixtures]                 # the rows the integrity, locks and plans gates run migrations on
+# seed = []                  # SQL files loaded first, each once the tables it fills exist
+# rows = 1000                # generated rows in every table still empty
+# random_seed = 42
+
+# [traffic]                  # the locks gate's concurrent workload while a migration runs
+# clients = 4                # 0: none
+# blocked_threshold = "1s"   # a read or write blocked longer than this is a finding
+# queries = ""               # the application's own queries instead of generated ones
+
+# [plans]                    # the plans gate; skipped until queries is set
+# queries = ""               # SQL file of named critical queries (docs/gates/plans.md)
+# runs = 30                  # timed runs per query on each side
+# regression_threshold = 0.20
+# baseline = "mgate-baseline.json"   # written by `mgate baseline`; commit it
 )",
       fmt::arg("dir", toml_string(found.dir)), fmt::arg("count", found.set.migrations.size()),
       fmt::arg("layout", toml_string(found.set.layout)));

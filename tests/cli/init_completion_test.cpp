@@ -2,6 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <sstream>
+
 #include <boost/process/search_path.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -35,6 +38,19 @@ TEST(InitCommand, DetectsTheLayoutAndWritesAConfigThatLoads) {
   r = run_mgate({"lint", "--format", "json"}, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["migrations"].size(), 2u);
+
+  // Every commented key, uncommented, is valid too: the template names no key mgate rejects.
+  std::string uncommented;
+  std::istringstream lines(config);
+  for (std::string line; std::getline(lines, line);) {
+    static const std::regex kKey(R"(^# (\[[a-z]+\]|[a-z_-]+ = ).*)");
+    uncommented += (std::regex_match(line, kKey) ? line.substr(2) : line) + "\n";
+  }
+  EXPECT_THAT(uncommented, HasSubstr("\n[plans]"));
+  dir.write("mgate.toml", uncommented);
+  r = run_mgate({"lint", "--format", "json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err << uncommented;
+  dir.write("mgate.toml", config);
 
   // Never overwritten.
   r = run_mgate({"init"}, dir.path());
