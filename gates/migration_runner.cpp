@@ -67,30 +67,54 @@ bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& sc
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
                                           bool transactional) {
   const SourceFile& file = *script.file;
-  auto fail = [&](Span sent, pg::ServerError error) {
-    if (transactional || error.sqlstate.starts_with("25")) session.execute("ROLLBACK");
-    return ScriptFailure{error_location(file, sent, error), std::move(error),
-                         trimmed(file.slice(sent))};
+  auto rolled_back = [&](ScriptFailure failure) {
+    if (transactional || failure.error.sqlstate.starts_with("25")) session.execute("ROLLBACK");
+    return failure;
   };
-  if (script.error) {
-    // The server sees exactly what the migration tool would send, and says where it breaks.
-    if (auto error = session.execute(file.slice(script.section)))
-      return fail(script.section, *error);
-    return std::nullopt;
-  }
-  if (transactional) {
+  auto fail = [&](Span sent, pg::ServerError error) {
+    return rolled_back(ScriptFailure{error_location(file, sent, error), std::move(error),
+                                     trimmed(file.slice(sent))});
+  };
+  // A script that does not parse is sent whole: the server sees exactly what the migration
+  // tool would send, and says where it breaks.
+  bool wrapped = transactional && !script.error;
+  if (wrapped) {
     if (auto error = session.execute("BEGIN")) return fail(script.section, *error);
   }
-  for (const sql::Statement& statement : script.statements) {
-    if (auto error = session.execute(statement.text)) return fail(statement.span, *error);
-  }
-  if (transactional) {
+  if (auto failure = apply_in_open_transaction(session, script)) return rolled_back(*failure);
+  if (wrapped) {
     if (auto error = session.execute("COMMIT")) {
       Span last = script.statements.empty() ? script.section : script.statements.back().span;
       return fail(last, *error);
     }
   }
   return std::nullopt;
+}
+
+std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
+                                                       const sql::ParsedScript& script) {
+  const SourceFile& file = *script.file;
+  auto fail = [&](Span sent, pg::ServerError error) {
+    return ScriptFailure{error_location(file, sent, error), std::move(error),
+                         trimmed(file.slice(sent))};
+  };
+  if (script.error) {
+    if (auto error = session.execute(file.slice(script.section)))
+      return fail(script.section, *error);
+    return std::nullopt;
+  }
+  for (const sql::Statement& statement : script.statements) {
+    if (auto error = session.execute(statement.text)) return fail(statement.span, *error);
+  }
+  return std::nullopt;
+}
+
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version) {
+  // A script that does not parse is sent whole, and what the server would make of it is
+  // unknown here.
+  if (script.error || first_non_transactional(script, pg_version)) return false;
+  return std::none_of(script.statements.begin(), script.statements.end(),
+                      [](const sql::Statement& s) { return s.node.is("TransactionStmt"); });
 }
 
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,

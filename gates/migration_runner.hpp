@@ -33,6 +33,17 @@ struct ScriptFailure {
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
                                           bool transactional);
 
+// Runs a script's statements inside the transaction the caller has open (no BEGIN, no COMMIT),
+// for a check that is rolled back whole. After a failure the transaction is aborted and the
+// caller rolls it back. Throws EnvironmentError when the connection is lost.
+std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
+                                                       const sql::ParsedScript& script);
+
+// Whether a script can run inside a transaction that someone else opened and rolls back: it
+// parsed, needs no transaction of its own and never ends or splits one (BEGIN, COMMIT,
+// ROLLBACK, SAVEPOINT, PREPARE TRANSACTION).
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version);
+
 // Runs one script of `migration` in `database` as the owner role, on a session of its own that
 // is gone from the server when this returns (so the database can be cloned next).
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,

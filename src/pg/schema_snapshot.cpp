@@ -1,6 +1,11 @@
 #include "pg/schema_snapshot.hpp"
 
+#include <fmt/core.h>
+
 #include <pqxx/pqxx>
+
+#include "core/config.hpp"
+#include "pg/session.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -141,11 +146,8 @@ const char* const kQueries[] = {
 #undef USER_NAMESPACE
 #undef OWN
 
-}  // namespace
-
-SchemaSnapshot SchemaSnapshot::read(pqxx::connection_base& connection) {
-  SchemaSnapshot snapshot;
-  // One round trip: the queries joined by UNION ALL.
+// One round trip: the queries joined by UNION ALL.
+const std::string& snapshot_query() {
   static const std::string query = [] {
     std::string all;
     for (const char* part : kQueries) {
@@ -155,9 +157,32 @@ SchemaSnapshot SchemaSnapshot::read(pqxx::connection_base& connection) {
     }
     return all;
   }();
+  return query;
+}
+
+}  // namespace
+
+SchemaSnapshot SchemaSnapshot::read(pqxx::connection_base& connection) {
+  SchemaSnapshot snapshot;
   pqxx::nontransaction tx(connection);
-  for (const auto& row : tx.exec(query)) {
+  for (const auto& row : tx.exec(snapshot_query())) {
     snapshot.objects_[{row[0].c_str(), row[1].c_str()}] = row[2].is_null() ? "" : row[2].c_str();
+  }
+  return snapshot;
+}
+
+SchemaSnapshot SchemaSnapshot::read(Session& session) {
+  // pg_catalog first and pg_temp last: functions or temporary tables a migration made with
+  // catalog names must not change what the snapshot reads.
+  if (auto error = session.execute("SET search_path = pg_catalog, pg_temp")) {
+    throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
+  }
+  SchemaSnapshot snapshot;
+  for (auto& row : session.prepared_rows("mgate_schema_snapshot", snapshot_query())) {
+    snapshot.objects_[{std::move(row[0]), std::move(row[1])}] = std::move(row[2]);
+  }
+  if (auto error = session.execute("RESET search_path")) {
+    throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
   return snapshot;
 }

@@ -13,6 +13,8 @@ class connection_base;
 
 namespace mgate::pg {
 
+class Session;
+
 // A canonical, deterministic picture of a database's schema, read from pg_catalog: every user
 // object as (kind, name) -> definition. Objects that belong to extensions are left out; OIDs and
 // other accidents of creation order never appear, so two databases built by the same DDL compare
@@ -26,6 +28,9 @@ class SchemaSnapshot {
   using Key = std::pair<std::string, std::string>;  // kind, qualified name
 
   static SchemaSnapshot read(pqxx::connection_base& connection);
+  // On a migration session, as its role, inside whatever transaction it has open: a check
+  // that is rolled back whole reads the schema it is about to throw away.
+  static SchemaSnapshot read(Session& session);
 
   const std::map<Key, std::string>& objects() const { return objects_; }
   nlohmann::json to_json() const;
