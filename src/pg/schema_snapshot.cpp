@@ -146,6 +146,11 @@ const char* const kQueries[] = {
 #undef USER_NAMESPACE
 #undef OWN
 
+// Only pg_catalog, and pg_temp last: functions or temporary tables a migration made with catalog
+// names cannot change what the snapshot reads, and every other name is written schema-qualified
+// whatever the search_path of the migrations was.
+constexpr const char* kSearchPath = "pg_catalog, pg_temp";
+
 // One round trip: the queries joined by UNION ALL.
 const std::string& snapshot_query() {
   static const std::string query = [] {
@@ -164,17 +169,17 @@ const std::string& snapshot_query() {
 
 SchemaSnapshot SchemaSnapshot::read(pqxx::connection_base& connection) {
   SchemaSnapshot snapshot;
-  pqxx::nontransaction tx(connection);
+  pqxx::work tx(connection);
+  tx.exec0(std::string("SET LOCAL search_path = ") + kSearchPath);
   for (const auto& row : tx.exec(snapshot_query())) {
     snapshot.objects_[{row[0].c_str(), row[1].c_str()}] = row[2].is_null() ? "" : row[2].c_str();
   }
+  tx.commit();
   return snapshot;
 }
 
 SchemaSnapshot SchemaSnapshot::read(Session& session) {
-  // pg_catalog first and pg_temp last: functions or temporary tables a migration made with
-  // catalog names must not change what the snapshot reads.
-  if (auto error = session.execute("SET search_path = pg_catalog, pg_temp")) {
+  if (auto error = session.execute(std::string("SET search_path = ") + kSearchPath)) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
   SchemaSnapshot snapshot;

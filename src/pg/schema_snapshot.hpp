@@ -18,7 +18,8 @@ class Session;
 // A canonical, deterministic picture of a database's schema, read from pg_catalog: every user
 // object as (kind, name) -> definition. Objects that belong to extensions are left out; OIDs and
 // other accidents of creation order never appear, so two databases built by the same DDL compare
-// equal.
+// equal. Names outside pg_catalog are schema-qualified in definitions (read with only pg_catalog
+// on the search_path), so the migrations' search_path does not matter either.
 //
 // Kinds: schema, table, column, column order (a table's column names in order: compared apart
 // from the columns themselves), constraint, index, sequence, view, materialized view, function,

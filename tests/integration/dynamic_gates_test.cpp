@@ -94,6 +94,44 @@ TEST_F(DynamicGates, BrokenDownDoesNotHideTheNextMigrationsDefect) {
   EXPECT_THAT(mismatch[0]->message, HasSubstr("column public.accounts.city"));
 }
 
+const GateResult& gate_of(const Report& report, std::string_view name) {
+  for (const GateResult& gate : report.gates) {
+    if (gate.gate == name) return gate;
+  }
+  throw std::runtime_error("no gate " + std::string(name) + " in the report");
+}
+
+TEST_F(DynamicGates, TransactionalMigrationsAreCheckedInOneRolledBackTransaction) {
+  Report clean_report = check("clean");
+  const GateResult& clean = gate_of(clean_report, "rollback");
+  EXPECT_GT(clean.metrics["checked"].get<int>(), 0);
+  EXPECT_EQ(clean.metrics["checked_in_transaction"], clean.metrics["checked"]);
+  // CREATE INDEX CONCURRENTLY cannot be rolled back: that migration is checked in a clone.
+  Report concurrently_report = check("declared_concurrently");
+  const GateResult& concurrently = gate_of(concurrently_report, "rollback");
+  EXPECT_EQ(concurrently.metrics["checked"], 2);
+  EXPECT_EQ(concurrently.metrics["checked_in_transaction"], 1);
+}
+
+TEST_F(DynamicGates, SessionStateOfTheFirstUpDoesNotBreakItsReup) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.up.sql", "CREATE TABLE accounts (id int, name text);\n");
+  repo.write("db/001_create_accounts.down.sql", "DROP TABLE accounts;\n");
+  // A temporary table, a prepared statement and an advisory lock outlive the transaction of
+  // the first up; a tool applies the second up on a new connection.
+  repo.write("db/002_backfill.up.sql",
+             "CREATE TEMP TABLE staging AS SELECT id FROM accounts;\n"
+             "PREPARE touched AS SELECT count(*) FROM staging;\n"
+             "SELECT pg_advisory_lock(42);\n"
+             "ALTER TABLE accounts ADD COLUMN touched boolean;\n");
+  repo.write("db/002_backfill.down.sql", "ALTER TABLE accounts DROP COLUMN touched;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  EXPECT_THAT(report.findings(), IsEmpty()) << all_messages(report);
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 2);
+}
+
 TEST_F(DynamicGates, UndeclaredConcurrentIndexIsAFinding) {
   Report report = check("undeclared_concurrently");
   auto undeclared = findings_of(report, "undeclared-non-transactional");
