@@ -40,13 +40,28 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
-// PostgreSQL's error position counts characters from 1 within the text it was sent.
-Location error_location(const SourceFile& file, Span sent, const pg::ServerError& error) {
-  if (error.position <= 0) return locate(file, sent);
+// The character `position` (from 1) of the text that starts at byte `begin`.
+Location at_character(const SourceFile& file, std::size_t begin, int position, Span sent) {
   std::size_t at =
-      file.advance_code_points(sent.begin, static_cast<std::size_t>(error.position - 1));
+      file.advance_code_points(begin, static_cast<std::size_t>(std::max(position, 1) - 1));
   at = std::min(at, sent.end);
   return locate(file, {at, at});
+}
+
+// PostgreSQL's error position counts characters from 1 within the text it was sent. An error
+// inside a DO block or a function body comes with the inner query instead: when that text
+// occurs exactly once in what was sent, it is the place, else the statement's start is.
+Location error_location(const SourceFile& file, Span sent, const pg::ServerError& error) {
+  if (error.position > 0) return at_character(file, sent.begin, error.position, sent);
+  if (!error.internal_query.empty()) {
+    std::string_view text = file.slice(sent);
+    std::size_t at = text.find(error.internal_query);
+    if (at != std::string_view::npos &&
+        text.find(error.internal_query, at + 1) == std::string_view::npos) {
+      return at_character(file, sent.begin + at, error.internal_position, sent);
+    }
+  }
+  return locate(file, sent);
 }
 
 }  // namespace
@@ -164,6 +179,7 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   if (!e.detail.empty()) f.evidence["detail"] = e.detail;
   if (!e.hint.empty()) f.evidence["hint"] = e.hint;
   if (!e.context.empty()) f.evidence["context"] = e.context;
+  if (!e.internal_query.empty()) f.evidence["internal_query"] = e.internal_query;
   return f;
 }
 

@@ -142,7 +142,8 @@ std::optional<ServerError> Session::run(const std::function<int()>& send,
   // The last result carries the error when a statement of a multi-statement string fails.
   std::optional<ServerError> error;
   if (!send()) {
-    error = ServerError{"", PQerrorMessage(conn_), "", "", "", 0};
+    error = ServerError{};
+    error->message = PQerrorMessage(conn_);
   } else {
     while (PGresult* result = PQgetResult(conn_)) {
       ExecStatusType status = PQresultStatus(result);
@@ -154,6 +155,8 @@ std::optional<ServerError> Session::run(const std::function<int()>& send,
         e.hint = field(result, PG_DIAG_MESSAGE_HINT);
         e.context = field(result, PG_DIAG_CONTEXT);
         e.position = std::atoi(field(result, PG_DIAG_STATEMENT_POSITION).c_str());
+        e.internal_query = field(result, PG_DIAG_INTERNAL_QUERY);
+        e.internal_position = std::atoi(field(result, PG_DIAG_INTERNAL_POSITION).c_str());
         if (e.message.empty()) e.message = PQresultErrorMessage(result);
         error = e;
       } else if (status == PGRES_TUPLES_OK && rows) {

@@ -24,6 +24,10 @@ struct ServerError {
   std::string hint;
   std::string context;
   int position = 0;  // 1-based, in characters of the statement text; 0: none given
+  // For an error in a query the server made itself (a statement of a DO block or function
+  // body): that query, and the 1-based position in it.
+  std::string internal_query;
+  int internal_position = 0;
 
   bool timed_out() const { return sqlstate == "57014"; }
 };

@@ -170,6 +170,44 @@ TEST_F(DynamicGates, ErrorPositionInsideAStatementMapsToItsColumn) {
   EXPECT_THAT(failed[0]->message, HasSubstr("column \"nosuch\" does not exist"));
 }
 
+TEST_F(DynamicGates, ErrorInsideADoBlockPointsIntoItsBody) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.sql", "CREATE TABLE accounts (id int, name text);\n");
+  // PostgreSQL gives no position in the DO statement, only the inner query and its position.
+  repo.write("db/002_backfill.sql",
+             "DO $$\n"
+             "BEGIN\n"
+             "  UPDATE accounts SET name = 'x';\n"
+             "  UPDATE accounts SET name = nosuch;\n"
+             "END $$;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(position_of(*failed[0]), "db/002_backfill.sql:4:30");
+  EXPECT_EQ(failed[0]->evidence["internal_query"], "UPDATE accounts SET name = nosuch");
+}
+
+TEST_F(DynamicGates, ErrorInARepeatedInnerQueryStaysAtTheStatementStart) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.sql", "CREATE TABLE accounts (id int, name text);\n");
+  // The failing query occurs twice in the body: which one failed is not known.
+  repo.write("db/002_backfill.sql",
+             "SELECT 1;\n"
+             "DO $$\n"
+             "BEGIN\n"
+             "  IF false THEN UPDATE accounts SET name = nosuch; END IF;\n"
+             "  UPDATE accounts SET name = nosuch;\n"
+             "END $$;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(position_of(*failed[0]), "db/002_backfill.sql:2:1");
+}
+
 TEST_F(DynamicGates, StatementTimeoutIsAFindingNotAHang) {
   Config config = default_config();
   config.postgres.statement_timeout = std::chrono::milliseconds(200);
