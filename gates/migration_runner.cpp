@@ -48,6 +48,41 @@ Location at_character(const SourceFile& file, std::size_t begin, int position, S
   return locate(file, {at, at});
 }
 
+// `relation "name" does not exist` from a statement that carries no position (most DDL): the
+// one place in the statement that names that relation, if there is exactly one.
+std::optional<Location> missing_relation(const SourceFile& file, Span sent,
+                                         const pg::ServerError& error) {
+  constexpr std::string_view kPrefix = "relation \"", kSuffix = "\" does not exist";
+  std::string_view message = error.message;
+  if (error.sqlstate != "42P01" || !message.starts_with(kPrefix) || !message.ends_with(kSuffix))
+    return std::nullopt;
+  std::string_view name =
+      message.substr(kPrefix.size(), message.size() - kPrefix.size() - kSuffix.size());
+  // Locations are byte offsets in the text parsed: the statement alone, parsed again.
+  sql::ParsedScript alone = sql::parse_script(file, sent);
+  if (alone.error || alone.statements.size() != 1) return std::nullopt;
+  std::vector<int64_t> found;
+  auto consider = [&](const sql::Node& range) {
+    if (range["relname"].str().empty()) return;
+    std::string qualified(range["relname"].str());
+    if (!range["schemaname"].str().empty())
+      qualified = std::string(range["schemaname"].str()) + "." + qualified;
+    if (qualified == name && range.location() >= 0) found.push_back(range.location());
+  };
+  // A RangeVar is a wrapped node in lists (FROM, LOCK) and a bare object in the fields that
+  // can only hold one (the table of ALTER TABLE, CREATE INDEX, a foreign key's target, ...).
+  alone.statements.front().node.walk([&](const sql::Node& node) {
+    if (node.is("RangeVar")) return consider(node.inner());
+    for (const char* field : {"relation", "pktable", "table", "rel", "constrrel"}) {
+      sql::Node inside = node.inner()[field];
+      if (inside && inside.type().empty()) consider(inside);
+    }
+  });
+  if (found.size() != 1) return std::nullopt;
+  std::size_t at = std::min(sent.begin + static_cast<std::size_t>(found.front()), sent.end);
+  return locate(file, {at, at});
+}
+
 // PostgreSQL's error position counts characters from 1 within the text it was sent. An error
 // inside a DO block or a function body comes with the inner query instead: when that text
 // occurs exactly once in what was sent, it is the place, else the statement's start is.
@@ -61,6 +96,7 @@ Location error_location(const SourceFile& file, Span sent, const pg::ServerError
       return at_character(file, sent.begin + at, error.internal_position, sent);
     }
   }
+  if (auto named = missing_relation(file, sent, error)) return *named;
   return locate(file, sent);
 }
 

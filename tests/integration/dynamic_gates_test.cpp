@@ -13,7 +13,18 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-class DynamicGates : public PostgresSuite {};
+class DynamicGates : public PostgresSuite {
+ protected:
+  // The gates on accounts (001) and `sql` as migration 002.
+  static Report check_one_migration(const std::string& sql) {
+    TempDir repo;
+    repo.write("db/001_create_accounts.sql", "CREATE TABLE accounts (id int, name text);\n");
+    repo.write("db/002_link.sql", sql);
+    Config config = default_config();
+    config.root = repo.path();
+    return check("db/", config);
+  }
+};
 
 std::string all_messages(const Report& report) {
   std::string out;
@@ -69,8 +80,9 @@ TEST_F(DynamicGates, DownWithAMisspeltTableFailsAtItsStatement) {
   ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
   EXPECT_EQ(failed[0]->evidence["sqlstate"], "42P01");
   EXPECT_THAT(failed[0]->message, HasSubstr("relation \"acounts\" does not exist"));
+  // PostgreSQL gives no position; the statement names the relation once, there.
   EXPECT_EQ(position_of(*failed[0]),
-            "fixtures/dynamic/down_misspelt_table/002_add_accounts_phone.down.sql:1:1");
+            "fixtures/dynamic/down_misspelt_table/002_add_accounts_phone.down.sql:1:13");
 }
 
 TEST_F(DynamicGates, DownMissingASemicolonFailsWhereTheServerStopsParsing) {
@@ -206,6 +218,26 @@ TEST_F(DynamicGates, ErrorInARepeatedInnerQueryStaysAtTheStatementStart) {
   auto failed = findings_of(report, "forward-failed");
   ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
   EXPECT_EQ(position_of(*failed[0]), "db/002_backfill.sql:2:1");
+}
+
+TEST_F(DynamicGates, MissingRelationPointsAtTheOnePlaceThatNamesIt) {
+  Report report = check_one_migration(
+      "SELECT 1;\n"
+      "CREATE TABLE orders (id int, account_id int REFERENCES acounts, "
+      "parent_id int REFERENCES public.orders);\n");
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "42P01");
+  EXPECT_EQ(position_of(*failed[0]), "db/002_link.sql:2:56");
+}
+
+TEST_F(DynamicGates, MissingRelationNamedTwiceStaysAtTheStatementStart) {
+  Report report = check_one_migration(
+      "SELECT 1;\n"
+      "CREATE TABLE orders (a int REFERENCES acounts, b int REFERENCES acounts);\n");
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(position_of(*failed[0]), "db/002_link.sql:2:1");
 }
 
 TEST_F(DynamicGates, StatementTimeoutIsAFindingNotAHang) {
