@@ -3,6 +3,7 @@
 //   scratch database creation (CREATE DATABASE ... TEMPLATE), and
 //   forward + rollback (up, down, up again, three catalog snapshots each) over a generated set
 //   of migrations, against a plain psql script doing only the up/down/up, one psql per file.
+//   The cold start uses a cache directory of its own: the shared one is never emptied.
 // Usage: mgate_bench_pg [MIGRATIONS (default 300)] [RUNS (default 15)]
 // Every measurement ends in a line "target ...: met" or "target ...: MISSED"; the exit code is
 // the number of missed targets.
