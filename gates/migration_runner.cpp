@@ -164,8 +164,12 @@ bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_versi
   // A script that does not parse is sent whole, and what the server would make of it is
   // unknown here.
   if (script.error || first_non_transactional(script, pg_version)) return false;
+  // SET TRANSACTION must come first in its transaction: the second up would not be first.
   return std::none_of(script.statements.begin(), script.statements.end(),
-                      [](const sql::Statement& s) { return s.node.is("TransactionStmt"); });
+                      [](const sql::Statement& s) {
+                        return s.node.is("TransactionStmt") ||
+                               s.node.as("VariableSetStmt")["name"].str() == "TRANSACTION";
+                      });
 }
 
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,

@@ -40,8 +40,8 @@ std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
                                                        const sql::ParsedScript& script);
 
 // Whether a script can run inside a transaction that someone else opened and rolls back: it
-// parsed, needs no transaction of its own and never ends or splits one (BEGIN, COMMIT,
-// ROLLBACK, SAVEPOINT, PREPARE TRANSACTION).
+// parsed, needs no transaction of its own, never ends or splits one (BEGIN, COMMIT, ROLLBACK,
+// SAVEPOINT, PREPARE TRANSACTION) and sets no transaction characteristics (SET TRANSACTION).
 bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version);
 
 // Runs one script of `migration` in `database` as the owner role, on a session of its own that

@@ -144,6 +144,23 @@ TEST_F(DynamicGates, SessionStateOfTheFirstUpDoesNotBreakItsReup) {
   EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 2);
 }
 
+TEST_F(DynamicGates, MigrationThatSetsItsTransactionIsCheckedInAClone) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.up.sql", "CREATE TABLE accounts (id int);\n");
+  repo.write("db/001_create_accounts.down.sql", "DROP TABLE accounts;\n");
+  // Valid only as the first statement of a transaction: down runs before the second up.
+  repo.write("db/002_add_name.up.sql",
+             "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\n"
+             "ALTER TABLE accounts ADD COLUMN name text;\n");
+  repo.write("db/002_add_name.down.sql", "ALTER TABLE accounts DROP COLUMN name;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  EXPECT_THAT(report.findings(), IsEmpty()) << all_messages(report);
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked"], 2);
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 1);
+}
+
 TEST_F(DynamicGates, UndeclaredConcurrentIndexIsAFinding) {
   Report report = check("undeclared_concurrently");
   auto undeclared = findings_of(report, "undeclared-non-transactional");
