@@ -160,6 +160,27 @@ std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
   return std::nullopt;
 }
 
+std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
+                                                   const sql::ParsedScript& script) {
+  if (auto failure = apply_in_open_transaction(session, script)) return failure;
+  // SET CONSTRAINTS ALL IMMEDIATE checks what is pending now; inside a savepoint, whose
+  // rollback puts every constraint back to its own mode.
+  auto own = [&](std::string_view sql) {
+    if (auto error = session.execute(sql)) {
+      throw EnvironmentError(fmt::format("{} failed: {}", sql, error->message));
+    }
+  };
+  own("SAVEPOINT mgate_commit_check");
+  if (auto error = session.execute("SET CONSTRAINTS ALL IMMEDIATE")) {
+    const SourceFile& file = *script.file;
+    Span last = script.statements.empty() ? script.section : script.statements.back().span;
+    return ScriptFailure{error_location(file, last, *error), std::move(*error),
+                         trimmed(file.slice(last))};
+  }
+  own("ROLLBACK TO SAVEPOINT mgate_commit_check; RELEASE SAVEPOINT mgate_commit_check");
+  return std::nullopt;
+}
+
 bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version) {
   // A script that does not parse is sent whole, and what the server would make of it is
   // unknown here.

@@ -39,6 +39,11 @@ std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::Parse
 std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
                                                        const sql::ParsedScript& script);
 
+// The same, then what its COMMIT would check (deferred constraints and constraint triggers),
+// since the check is rolled back instead; the constraints' own modes hold for what follows.
+std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
+                                                   const sql::ParsedScript& script);
+
 // Whether a script can run inside a transaction that someone else opened and rolls back: it
 // parsed, needs no transaction of its own, never ends or splits one (BEGIN, COMMIT, ROLLBACK,
 // SAVEPOINT, PREPARE TRANSACTION) and sets no transaction characteristics (SET TRANSACTION).

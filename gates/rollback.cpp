@@ -219,9 +219,7 @@ class RollbackGate : public Gate {
       control(session, "BEGIN");
       check(
           session,
-          [&](const sql::ParsedScript& script) {
-            return apply_in_open_transaction(session, script);
-          },
+          [&](const sql::ParsedScript& script) { return apply_as_if_committed(session, script); },
           result);
       control(session, "ROLLBACK");
       session.reset();

@@ -161,6 +161,30 @@ TEST_F(DynamicGates, MigrationThatSetsItsTransactionIsCheckedInAClone) {
   EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 1);
 }
 
+TEST_F(DynamicGates, DownThatBreaksADeferredForeignKeyFailsAsAtItsCommit) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.up.sql",
+             "CREATE TABLE accounts (id int PRIMARY KEY);\n"
+             "CREATE TABLE orders (account_id int REFERENCES accounts "
+             "DEFERRABLE INITIALLY DEFERRED);\n"
+             "INSERT INTO accounts VALUES (1);\n"
+             "INSERT INTO orders VALUES (1);\n");
+  repo.write("db/001_create_accounts.down.sql", "DROP TABLE orders, accounts;\n");
+  repo.write("db/002_add_name.up.sql", "ALTER TABLE accounts ADD COLUMN name text;\n");
+  // The orphaned order is only noticed when the transaction commits.
+  repo.write("db/002_add_name.down.sql",
+             "ALTER TABLE accounts DROP COLUMN name;\n"
+             "DELETE FROM accounts;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto failed = findings_of(report, "rollback-down-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "23503");
+  EXPECT_EQ(position_of(*failed[0]), "db/002_add_name.down.sql:2:1");
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 2);
+}
+
 TEST_F(DynamicGates, UndeclaredConcurrentIndexIsAFinding) {
   Report report = check("undeclared_concurrently");
   auto undeclared = findings_of(report, "undeclared-non-transactional");
