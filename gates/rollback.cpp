@@ -150,11 +150,12 @@ class RollbackGate : public Gate {
                     input.config.postgres.statement_timeout, nullptr};
     int checked = 0, in_transaction = 0;
     std::optional<pg::SchemaSnapshot> before;
+    pg::IndexDefinitions known;  // one for all the snapshots of the gate
     for (const Migration& m : input.set.migrations) {
       if (!m.up) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
       pg::Session& session = gate.open();
-      if (m.gated && m.down && !before) before = pg::SchemaSnapshot::read(session);
+      if (m.gated && m.down && !before) before = pg::SchemaSnapshot::read(session, known);
       auto failure = apply_script(session, up, runs_in_transaction(m, up, input.pg_version));
       session.reset();
       if (failure) {
@@ -171,8 +172,10 @@ class RollbackGate : public Gate {
         before.reset();
         continue;
       }
-      Step step{
-          input, m, up, input.parsed.script(*m.down), *before, pg::SchemaSnapshot::read(session)};
+      Step step{input,   m,
+                up,      input.parsed.script(*m.down),
+                *before, pg::SchemaSnapshot::read(session, known),
+                known};
       if (step.fits_in_one_transaction()) {
         step.check_in_transaction(session, result);
         ++in_transaction;
@@ -201,6 +204,7 @@ class RollbackGate : public Gate {
     const sql::ParsedScript& down;
     const pg::SchemaSnapshot& before;
     pg::SchemaSnapshot after_up;
+    pg::IndexDefinitions& known;
 
     // Both scripts run in a transaction anyway, so the check can be one transaction on the
     // gate's own session, rolled back at the end: as isolated as a clone, without copying
@@ -253,7 +257,7 @@ class RollbackGate : public Gate {
       }
       session.reset();
       Location where = start_of(down);
-      for (const auto& d : pg::diff(before, pg::SchemaSnapshot::read(session))) {
+      for (const auto& d : pg::diff(before, pg::SchemaSnapshot::read(session, known))) {
         if (!order_alone(d)) continue;
         result.findings.push_back(
             difference_finding(d.kind == "column order" ? kColumnOrder : kMismatch, m, where, d,
@@ -266,7 +270,7 @@ class RollbackGate : public Gate {
       }
       session.reset();
       Location up_where = start_of(up);
-      for (const auto& d : pg::diff(after_up, pg::SchemaSnapshot::read(session))) {
+      for (const auto& d : pg::diff(after_up, pg::SchemaSnapshot::read(session, known))) {
         if (!order_alone(d)) continue;
         result.findings.push_back(difference_finding(
             kReupMismatch, m, up_where, d, "up, down and up again", "after the first up"));

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 
 #include <pqxx/pqxx>
 
@@ -46,6 +47,33 @@ const char* const kColumns =
     "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped "
     "AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid");
 
+// Indexes by definition (pg_get_indexdef). Deparsing one costs about 13 µs (half of a whole
+// snapshot), so a plain btree index (no expressions, no predicate) comes with what its text is
+// made of instead: its pg_index row, name, access method and options, its table's name, and the
+// names of every operator class, collation, schema and cast the text could depend on (one
+// digest per query). With its table's columns (added by the reader) that is the key under
+// which its text is remembered; only an index under a new key is deparsed.
+const char* const kIndexes =
+    "SELECT 'index', format('%I.%I', n.nspname, c.relname), "
+    "  CASE WHEN NOT plain THEN pg_get_indexdef(c.oid) END, "
+    "  format('%I.%I', tn.nspname, t.relname), "
+    "  CASE WHEN plain THEN concat_ws('|', x::text, c.relname, c.relam, c.reloptions::text, "
+    "    (SELECT md5(concat("
+    "      (SELECT string_agg(concat_ws(' ', oid, opcname, opcnamespace, opcdefault, opcintype, "
+    "         opcmethod), ',' ORDER BY oid) FROM pg_opclass), "
+    "      (SELECT string_agg(concat_ws(' ', oid, collname, collnamespace), ',' ORDER BY oid) "
+    "         FROM pg_collation), "
+    "      (SELECT string_agg(concat_ws(' ', oid, nspname), ',' ORDER BY oid) FROM pg_namespace), "
+    "      (SELECT string_agg(concat_ws(' ', oid, castsource, casttarget, castmethod, "
+    "         castcontext), ',' ORDER BY oid) FROM pg_cast))))) END, "
+    "  NULL::int, CASE WHEN plain THEN c.oid::text END "
+    "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
+    "CROSS JOIN LATERAL (SELECT c.relkind = 'i' AND x.indexprs IS NULL AND x.indpred IS NULL "
+    "  AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AS plain) AS p "
+    "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "x.indrelid");
+
 // Every query yields (kind, name, definition).
 const char* const kQueries[] = {
     // schemas
@@ -75,11 +103,6 @@ const char* const kQueries[] = {
     "LEFT JOIN pg_class c ON c.oid = k.conrelid LEFT JOIN pg_type t ON t.oid = k.contypid "
     "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "k.conrelid") " AND " OWN("pg_type",
                                                                                    "k.contypid"),
-
-    "SELECT 'index', format('%I.%I', n.nspname, c.relname), pg_get_indexdef(c.oid) "
-    "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "x.indrelid"),
 
     "SELECT 'sequence', format('%I.%I', n.nspname, c.relname), "
     "format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), "
@@ -155,12 +178,16 @@ constexpr const char* kSearchPath = "pg_catalog, pg_temp";
 // One round trip: the queries joined by UNION ALL.
 const std::string& snapshot_query() {
   static const std::string query = [] {
+    // (kind, name, definition, table, detail, attnum, index oid): see Rows.
     std::string all = std::string("SELECT kind::text, name::text, definition::text, ") +
-                      "table_name::text, column_name::text, attnum::int FROM (" + kColumns +
-                      ") AS part (kind, name, definition, table_name, column_name, attnum)";
+                      "table_name::text, detail::text, attnum::int, NULL::text FROM (" + kColumns +
+                      ") AS part (kind, name, definition, table_name, detail, attnum)";
+    all += "\nUNION ALL\nSELECT * FROM (" + std::string(kIndexes) +
+           ") AS part (kind, name, definition, table_name, detail, attnum, index_oid)";
     for (const char* part : kQueries) {
       all +=
-          "\nUNION ALL\nSELECT kind::text, name::text, definition::text, NULL, NULL, NULL FROM (" +
+          "\nUNION ALL\nSELECT kind::text, name::text, definition::text, NULL, NULL, NULL, "
+          "NULL FROM (" +
           std::string(part) + ") AS part (kind, name, definition)";
     }
     return all;
@@ -168,24 +195,63 @@ const std::string& snapshot_query() {
   return query;
 }
 
-// Each table's column names in the order of their numbers: "column order" objects.
-class ColumnOrder {
- public:
-  void add(const std::string& table, int attnum, const std::string& column) {
-    columns_[table].emplace_back(attnum, column);
+// One row of the snapshot query, every value as text (NULL as empty): kind, name, definition;
+// for a column also its table, quoted name and number; for a plain index its table, the
+// server's part of its key and its OID, with the definition left to the reader.
+using Row = std::array<std::string, 7>;
+
+// Makes the objects of a snapshot from its rows: each table's column order from its columns,
+// and the text of each plain index from `known`, or from `deparse` (index OIDs to their
+// pg_get_indexdef) for the ones under a new key.
+template <typename Deparse>
+void assemble(std::vector<Row>& rows, std::map<std::string, std::string>& known, Deparse deparse,
+              std::map<SchemaSnapshot::Key, std::string>& objects) {
+  struct Column {
+    int attnum;
+    std::string name, definition;
+    bool operator<(const Column& other) const { return attnum < other.attnum; }
+  };
+  std::map<std::string, std::vector<Column>> columns;  // by table
+  std::vector<Row*> plain_indexes;
+  for (Row& row : rows) {
+    if (!row[6].empty()) {
+      plain_indexes.push_back(&row);
+      continue;
+    }
+    if (row[0] == "column") columns[row[3]].push_back({std::stoi(row[5]), row[4], row[2]});
+    objects[{row[0], row[1]}] = row[2];
   }
-  void into(std::map<SchemaSnapshot::Key, std::string>& objects) {
-    for (auto& [table, columns] : columns_) {
-      std::sort(columns.begin(), columns.end());
-      std::string names;
-      for (const auto& [attnum, column] : columns) names += (names.empty() ? "" : ", ") + column;
-      objects[{"column order", table}] = std::move(names);
+  std::map<std::string, std::string> signature;  // of each table's columns
+  for (auto& [table, list] : columns) {
+    std::sort(list.begin(), list.end());
+    std::string order, all;
+    for (const Column& c : list) {
+      order += (order.empty() ? "" : ", ") + c.name;
+      all += fmt::format("{} {} {}\n", c.attnum, c.name, c.definition);
+    }
+    objects[{"column order", table}] = std::move(order);
+    signature[table] = std::move(all);
+  }
+  std::vector<std::pair<Row*, std::string>> unknown;  // and their keys
+  for (Row* row : plain_indexes) {
+    std::string key = (*row)[3] + "|" + (*row)[4] + "|" + signature[(*row)[3]];
+    if (auto found = known.find(key); found != known.end()) {
+      objects[{(*row)[0], (*row)[1]}] = found->second;
+    } else {
+      unknown.emplace_back(row, std::move(key));
     }
   }
-
- private:
-  std::map<std::string, std::vector<std::pair<int, std::string>>> columns_;
-};
+  if (unknown.empty()) return;
+  std::string oids;
+  for (const auto& [row, key] : unknown) oids += (oids.empty() ? "" : ",") + (*row)[6];
+  std::map<std::string, std::string> texts =
+      deparse("SELECT o::text, pg_get_indexdef(o) FROM unnest('{" + oids + "}'::oid[]) AS o");
+  for (auto& [row, key] : unknown) {
+    const std::string& text = texts[(*row)[6]];
+    known[key] = text;
+    objects[{(*row)[0], (*row)[1]}] = text;
+  }
+}
 
 }  // namespace
 
@@ -193,27 +259,48 @@ SchemaSnapshot SchemaSnapshot::read(pqxx::connection_base& connection) {
   SchemaSnapshot snapshot;
   pqxx::work tx(connection);
   tx.exec0(std::string("SET LOCAL search_path = ") + kSearchPath);
-  ColumnOrder order;
-  for (const auto& row : tx.exec(snapshot_query())) {
-    snapshot.objects_[{row[0].c_str(), row[1].c_str()}] = row[2].is_null() ? "" : row[2].c_str();
-    if (!row[5].is_null()) order.add(row[3].c_str(), row[5].as<int>(), row[4].c_str());
+  std::vector<Row> rows;
+  for (const auto& result : tx.exec(snapshot_query())) {
+    Row& row = rows.emplace_back();
+    for (pqxx::row::size_type i = 0; i < static_cast<pqxx::row::size_type>(row.size()); ++i)
+      row[i] = result[i].is_null() ? "" : result[i].c_str();
   }
+  std::map<std::string, std::string> known;
+  assemble(
+      rows, known,
+      [&](const std::string& query) {
+        std::map<std::string, std::string> texts;
+        for (const auto& result : tx.exec(query)) texts[result[0].c_str()] = result[1].c_str();
+        return texts;
+      },
+      snapshot.objects_);
   tx.commit();
-  order.into(snapshot.objects_);
   return snapshot;
 }
 
 SchemaSnapshot SchemaSnapshot::read(Session& session) {
+  IndexDefinitions known;
+  return read(session, known);
+}
+
+SchemaSnapshot SchemaSnapshot::read(Session& session, IndexDefinitions& known) {
   if (auto error = session.execute(std::string("SET search_path = ") + kSearchPath)) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
-  SchemaSnapshot snapshot;
-  ColumnOrder order;
-  for (auto& row : session.prepared_rows("mgate_schema_snapshot", snapshot_query())) {
-    if (!row[5].empty()) order.add(row[3], std::stoi(row[5]), row[4]);
-    snapshot.objects_[{std::move(row[0]), std::move(row[1])}] = std::move(row[2]);
+  std::vector<Row> rows;
+  for (auto& values : session.prepared_rows("mgate_schema_snapshot", snapshot_query())) {
+    Row& row = rows.emplace_back();
+    for (std::size_t i = 0; i < row.size(); ++i) row[i] = std::move(values[i]);
   }
-  order.into(snapshot.objects_);
+  SchemaSnapshot snapshot;
+  assemble(
+      rows, known.by_key_,
+      [&](const std::string& query) {
+        std::map<std::string, std::string> texts;
+        for (auto& values : session.rows(query)) texts[values[0]] = std::move(values[1]);
+        return texts;
+      },
+      snapshot.objects_);
   if (auto error = session.execute("RESET search_path")) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }

@@ -15,6 +15,14 @@ namespace mgate::pg {
 
 class Session;
 
+// Index definitions already deparsed, by everything their text depends on: a reader that
+// keeps one across the snapshots of a session deparses only the indexes it has not seen.
+class IndexDefinitions {
+ private:
+  friend class SchemaSnapshot;
+  std::map<std::string, std::string> by_key_;
+};
+
 // A canonical, deterministic picture of a database's schema, read from pg_catalog: every user
 // object as (kind, name) -> definition. Objects that belong to extensions are left out; OIDs and
 // other accidents of creation order never appear, so two databases built by the same DDL compare
@@ -32,6 +40,7 @@ class SchemaSnapshot {
   // On a migration session, as its role, inside whatever transaction it has open: a check
   // that is rolled back whole reads the schema it is about to throw away.
   static SchemaSnapshot read(Session& session);
+  static SchemaSnapshot read(Session& session, IndexDefinitions& known);
 
   const std::map<Key, std::string>& objects() const { return objects_; }
   nlohmann::json to_json() const;

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include <map>
 #include <set>
 
 #include "integration/postgres.hpp"
@@ -118,6 +119,72 @@ TEST_F(SchemaSnapshotRead, FunctionsAMigrationDefinesCannotShadowTheCatalogs) {
     auto differences = pg::diff(expected, read);
     ASSERT_EQ(differences.size(), 1u);
     EXPECT_EQ(differences[0].kind, "function");
+  }
+  server().drop(database);
+}
+
+// What pg_get_indexdef says now for every index of `database`, by snapshot name.
+std::map<std::string, std::string> deparsed_indexes(pqxx::connection& admin) {
+  pqxx::work tx(admin);
+  tx.exec0("SET LOCAL search_path = pg_catalog, pg_temp");
+  std::map<std::string, std::string> out;
+  for (const auto& row : tx.exec(
+           "SELECT format('%I.%I', n.nspname, c.relname), pg_get_indexdef(c.oid) FROM pg_index x "
+           "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname NOT IN ('pg_catalog', 'pg_toast', 'information_schema')")) {
+    out[row[0].c_str()] = row[1].c_str();
+  }
+  return out;
+}
+
+std::map<std::string, std::string> indexes_in(const pg::SchemaSnapshot& snapshot) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, definition] : snapshot.objects()) {
+    if (key.first == "index") out[key.second] = definition;
+  }
+  return out;
+}
+
+// Index texts are remembered across the snapshots of a session; each of these changes alters
+// the text of an index whose own catalog rows stay as they were, or changes its rows alone.
+TEST_F(SchemaSnapshotRead, RememberedIndexDefinitionsFollowEveryRename) {
+  std::string database = server().clone(server().base(), "snapshot");
+  {
+    pg::Session session(server().owner(database), std::chrono::seconds(30));
+    pqxx::connection admin(server().admin(database).conninfo());
+    run(session,
+        "CREATE SCHEMA shop; "
+        "CREATE TABLE shop.items (id int PRIMARY KEY, code text, name text, price int); "
+        "CREATE INDEX items_code ON shop.items (code text_pattern_ops); "
+        "CREATE INDEX items_name ON shop.items (name COLLATE \"C\" DESC NULLS LAST); "
+        "CREATE UNIQUE INDEX items_price ON shop.items (price) INCLUDE (name) "
+        "  WITH (fillfactor = 70); "
+        "CREATE INDEX items_lower ON shop.items (lower(name)) WHERE price > 0");
+    pg::IndexDefinitions known;
+    auto first = indexes_in(pg::SchemaSnapshot::read(session, known));
+    EXPECT_EQ(first, deparsed_indexes(admin));
+    EXPECT_EQ(first.size(), 5u);
+    for (const char* change :
+         {"ALTER TABLE shop.items RENAME COLUMN name TO title",
+          "ALTER TABLE shop.items RENAME TO goods", "ALTER SCHEMA shop RENAME TO store",
+          "ALTER INDEX store.items_code RENAME TO goods_code",
+          "ALTER INDEX store.items_price SET (fillfactor = 80)",
+          "CREATE COLLATION store.c_again (locale = 'C'); "
+          "ALTER TABLE store.goods ALTER COLUMN code TYPE text COLLATE store.c_again",
+          "ALTER TABLE store.goods ALTER COLUMN price TYPE bigint",
+          // A collation only the index names: no column's definition changes with it.
+          "CREATE COLLATION store.for_index (locale = 'C'); "
+          "CREATE INDEX goods_title_c ON store.goods (title COLLATE store.for_index)",
+          "ALTER COLLATION store.for_index RENAME TO index_only"}) {
+      run(session, change);
+      // Inside a transaction and out of it.
+      run(session, "BEGIN");
+      EXPECT_EQ(indexes_in(pg::SchemaSnapshot::read(session, known)), deparsed_indexes(admin))
+          << change;
+      run(session, "COMMIT");
+      EXPECT_EQ(indexes_in(pg::SchemaSnapshot::read(session, known)), deparsed_indexes(admin))
+          << change;
+    }
   }
   server().drop(database);
 }
