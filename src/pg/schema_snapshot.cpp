@@ -48,7 +48,8 @@ const char* const kColumns =
     "AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid");
 
 // Indexes by definition (pg_get_indexdef). Deparsing one costs about 13 µs (half of a whole
-// snapshot), so a plain btree index (no expressions, no predicate) comes with what its text is
+// snapshot), so a plain btree index of a table (no expressions, no predicate; the columns of
+// tables are read here, those of materialized views are not) comes with what its text is
 // made of instead: its pg_index row, name, access method and options, its table's name, and the
 // names of every operator class, collation, schema and cast the text could depend on (one
 // digest per query). With its table's columns (added by the reader) that is the key under
@@ -70,7 +71,8 @@ const char* const kIndexes =
     "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
     "JOIN pg_namespace n ON n.oid = c.relnamespace "
     "JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
-    "CROSS JOIN LATERAL (SELECT c.relkind = 'i' AND x.indexprs IS NULL AND x.indpred IS NULL "
+    "CROSS JOIN LATERAL (SELECT c.relkind = 'i' AND t.relkind = 'r' "
+    "  AND x.indexprs IS NULL AND x.indpred IS NULL "
     "  AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AS plain) AS p "
     "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "x.indrelid");
 
@@ -178,7 +180,7 @@ constexpr const char* kSearchPath = "pg_catalog, pg_temp";
 // One round trip: the queries joined by UNION ALL.
 const std::string& snapshot_query() {
   static const std::string query = [] {
-    // (kind, name, definition, table, detail, attnum, index oid): see Rows.
+    // (kind, name, definition, table, detail, attnum, index oid): see Row.
     std::string all = std::string("SELECT kind::text, name::text, definition::text, ") +
                       "table_name::text, detail::text, attnum::int, NULL::text FROM (" + kColumns +
                       ") AS part (kind, name, definition, table_name, detail, attnum)";

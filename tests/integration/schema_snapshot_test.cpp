@@ -175,7 +175,10 @@ TEST_F(SchemaSnapshotRead, RememberedIndexDefinitionsFollowEveryRename) {
           // A collation only the index names: no column's definition changes with it.
           "CREATE COLLATION store.for_index (locale = 'C'); "
           "CREATE INDEX goods_title_c ON store.goods (title COLLATE store.for_index)",
-          "ALTER COLLATION store.for_index RENAME TO index_only"}) {
+          "ALTER COLLATION store.for_index RENAME TO index_only",
+          "CREATE MATERIALIZED VIEW store.prices AS SELECT id, price FROM store.goods; "
+          "CREATE INDEX prices_price ON store.prices (price)",
+          "ALTER MATERIALIZED VIEW store.prices RENAME COLUMN price TO amount"}) {
       run(session, change);
       // Inside a transaction and out of it.
       run(session, "BEGIN");
