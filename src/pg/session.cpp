@@ -19,6 +19,12 @@ std::string field(const PGresult* result, int code) {
   return value ? value : "";
 }
 
+// mgate's own queries are not the migration's: their failure is the environment's.
+[[noreturn]] void rejected(const ServerError& error) {
+  throw EnvironmentError(
+      fmt::format("PostgreSQL rejected mgate's catalog query: {}", error.message));
+}
+
 }  // namespace
 
 Session::Session(const Endpoint& endpoint, std::chrono::milliseconds statement_timeout)
@@ -103,8 +109,7 @@ std::vector<std::vector<std::string>> Session::rows(std::string_view sql) {
   std::string text(sql);
   std::vector<std::vector<std::string>> out;
   if (auto error = run([&] { return PQsendQuery(conn_, text.c_str()); }, &out)) {
-    throw EnvironmentError(
-        fmt::format("PostgreSQL rejected mgate's catalog query: {}", error->message));
+    rejected(*error);
   }
   return out;
 }
@@ -117,8 +122,7 @@ std::vector<std::vector<std::string>> Session::prepared_rows(const std::string& 
   if (known.empty()) {
     auto send = [&] { return PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr); };
     if (auto error = run(send, nullptr)) {
-      throw EnvironmentError(
-          fmt::format("PostgreSQL rejected mgate's catalog query: {}", error->message));
+      rejected(*error);
     }
   }
   std::vector<std::vector<std::string>> out;
@@ -126,8 +130,7 @@ std::vector<std::vector<std::string>> Session::prepared_rows(const std::string& 
     return PQsendQueryPrepared(conn_, name.c_str(), 0, nullptr, nullptr, nullptr, 0);
   };
   if (auto error = run(send, &out)) {
-    throw EnvironmentError(
-        fmt::format("PostgreSQL rejected mgate's catalog query: {}", error->message));
+    rejected(*error);
   }
   return out;
 }
