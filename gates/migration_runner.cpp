@@ -40,13 +40,64 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
-// PostgreSQL's error position counts characters from 1 within the text it was sent.
-Location error_location(const SourceFile& file, Span sent, const pg::ServerError& error) {
-  if (error.position <= 0) return locate(file, sent);
+// The character `position` (from 1) of the text that starts at byte `begin`.
+Location at_character(const SourceFile& file, std::size_t begin, int position, Span sent) {
   std::size_t at =
-      file.advance_code_points(sent.begin, static_cast<std::size_t>(error.position - 1));
+      file.advance_code_points(begin, static_cast<std::size_t>(std::max(position, 1) - 1));
   at = std::min(at, sent.end);
   return locate(file, {at, at});
+}
+
+// `relation "name" does not exist` from a statement that carries no position (most DDL): the
+// one place in the statement that names that relation, if there is exactly one.
+std::optional<Location> missing_relation(const SourceFile& file, Span sent,
+                                         const pg::ServerError& error) {
+  constexpr std::string_view kPrefix = "relation \"", kSuffix = "\" does not exist";
+  std::string_view message = error.message;
+  if (error.sqlstate != "42P01" || !message.starts_with(kPrefix) || !message.ends_with(kSuffix))
+    return std::nullopt;
+  std::string_view name =
+      message.substr(kPrefix.size(), message.size() - kPrefix.size() - kSuffix.size());
+  // Locations are byte offsets in the text parsed: the statement alone, parsed again.
+  sql::ParsedScript alone = sql::parse_script(file, sent);
+  if (alone.error || alone.statements.size() != 1) return std::nullopt;
+  std::vector<int64_t> found;
+  auto consider = [&](const sql::Node& range) {
+    if (range["relname"].str().empty()) return;
+    std::string qualified(range["relname"].str());
+    if (!range["schemaname"].str().empty())
+      qualified = std::string(range["schemaname"].str()) + "." + qualified;
+    if (qualified == name && range.location() >= 0) found.push_back(range.location());
+  };
+  // A RangeVar is a wrapped node in lists (FROM, LOCK) and a bare object in the fields that
+  // can only hold one (the table of ALTER TABLE, CREATE INDEX, a foreign key's target, ...).
+  alone.statements.front().node.walk([&](const sql::Node& node) {
+    if (node.is("RangeVar")) return consider(node.inner());
+    for (const char* field : {"relation", "pktable", "table", "rel", "constrrel"}) {
+      sql::Node inside = node.inner()[field];
+      if (inside && inside.type().empty()) consider(inside);
+    }
+  });
+  if (found.size() != 1) return std::nullopt;
+  std::size_t at = std::min(sent.begin + static_cast<std::size_t>(found.front()), sent.end);
+  return locate(file, {at, at});
+}
+
+// PostgreSQL's error position counts characters from 1 within the text it was sent. An error
+// inside a DO block or a function body comes with the inner query instead: when that text
+// occurs exactly once in what was sent, it is the place, else the statement's start is.
+Location error_location(const SourceFile& file, Span sent, const pg::ServerError& error) {
+  if (error.position > 0) return at_character(file, sent.begin, error.position, sent);
+  if (!error.internal_query.empty()) {
+    std::string_view text = file.slice(sent);
+    std::size_t at = text.find(error.internal_query);
+    if (at != std::string_view::npos &&
+        text.find(error.internal_query, at + 1) == std::string_view::npos) {
+      return at_character(file, sent.begin + at, error.internal_position, sent);
+    }
+  }
+  if (auto named = missing_relation(file, sent, error)) return *named;
+  return locate(file, sent);
 }
 
 }  // namespace
@@ -67,30 +118,79 @@ bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& sc
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
                                           bool transactional) {
   const SourceFile& file = *script.file;
-  auto fail = [&](Span sent, pg::ServerError error) {
-    if (transactional || error.sqlstate.starts_with("25")) session.execute("ROLLBACK");
-    return ScriptFailure{error_location(file, sent, error), std::move(error),
-                         trimmed(file.slice(sent))};
+  auto rolled_back = [&](ScriptFailure failure) {
+    if (transactional || failure.error.sqlstate.starts_with("25")) session.execute("ROLLBACK");
+    return failure;
   };
-  if (script.error) {
-    // The server sees exactly what the migration tool would send, and says where it breaks.
-    if (auto error = session.execute(file.slice(script.section)))
-      return fail(script.section, *error);
-    return std::nullopt;
-  }
-  if (transactional) {
+  auto fail = [&](Span sent, pg::ServerError error) {
+    return rolled_back(ScriptFailure{error_location(file, sent, error), std::move(error),
+                                     trimmed(file.slice(sent))});
+  };
+  // A script that does not parse is sent whole: the server sees exactly what the migration
+  // tool would send, and says where it breaks.
+  bool wrapped = transactional && !script.error;
+  if (wrapped) {
     if (auto error = session.execute("BEGIN")) return fail(script.section, *error);
   }
-  for (const sql::Statement& statement : script.statements) {
-    if (auto error = session.execute(statement.text)) return fail(statement.span, *error);
-  }
-  if (transactional) {
+  if (auto failure = apply_in_open_transaction(session, script)) return rolled_back(*failure);
+  if (wrapped) {
     if (auto error = session.execute("COMMIT")) {
       Span last = script.statements.empty() ? script.section : script.statements.back().span;
       return fail(last, *error);
     }
   }
   return std::nullopt;
+}
+
+std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
+                                                       const sql::ParsedScript& script) {
+  const SourceFile& file = *script.file;
+  auto fail = [&](Span sent, pg::ServerError error) {
+    return ScriptFailure{error_location(file, sent, error), std::move(error),
+                         trimmed(file.slice(sent))};
+  };
+  if (script.error) {
+    if (auto error = session.execute(file.slice(script.section)))
+      return fail(script.section, *error);
+    return std::nullopt;
+  }
+  for (const sql::Statement& statement : script.statements) {
+    if (auto error = session.execute(statement.text)) return fail(statement.span, *error);
+  }
+  return std::nullopt;
+}
+
+std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
+                                                   const sql::ParsedScript& script) {
+  if (auto failure = apply_in_open_transaction(session, script)) return failure;
+  // SET CONSTRAINTS ALL IMMEDIATE checks what is pending now; inside a savepoint, whose
+  // rollback puts every constraint back to its own mode.
+  auto own = [&](std::string_view sql) {
+    if (auto error = session.execute(sql)) {
+      throw EnvironmentError(fmt::format("{} failed: {}", sql, error->message));
+    }
+  };
+  own("SAVEPOINT mgate_commit_check");
+  if (auto error = session.execute("SET CONSTRAINTS ALL IMMEDIATE")) {
+    const SourceFile& file = *script.file;
+    Span last = script.statements.empty() ? script.section : script.statements.back().span;
+    return ScriptFailure{error_location(file, last, *error), std::move(*error),
+                         trimmed(file.slice(last))};
+  }
+  own("ROLLBACK TO SAVEPOINT mgate_commit_check; RELEASE SAVEPOINT mgate_commit_check");
+  return std::nullopt;
+}
+
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version) {
+  // A script that does not parse is sent whole, and what the server would make of it is
+  // unknown here.
+  if (script.error || first_non_transactional(script, pg_version)) return false;
+  // SET TRANSACTION must come first in its transaction: the second up would not be first.
+  return std::none_of(script.statements.begin(), script.statements.end(),
+                      [](const sql::Statement& s) {
+                        return s.node.is("TransactionStmt") ||
+                               s.node.as("VariableSetStmt")["name"].str() == "TRANSACTION";
+                      });
 }
 
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
@@ -140,6 +240,7 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   if (!e.detail.empty()) f.evidence["detail"] = e.detail;
   if (!e.hint.empty()) f.evidence["hint"] = e.hint;
   if (!e.context.empty()) f.evidence["context"] = e.context;
+  if (!e.internal_query.empty()) f.evidence["internal_query"] = e.internal_query;
   return f;
 }
 

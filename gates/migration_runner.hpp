@@ -33,6 +33,22 @@ struct ScriptFailure {
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
                                           bool transactional);
 
+// Runs a script's statements inside the transaction the caller has open (no BEGIN, no COMMIT),
+// for a check that is rolled back whole. After a failure the transaction is aborted and the
+// caller rolls it back. Throws EnvironmentError when the connection is lost.
+std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
+                                                       const sql::ParsedScript& script);
+
+// The same, then what its COMMIT would check (deferred constraints and constraint triggers),
+// since the check is rolled back instead; the constraints' own modes hold for what follows.
+std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
+                                                   const sql::ParsedScript& script);
+
+// Whether a script can run inside a transaction that someone else opened and rolls back: it
+// parsed, needs no transaction of its own, never ends or splits one (BEGIN, COMMIT, ROLLBACK,
+// SAVEPOINT, PREPARE TRANSACTION) and sets no transaction characteristics (SET TRANSACTION).
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version);
+
 // Runs one script of `migration` in `database` as the owner role, on a session of its own that
 // is gone from the server when this returns (so the database can be cloned next).
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,

@@ -1,8 +1,6 @@
 // rollback: each gated migration's down undoes its up exactly, and up works again after it.
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <set>
 
 #include "gates/gate.hpp"
@@ -21,40 +19,28 @@ constexpr std::string_view kReupFailed = "rollback-reup-failed";
 constexpr std::string_view kReupMismatch = "rollback-reup-mismatch";
 constexpr std::string_view kMissingDown = "rollback-missing-down";
 
-// A database and the two connections mgate keeps to it: the migration session (as the owner
-// role) and the catalog reader (as the admin role). Both close before the database is cloned.
-struct Connected {
+// The migration session on one of the gate's databases, opened when first needed. Snapshots
+// are read on it too, as the role the migrations run as. It must be closed, its backend gone,
+// before the database is cloned.
+struct Connection {
   pg::EphemeralServer& server;
+  std::string database;
+  std::chrono::milliseconds statement_timeout;
   std::unique_ptr<pg::Session> session;
-  std::unique_ptr<pqxx::connection> catalog;
 
-  Connected(pg::EphemeralServer& server, const std::string& database,
-            std::chrono::milliseconds statement_timeout)
-      : server(server),
-        session(std::make_unique<pg::Session>(server.owner(database), statement_timeout)) {
-    try {
-      catalog = std::make_unique<pqxx::connection>(server.admin(database).conninfo());
-    } catch (const pqxx::broken_connection& e) {
-      throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
-    }
+  pg::Session& open() {
+    if (!session)
+      session = std::make_unique<pg::Session>(server.owner(database), statement_timeout);
+    return *session;
   }
-  ~Connected() {
-    std::vector<int> pids = {session->backend_pid()};
-    if (catalog) pids.push_back(catalog->backendpid());
+  void close() {
+    if (!session) return;
+    int pid = session->backend_pid();
     session.reset();
-    catalog.reset();
-    server.wait_for_backends(pids);
+    server.wait_for_backends({pid});
   }
-  Connected(const Connected&) = delete;
-  Connected& operator=(const Connected&) = delete;
-
-  pg::SchemaSnapshot snapshot() {
-    try {
-      return pg::SchemaSnapshot::read(*catalog);
-    } catch (const pqxx::broken_connection& e) {
-      throw EnvironmentError(fmt::format("lost the connection to PostgreSQL: {}", e.what()));
-    }
-  }
+  // On an exception's way out the databases are dropped WITH (FORCE): no waiting there.
+  ~Connection() { session.reset(); }
 };
 
 std::multiset<std::string> names_in(const std::optional<std::string>& list) {
@@ -160,18 +146,18 @@ class RollbackGate : public Gate {
       return result;
     }
     pg::EphemeralServer& server = *input.postgres;
-    std::string database = server.clone(server.base(), "rollback");
-    int checked = 0;
-    auto connected =
-        std::make_unique<Connected>(server, database, input.config.postgres.statement_timeout);
+    Connection gate{server, server.clone(server.base(), "rollback"),
+                    input.config.postgres.statement_timeout, nullptr};
+    int checked = 0, in_transaction = 0;
     std::optional<pg::SchemaSnapshot> before;
+    pg::IndexDefinitions known;  // one for all the snapshots of the gate
     for (const Migration& m : input.set.migrations) {
       if (!m.up) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
-      if (m.gated && m.down && !before) before = connected->snapshot();
-      auto failure =
-          apply_script(*connected->session, up, runs_in_transaction(m, up, input.pg_version));
-      connected->session->reset();
+      pg::Session& session = gate.open();
+      if (m.gated && m.down && !before) before = pg::SchemaSnapshot::read(session, known);
+      auto failure = apply_script(session, up, runs_in_transaction(m, up, input.pg_version));
+      session.reset();
       if (failure) {
         // The forward gate reports it; nothing after it can be checked.
         result.metrics["stopped_at"] = m.id();
@@ -186,64 +172,119 @@ class RollbackGate : public Gate {
         before.reset();
         continue;
       }
-      pg::SchemaSnapshot after_up = connected->snapshot();
-      connected.reset();
-      check_down_and_up(input, server, database, m, *before, after_up, result);
-      connected =
-          std::make_unique<Connected>(server, database, input.config.postgres.statement_timeout);
-      before = std::move(after_up);
+      Step step{input,   m,
+                up,      input.parsed.script(*m.down),
+                *before, pg::SchemaSnapshot::read(session, known),
+                known};
+      if (step.fits_in_one_transaction()) {
+        step.check_in_transaction(session, result);
+        ++in_transaction;
+      } else {
+        gate.close();
+        step.check_in_clone(server, gate.database, result);
+      }
+      before = std::move(step.after_up);
       ++checked;
     }
-    connected.reset();
-    server.drop(database);
+    gate.close();
+    server.drop(gate.database);
     result.metrics["checked"] = checked;
+    result.metrics["checked_in_transaction"] = in_transaction;
     apply_configured_levels(result, input.config);
     return result;
   }
 
  private:
-  // In a clone of the database as it stood after up, so that a broken down never affects the
-  // checks of the migrations after it.
-  static void check_down_and_up(const GateInput& input, pg::EphemeralServer& server,
-                                const std::string& database, const Migration& m,
-                                const pg::SchemaSnapshot& before,
-                                const pg::SchemaSnapshot& after_up, GateResult& result) {
-    std::chrono::milliseconds timeout = input.config.postgres.statement_timeout;
-    const sql::ParsedScript& up = input.parsed.script(*m.up);
-    const sql::ParsedScript& down = input.parsed.script(*m.down);
-    std::string clone = server.clone(database, "rollback_check");
-    {
-      Connected c(server, clone, timeout);
-      auto failure = apply_script(*c.session, down, runs_in_transaction(m, down, input.pg_version));
-      c.session->reset();
-      if (failure) {
+  // The down and the re-up of one migration, checked where they cannot affect the checks of
+  // the migrations after it: a broken down must not hide the next migration's defect.
+  struct Step {
+    const GateInput& input;
+    const Migration& m;
+    const sql::ParsedScript& up;
+    const sql::ParsedScript& down;
+    const pg::SchemaSnapshot& before;
+    pg::SchemaSnapshot after_up;
+    pg::IndexDefinitions& known;
+
+    // Both scripts run in a transaction anyway, so the check can be one transaction on the
+    // gate's own session, rolled back at the end: as isolated as a clone, without copying
+    // the database.
+    bool fits_in_one_transaction() const {
+      return runs_in_transaction(m, up, input.pg_version) &&
+             runs_in_transaction(m, down, input.pg_version) &&
+             runs_inside_outer_transaction(up, input.pg_version) &&
+             runs_inside_outer_transaction(down, input.pg_version);
+    }
+
+    void check_in_transaction(pg::Session& session, GateResult& result) const {
+      // What the up left in the session (temporary tables, prepared statements, advisory
+      // locks) goes, as it would with a new connection.
+      session.discard();
+      control(session, "BEGIN");
+      check(
+          session,
+          [&](const sql::ParsedScript& script) { return apply_as_if_committed(session, script); },
+          result);
+      control(session, "ROLLBACK");
+      session.reset();
+    }
+
+    // Non-transactional scripts cannot be rolled back: they run in a copy of the database as
+    // it stood after up, which is dropped afterwards.
+    void check_in_clone(pg::EphemeralServer& server, const std::string& database,
+                        GateResult& result) const {
+      Connection clone{server, server.clone(database, "rollback_check"),
+                       input.config.postgres.statement_timeout, nullptr};
+      pg::Session& session = clone.open();
+      check(
+          session,
+          [&](const sql::ParsedScript& script) {
+            return apply_script(session, script, runs_in_transaction(m, script, input.pg_version));
+          },
+          result);
+      clone.close();
+      server.drop(clone.database);
+    }
+
+    // Down, compared with the schema before up; then up again, compared with the first up.
+    template <typename Apply>
+    void check(pg::Session& session, Apply apply, GateResult& result) const {
+      std::chrono::milliseconds timeout = input.config.postgres.statement_timeout;
+      if (auto failure = apply(down)) {
         result.findings.push_back(
             failure_finding("rollback", kDownFailed, m, *failure, "the down migration", timeout));
-      } else {
-        Location where = start_of(down);
-        for (const auto& d : pg::diff(before, c.snapshot())) {
-          if (!order_alone(d)) continue;
-          result.findings.push_back(
-              difference_finding(d.kind == "column order" ? kColumnOrder : kMismatch, m, where, d,
-                                 "up and down", "before up"));
-        }
-        auto again = apply_script(*c.session, up, runs_in_transaction(m, up, input.pg_version));
-        c.session->reset();
-        if (again) {
-          result.findings.push_back(failure_finding("rollback", kReupFailed, m, *again,
-                                                    "up, applied again after its down,", timeout));
-        } else {
-          Location up_where = start_of(up);
-          for (const auto& d : pg::diff(after_up, c.snapshot())) {
-            if (!order_alone(d)) continue;
-            result.findings.push_back(difference_finding(
-                kReupMismatch, m, up_where, d, "up, down and up again", "after the first up"));
-          }
-        }
+        return;
+      }
+      session.reset();
+      Location where = start_of(down);
+      for (const auto& d : pg::diff(before, pg::SchemaSnapshot::read(session, known))) {
+        if (!order_alone(d)) continue;
+        result.findings.push_back(
+            difference_finding(d.kind == "column order" ? kColumnOrder : kMismatch, m, where, d,
+                               "up and down", "before up"));
+      }
+      if (auto again = apply(up)) {
+        result.findings.push_back(failure_finding("rollback", kReupFailed, m, *again,
+                                                  "up, applied again after its down,", timeout));
+        return;
+      }
+      session.reset();
+      Location up_where = start_of(up);
+      for (const auto& d : pg::diff(after_up, pg::SchemaSnapshot::read(session, known))) {
+        if (!order_alone(d)) continue;
+        result.findings.push_back(difference_finding(
+            kReupMismatch, m, up_where, d, "up, down and up again", "after the first up"));
       }
     }
-    server.drop(clone);
-  }
+
+    // mgate's own statements on the session: an error here is the server's, not the
+    // migration's.
+    static void control(pg::Session& session, std::string_view sql) {
+      if (auto error = session.execute(sql)) {
+        throw EnvironmentError(fmt::format("{} failed: {}", sql, error->message));
+      }
+    }
+  };
 
   static Finding missing_down(const Migration& m, const sql::ParsedScript& up) {
     Finding f;

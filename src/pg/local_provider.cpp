@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -45,23 +46,67 @@ bool has_server(const fs::path& dir) {
   return fs::is_regular_file(dir / "postgres", ec) && fs::is_regular_file(dir / "initdb", ec);
 }
 
-std::optional<Binaries> probe(const fs::path& dir) {
+std::string random_suffix() {
+  static std::mt19937_64 rng{std::random_device{}() ^
+                             static_cast<uint64_t>(Clock::now().time_since_epoch().count())};
+  return fmt::format("{:012x}", rng() & 0xffffffffffffULL);
+}
+
+// What `postgres --version` said, kept in the cache per binary (path, size and modification
+// time): running it costs 15-20 ms, a good part of a warm start.
+std::optional<std::string> remembered_version(const fs::path& cache, const fs::path& postgres,
+                                              std::string& key) {
+  struct stat st;
+  if (stat(postgres.c_str(), &st) != 0) return std::nullopt;
+  key = fmt::format("{} {} {}.{:09}", postgres.string(), st.st_size, st.st_mtim.tv_sec,
+                    st.st_mtim.tv_nsec);
+  std::ifstream in(cache / "versions" /
+                   fmt::format("{:016x}", std::hash<std::string>{}(postgres.string())));
+  std::string stored_key, version;
+  if (std::getline(in, stored_key) && std::getline(in, version) && stored_key == key &&
+      !version.empty())
+    return version;
+  return std::nullopt;
+}
+
+void remember_version(const fs::path& cache, const fs::path& postgres, const std::string& key,
+                      const std::string& version) {
+  std::error_code ec;
+  fs::create_directories(cache / "versions", ec);
+  fs::path file =
+      cache / "versions" / fmt::format("{:016x}", std::hash<std::string>{}(postgres.string()));
+  fs::path staging = file.string() + ".tmp-" + random_suffix();
+  {
+    std::ofstream out(staging);
+    out << key << "\n" << version << "\n";
+    if (!out) return;
+  }
+  if (rename(staging.c_str(), file.c_str()) != 0) fs::remove(staging, ec);
+}
+
+std::optional<Binaries> probe(const fs::path& dir, const fs::path& cache) {
   if (!has_server(dir)) return std::nullopt;
-  CommandResult r = run_command({(dir / "postgres").string(), "--version"});
-  // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
-  std::string marker = "(PostgreSQL) ";
-  auto at = r.output.find(marker);
-  if (r.exit_code != 0 || at == std::string::npos) return std::nullopt;
-  std::istringstream in(r.output.substr(at + marker.size()));
   Binaries b{dir, "", 0};
-  in >> b.version;
+  std::string key;
+  if (auto version = remembered_version(cache, dir / "postgres", key)) {
+    b.version = *version;
+  } else {
+    CommandResult r = run_command({(dir / "postgres").string(), "--version"});
+    // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+    std::string marker = "(PostgreSQL) ";
+    auto at = r.output.find(marker);
+    if (r.exit_code != 0 || at == std::string::npos) return std::nullopt;
+    std::istringstream in(r.output.substr(at + marker.size()));
+    in >> b.version;
+    if (!key.empty()) remember_version(cache, dir / "postgres", key, b.version);
+  }
   b.major = std::atoi(b.version.c_str());
   return b;
 }
 
-Binaries find_binaries(const LocalOptions& options) {
+Binaries find_binaries(const LocalOptions& options, const fs::path& cache) {
   if (!options.bin_dir.empty()) {
-    if (auto b = probe(options.bin_dir)) return *b;
+    if (auto b = probe(options.bin_dir, cache)) return *b;
     throw InputError(
         fmt::format("--pg-bin / postgres.bin_dir {}: no working 'postgres' and 'initdb' there",
                     options.bin_dir.string()));
@@ -84,7 +129,7 @@ Binaries find_binaries(const LocalOptions& options) {
   candidates.insert(candidates.end(), installed.begin(), installed.end());
   std::optional<Binaries> fallback;
   for (const fs::path& dir : candidates) {
-    auto b = probe(dir);
+    auto b = probe(dir, cache);
     if (!b) continue;
     if (b->major == options.version) return *b;
     if (!fallback) fallback = b;
@@ -118,12 +163,6 @@ fs::path default_runtime_dir() {
     return "/dev/shm";
   }
   return fs::temp_directory_path();
-}
-
-std::string random_suffix() {
-  static std::mt19937_64 rng{std::random_device{}() ^
-                             static_cast<uint64_t>(Clock::now().time_since_epoch().count())};
-  return fmt::format("{:012x}", rng() & 0xffffffffffffULL);
 }
 
 void chown_tree(const fs::path& root, const Account& account) {
@@ -221,7 +260,7 @@ class LocalProvider : public Provider {
   std::string_view name() const override { return "local"; }
 
   Endpoint start() override {
-    Binaries binaries = find_binaries(options_);
+    Binaries binaries = find_binaries(options_, cache_dir());
     if (geteuid() == 0) account_ = lookup_account(options_.run_as);
     fs::path runtime = options_.runtime_dir.empty() ? default_runtime_dir() : options_.runtime_dir;
     fs::create_directories(runtime);
@@ -276,9 +315,13 @@ class LocalProvider : public Provider {
     return o;
   }
 
+  fs::path cache_dir() const {
+    return options_.cache_dir.empty() ? default_cache_dir() : options_.cache_dir;
+  }
+
   // A copy of the cached template, or a fresh initdb that then becomes the template.
   void prepare_data_dir(const Binaries& binaries, const fs::path& data) {
-    fs::path cache = options_.cache_dir.empty() ? default_cache_dir() : options_.cache_dir;
+    fs::path cache = cache_dir();
     std::string key = fmt::format("pg{}-{:08x}", binaries.version,
                                   std::hash<std::string>{}(binaries.dir.string()) & 0xffffffffu);
     fs::path cached = cache / "templates" / key;

@@ -19,6 +19,12 @@ std::string field(const PGresult* result, int code) {
   return value ? value : "";
 }
 
+// mgate's own queries are not the migration's: their failure is the environment's.
+[[noreturn]] void rejected(const ServerError& error) {
+  throw EnvironmentError(
+      fmt::format("PostgreSQL rejected mgate's catalog query: {}", error.message));
+}
+
 }  // namespace
 
 Session::Session(const Endpoint& endpoint, std::chrono::milliseconds statement_timeout)
@@ -60,6 +66,21 @@ void Session::reset() {
   }
 }
 
+void Session::discard() {
+  std::string sql =
+      "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; UNLISTEN *; "
+      "SELECT pg_catalog.pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES";
+  for (const auto& row :
+       rows("SELECT pg_catalog.quote_ident(name) FROM pg_catalog.pg_prepared_statements "
+            "WHERE from_sql")) {
+    sql += "; DEALLOCATE " + row[0];
+  }
+  if (auto error = execute(sql)) {
+    throw EnvironmentError(fmt::format("cannot clean up the session: {}", error->message));
+  }
+  reset();
+}
+
 void Session::watch() {
   std::unique_lock lock(mutex_);
   while (!closing_) {
@@ -80,16 +101,52 @@ void Session::watch() {
 }
 
 std::optional<ServerError> Session::execute(std::string_view sql) {
+  std::string text(sql);
+  return run([&] { return PQsendQuery(conn_, text.c_str()); }, nullptr);
+}
+
+std::vector<std::vector<std::string>> Session::rows(std::string_view sql) {
+  std::string text(sql);
+  std::vector<std::vector<std::string>> out;
+  if (auto error = run([&] { return PQsendQuery(conn_, text.c_str()); }, &out)) {
+    rejected(*error);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> Session::prepared_rows(const std::string& name,
+                                                             const std::string& sql) {
+  // Only a statement prepared through the protocol is mgate's: a migration's PREPARE is SQL.
+  auto known = rows(fmt::format(
+      "SELECT 1 FROM pg_catalog.pg_prepared_statements WHERE name = '{}' AND NOT from_sql", name));
+  if (known.empty()) {
+    auto send = [&] { return PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr); };
+    if (auto error = run(send, nullptr)) {
+      rejected(*error);
+    }
+  }
+  std::vector<std::vector<std::string>> out;
+  auto send = [&] {
+    return PQsendQueryPrepared(conn_, name.c_str(), 0, nullptr, nullptr, nullptr, 0);
+  };
+  if (auto error = run(send, &out)) {
+    rejected(*error);
+  }
+  return out;
+}
+
+std::optional<ServerError> Session::run(const std::function<int()>& send,
+                                        std::vector<std::vector<std::string>>* rows) {
   {
     std::lock_guard lock(mutex_);
     deadline_ = std::chrono::steady_clock::now() + timeout_ + grace(timeout_);
   }
   wake_.notify_all();
-  std::string text(sql);
   // The last result carries the error when a statement of a multi-statement string fails.
   std::optional<ServerError> error;
-  if (!PQsendQuery(conn_, text.c_str())) {
-    error = ServerError{"", PQerrorMessage(conn_), "", "", "", 0};
+  if (!send()) {
+    error = ServerError{};
+    error->message = PQerrorMessage(conn_);
   } else {
     while (PGresult* result = PQgetResult(conn_)) {
       ExecStatusType status = PQresultStatus(result);
@@ -101,8 +158,18 @@ std::optional<ServerError> Session::execute(std::string_view sql) {
         e.hint = field(result, PG_DIAG_MESSAGE_HINT);
         e.context = field(result, PG_DIAG_CONTEXT);
         e.position = std::atoi(field(result, PG_DIAG_STATEMENT_POSITION).c_str());
+        e.internal_query = field(result, PG_DIAG_INTERNAL_QUERY);
+        e.internal_position = std::atoi(field(result, PG_DIAG_INTERNAL_POSITION).c_str());
         if (e.message.empty()) e.message = PQresultErrorMessage(result);
         error = e;
+      } else if (status == PGRES_TUPLES_OK && rows) {
+        int columns = PQnfields(result);
+        for (int r = 0; r < PQntuples(result); ++r) {
+          std::vector<std::string>& row = rows->emplace_back();
+          row.reserve(columns);
+          for (int c = 0; c < columns; ++c)
+            row.emplace_back(PQgetvalue(result, r, c), PQgetlength(result, r, c));
+        }
       } else if (status == PGRES_COPY_IN) {
         PQputCopyEnd(conn_, "mgate does not feed COPY FROM STDIN");
       } else if (status == PGRES_COPY_OUT) {

@@ -1,12 +1,14 @@
 #pragma once
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "pg/provider.hpp"
 
@@ -22,13 +24,18 @@ struct ServerError {
   std::string hint;
   std::string context;
   int position = 0;  // 1-based, in characters of the statement text; 0: none given
+  // For an error in a query the server made itself (a statement of a DO block or function
+  // body): that query, and the 1-based position in it.
+  std::string internal_query;
+  int internal_position = 0;
 
   bool timed_out() const { return sqlstate == "57014"; }
 };
 
 // The connection migrations run on. It speaks libpq directly because libpqxx 6.4 does not expose
-// the error fields (position, detail, hint) that findings point with; everything else goes
-// through libpqxx.
+// the error fields (position, detail, hint) that findings point with. The catalog reads of the
+// rollback gate run on it too, so that they see the transaction a check keeps open; everything
+// else goes through libpqxx.
 //
 // Every statement is bounded twice: the server's statement_timeout, and a client-side watchdog
 // that cancels the statement shortly after it, in case the migration itself changed the
@@ -45,13 +52,30 @@ class Session {
   // when the connection is lost: a server that died is not the migration's fault.
   std::optional<ServerError> execute(std::string_view sql);
 
+  // The rows of mgate's own query (every value as text, NULL as empty), read on this session
+  // so they see its open transaction. Throws EnvironmentError when the server rejects the
+  // query or the connection is lost.
+  std::vector<std::vector<std::string>> rows(std::string_view sql);
+  // The same for a query mgate runs again and again: prepared once per session under `name`
+  // (and again when a migration deallocated it), so the server plans it only once.
+  std::vector<std::vector<std::string>> prepared_rows(const std::string& name,
+                                                      const std::string& sql);
+
   int backend_pid() const;
 
   // Puts the session settings back (a migration's SET must not leak into the next one).
   void reset();
+  // Also drops what scripts left in the session (temporary tables, cursors, their prepared
+  // statements, advisory locks, LISTEN), as a new connection would, but keeps mgate's own
+  // prepared statements: DISCARD ALL without their cost. Outside a transaction only.
+  void discard();
 
  private:
   void watch();
+  // Sends with `send` (a PQsend* call) and collects the rows of the results into `rows` when
+  // given.
+  std::optional<ServerError> run(const std::function<int()>& send,
+                                 std::vector<std::vector<std::string>>* rows);
 
   pg_conn* conn_ = nullptr;
   std::chrono::milliseconds timeout_;

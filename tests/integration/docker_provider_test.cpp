@@ -1,9 +1,15 @@
 // The docker provider against a stand-in `docker` executable (no Docker engine runs in the
-// test environment; the project's GitHub workflow runs the real one): the commands it runs,
-// and that the container is removed on every path.
+// development container): the commands it runs, and that the container is removed on every
+// path. With MGATE_TEST_DOCKER=1 (the docker-provider job of the GitHub workflow) also against
+// the real engine.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include "core/config.hpp"
 #include "pg/provider.hpp"
@@ -82,6 +88,30 @@ TEST(DockerProvider, MissingDockerIsAnEnvironmentError) {
   pg::DockerOptions options;
   options.program = "/nonexistent/docker";
   EXPECT_THROW(pg::make_docker_provider(options)->start(), EnvironmentError);
+}
+
+int mgate_containers() {
+  RunResult r = run({"docker", "ps", "--all", "--quiet", "--filter", "name=mgate-"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return static_cast<int>(std::count(r.out.begin(), r.out.end(), '\n'));
+}
+
+TEST(DockerProviderOnARealEngine, ServesQueriesAndLeavesNoContainer) {
+  const char* wanted = std::getenv("MGATE_TEST_DOCKER");
+  if (!wanted || std::string(wanted) != "1") {
+    GTEST_SKIP() << "needs a Docker engine: set MGATE_TEST_DOCKER=1";
+  }
+  int before = mgate_containers();
+  {
+    auto provider = pg::make_docker_provider({});
+    pg::Endpoint endpoint = provider->start();
+    EXPECT_EQ(endpoint.host, "127.0.0.1");
+    EXPECT_EQ(mgate_containers(), before + 1);
+    pqxx::connection connection(endpoint.conninfo());
+    pqxx::nontransaction tx(connection);
+    EXPECT_EQ(tx.exec1("SELECT current_setting('fsync')")[0].as<std::string>(), "off");
+  }
+  EXPECT_EQ(mgate_containers(), before);
 }
 
 }  // namespace

@@ -13,7 +13,18 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-class DynamicGates : public PostgresSuite {};
+class DynamicGates : public PostgresSuite {
+ protected:
+  // The gates on accounts (001) and `sql` as migration 002.
+  static Report check_one_migration(const std::string& sql) {
+    TempDir repo;
+    repo.write("db/001_create_accounts.sql", "CREATE TABLE accounts (id int, name text);\n");
+    repo.write("db/002_link.sql", sql);
+    Config config = default_config();
+    config.root = repo.path();
+    return check("db/", config);
+  }
+};
 
 std::string all_messages(const Report& report) {
   std::string out;
@@ -69,8 +80,9 @@ TEST_F(DynamicGates, DownWithAMisspeltTableFailsAtItsStatement) {
   ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
   EXPECT_EQ(failed[0]->evidence["sqlstate"], "42P01");
   EXPECT_THAT(failed[0]->message, HasSubstr("relation \"acounts\" does not exist"));
+  // PostgreSQL gives no position; the statement names the relation once, there.
   EXPECT_EQ(position_of(*failed[0]),
-            "fixtures/dynamic/down_misspelt_table/002_add_accounts_phone.down.sql:1:1");
+            "fixtures/dynamic/down_misspelt_table/002_add_accounts_phone.down.sql:1:13");
 }
 
 TEST_F(DynamicGates, DownMissingASemicolonFailsWhereTheServerStopsParsing) {
@@ -92,6 +104,85 @@ TEST_F(DynamicGates, BrokenDownDoesNotHideTheNextMigrationsDefect) {
   EXPECT_EQ(failed[0]->migration, "002");
   EXPECT_EQ(mismatch[0]->migration, "003");
   EXPECT_THAT(mismatch[0]->message, HasSubstr("column public.accounts.city"));
+}
+
+const GateResult& gate_of(const Report& report, std::string_view name) {
+  for (const GateResult& gate : report.gates) {
+    if (gate.gate == name) return gate;
+  }
+  throw std::runtime_error("no gate " + std::string(name) + " in the report");
+}
+
+TEST_F(DynamicGates, TransactionalMigrationsAreCheckedInOneRolledBackTransaction) {
+  Report clean_report = check("clean");
+  const GateResult& clean = gate_of(clean_report, "rollback");
+  EXPECT_GT(clean.metrics["checked"].get<int>(), 0);
+  EXPECT_EQ(clean.metrics["checked_in_transaction"], clean.metrics["checked"]);
+  // CREATE INDEX CONCURRENTLY cannot be rolled back: that migration is checked in a clone.
+  Report concurrently_report = check("declared_concurrently");
+  const GateResult& concurrently = gate_of(concurrently_report, "rollback");
+  EXPECT_EQ(concurrently.metrics["checked"], 2);
+  EXPECT_EQ(concurrently.metrics["checked_in_transaction"], 1);
+}
+
+TEST_F(DynamicGates, SessionStateOfTheFirstUpDoesNotBreakItsReup) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.up.sql", "CREATE TABLE accounts (id int, name text);\n");
+  repo.write("db/001_create_accounts.down.sql", "DROP TABLE accounts;\n");
+  // A temporary table, a prepared statement and an advisory lock outlive the transaction of
+  // the first up; a tool applies the second up on a new connection.
+  repo.write("db/002_backfill.up.sql",
+             "CREATE TEMP TABLE staging AS SELECT id FROM accounts;\n"
+             "PREPARE touched AS SELECT count(*) FROM staging;\n"
+             "SELECT pg_advisory_lock(42);\n"
+             "ALTER TABLE accounts ADD COLUMN touched boolean;\n");
+  repo.write("db/002_backfill.down.sql", "ALTER TABLE accounts DROP COLUMN touched;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  EXPECT_THAT(report.findings(), IsEmpty()) << all_messages(report);
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 2);
+}
+
+TEST_F(DynamicGates, MigrationThatSetsItsTransactionIsCheckedInAClone) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.up.sql", "CREATE TABLE accounts (id int);\n");
+  repo.write("db/001_create_accounts.down.sql", "DROP TABLE accounts;\n");
+  // Valid only as the first statement of a transaction: down runs before the second up.
+  repo.write("db/002_add_name.up.sql",
+             "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\n"
+             "ALTER TABLE accounts ADD COLUMN name text;\n");
+  repo.write("db/002_add_name.down.sql", "ALTER TABLE accounts DROP COLUMN name;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  EXPECT_THAT(report.findings(), IsEmpty()) << all_messages(report);
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked"], 2);
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 1);
+}
+
+TEST_F(DynamicGates, DownThatBreaksADeferredForeignKeyFailsAsAtItsCommit) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.up.sql",
+             "CREATE TABLE accounts (id int PRIMARY KEY);\n"
+             "CREATE TABLE orders (account_id int REFERENCES accounts "
+             "DEFERRABLE INITIALLY DEFERRED);\n"
+             "INSERT INTO accounts VALUES (1);\n"
+             "INSERT INTO orders VALUES (1);\n");
+  repo.write("db/001_create_accounts.down.sql", "DROP TABLE orders, accounts;\n");
+  repo.write("db/002_add_name.up.sql", "ALTER TABLE accounts ADD COLUMN name text;\n");
+  // The orphaned order is only noticed when the transaction commits.
+  repo.write("db/002_add_name.down.sql",
+             "ALTER TABLE accounts DROP COLUMN name;\n"
+             "DELETE FROM accounts;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto failed = findings_of(report, "rollback-down-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "23503");
+  EXPECT_EQ(position_of(*failed[0]), "db/002_add_name.down.sql:2:1");
+  EXPECT_EQ(gate_of(report, "rollback").metrics["checked_in_transaction"], 2);
 }
 
 TEST_F(DynamicGates, UndeclaredConcurrentIndexIsAFinding) {
@@ -130,6 +221,64 @@ TEST_F(DynamicGates, ErrorPositionInsideAStatementMapsToItsColumn) {
   ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
   EXPECT_EQ(position_of(*failed[0]), "db/002_rename.sql:2:37");
   EXPECT_THAT(failed[0]->message, HasSubstr("column \"nosuch\" does not exist"));
+}
+
+TEST_F(DynamicGates, ErrorInsideADoBlockPointsIntoItsBody) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.sql", "CREATE TABLE accounts (id int, name text);\n");
+  // PostgreSQL gives no position in the DO statement, only the inner query and its position.
+  repo.write("db/002_backfill.sql",
+             "DO $$\n"
+             "BEGIN\n"
+             "  UPDATE accounts SET name = 'x';\n"
+             "  UPDATE accounts SET name = nosuch;\n"
+             "END $$;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(position_of(*failed[0]), "db/002_backfill.sql:4:30");
+  EXPECT_EQ(failed[0]->evidence["internal_query"], "UPDATE accounts SET name = nosuch");
+}
+
+TEST_F(DynamicGates, ErrorInARepeatedInnerQueryStaysAtTheStatementStart) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.sql", "CREATE TABLE accounts (id int, name text);\n");
+  // The failing query occurs twice in the body: which one failed is not known.
+  repo.write("db/002_backfill.sql",
+             "SELECT 1;\n"
+             "DO $$\n"
+             "BEGIN\n"
+             "  IF false THEN UPDATE accounts SET name = nosuch; END IF;\n"
+             "  UPDATE accounts SET name = nosuch;\n"
+             "END $$;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(position_of(*failed[0]), "db/002_backfill.sql:2:1");
+}
+
+TEST_F(DynamicGates, MissingRelationPointsAtTheOnePlaceThatNamesIt) {
+  Report report = check_one_migration(
+      "SELECT 1;\n"
+      "CREATE TABLE orders (id int, account_id int REFERENCES acounts, "
+      "parent_id int REFERENCES public.orders);\n");
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "42P01");
+  EXPECT_EQ(position_of(*failed[0]), "db/002_link.sql:2:56");
+}
+
+TEST_F(DynamicGates, MissingRelationNamedTwiceStaysAtTheStatementStart) {
+  Report report = check_one_migration(
+      "SELECT 1;\n"
+      "CREATE TABLE orders (a int REFERENCES acounts, b int REFERENCES acounts);\n");
+  auto failed = findings_of(report, "forward-failed");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(position_of(*failed[0]), "db/002_link.sql:2:1");
 }
 
 TEST_F(DynamicGates, StatementTimeoutIsAFindingNotAHang) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,7 @@ namespace mgate::testing {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
@@ -121,6 +123,51 @@ TEST(LocalProvider, TemplateIsBuiltOnceAndPublishedAtomically) {
   EXPECT_EQ(fs::last_write_time(templates[0] / "PG_VERSION"), written);
   EXPECT_EQ(std::distance(fs::directory_iterator(cache.path() / "templates"), {}), 1);
   EXPECT_THAT(run_dirs(runtime.path()), IsEmpty());
+}
+
+std::vector<std::string> template_names(const fs::path& cache) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(cache / "templates"))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The server version names the template; it comes from `postgres --version` once per binary,
+// then from the cache while the binary's path, size and modification time stay the same.
+TEST(LocalProvider, ServerVersionIsProbedOncePerBinary) {
+  TempDir runtime, cache;
+  pg::LocalOptions options;
+  options.runtime_dir = runtime.path();
+  options.cache_dir = cache.path();
+  pg::make_local_provider(options)->start();
+  std::vector<fs::path> remembered;
+  for (const auto& e : fs::directory_iterator(cache.path() / "versions")) remembered.push_back(e);
+  ASSERT_EQ(remembered.size(), 1u);
+  std::string key, version;
+  {
+    std::ifstream in(remembered[0]);
+    std::getline(in, key);
+    std::getline(in, version);
+  }
+  ASSERT_THAT(template_names(cache.path()), ElementsAre(StartsWith("pg" + version + "-")));
+
+  // A remembered version is believed: its template is looked for (and built).
+  std::ofstream(remembered[0]) << key << "\n" << version << "99\n";
+  pg::make_local_provider(options)->start();
+  EXPECT_THAT(template_names(cache.path()),
+              ElementsAre(StartsWith("pg" + version + "-"), StartsWith("pg" + version + "99-")));
+
+  // One remembered for another state of the binary is not: the probe runs again.
+  std::ofstream(remembered[0]) << key << "0\n" << version << "77\n";
+  pg::make_local_provider(options)->start();
+  EXPECT_EQ(template_names(cache.path()).size(), 2u);
+  std::ifstream in(remembered[0]);
+  std::string rewritten_key, rewritten;
+  std::getline(in, rewritten_key);
+  std::getline(in, rewritten);
+  EXPECT_EQ(rewritten_key, key);
+  EXPECT_EQ(rewritten, version);
 }
 
 TEST(LocalProvider, MissingBinariesAreAUserError) {
