@@ -34,22 +34,6 @@ constexpr std::string_view kRestoreFailed = "integrity-restore-failed";
 constexpr std::string_view kRestoreMismatch = "integrity-restore-mismatch";
 constexpr int kSampleKeys = 5;
 
-std::unique_ptr<pqxx::connection> connect(const pg::Endpoint& endpoint) {
-  try {
-    return std::make_unique<pqxx::connection>(endpoint.conninfo());
-  } catch (const pqxx::broken_connection& e) {
-    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
-  }
-}
-
-// Closes a connection and waits until the server has let go of it (a database with a session
-// cannot be cloned).
-void close(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c) {
-  int pid = c->backendpid();
-  c.reset();
-  server.wait_for_backends({pid});
-}
-
 std::string without_public(std::string name) {
   return name.starts_with("public.") ? name.substr(7) : name;
 }
@@ -149,10 +133,10 @@ class IntegrityGate : public Gate {
       nlohmann::json evidence = nlohmann::json::object();
       std::map<unsigned, pg::TableData> before;
       if (m.gated) {
-        auto c = connect(server.admin(database));
+        auto c = open_connection(server.admin(database));
         load_fixtures(fixtures, *c, m, up, evidence, result);
         before = pg::read_table_data(*c);
-        close(server, c);
+        close_connection(server, c);
       }
       std::string before_copy;
       if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
@@ -226,7 +210,7 @@ class IntegrityGate : public Gate {
                              const sql::ParsedScript& up,
                              const std::map<unsigned, pg::TableData>& before,
                              nlohmann::json& evidence, GateResult& result) {
-    auto c = connect(server.admin(database));
+    auto c = open_connection(server.admin(database));
     std::map<unsigned, pg::TableData> after = pg::read_table_data(*c);
     std::set<std::string> emptied = emptied_tables(up);
     Location where = start_of(up);
@@ -251,7 +235,7 @@ class IntegrityGate : public Gate {
       result.findings.push_back(violation_finding(m, where, v));
     }
     if (m.verify) verify(input, *c, m, result);
-    close(server, c);
+    close_connection(server, c);
   }
 
   static Finding violation_finding(const Migration& m, const Location& where,
@@ -365,8 +349,8 @@ class IntegrityGate : public Gate {
                                const std::string& restored, const Migration& m,
                                const sql::ParsedScript& up, nlohmann::json& seen,
                                GateResult& result) {
-    auto was = connect(server.admin(database));
-    auto now = connect(server.admin(restored));
+    auto was = open_connection(server.admin(database));
+    auto now = open_connection(server.admin(restored));
     nlohmann::json differences = nlohmann::json::array();
     for (const pg::SchemaDifference& d :
          pg::diff(pg::SchemaSnapshot::read(*was), pg::SchemaSnapshot::read(*now))) {
@@ -391,8 +375,8 @@ class IntegrityGate : public Gate {
       differing.push_back(
           {{"table", t.name}, {"rows_migrated", t.rows}, {"rows_restored", there->second.rows}});
     }
-    close(server, was);
-    close(server, now);
+    close_connection(server, was);
+    close_connection(server, now);
     seen["schema_differences"] = differences.size();
     if (differences.empty() && differing.empty()) return;
     Finding f = finding(kRestoreMismatch, Level::error, m, start_of(up));
@@ -420,8 +404,8 @@ class IntegrityGate : public Gate {
     const sql::ParsedScript& down = input.parsed.script(*m.down);
     std::string down_copy = server.clone(database, "integrity_down");
     if (!apply_in_database(server, down_copy, m, down, input.config, input.pg_version)) {
-      auto was = connect(server.admin(before_copy));
-      auto now = connect(server.admin(down_copy));
+      auto was = open_connection(server.admin(before_copy));
+      auto now = open_connection(server.admin(down_copy));
       std::map<std::string, pg::TableData> after_down;
       for (auto& [_, t] : pg::read_table_data(*now)) after_down.emplace(t.name, t);
       for (const auto& [_, t] : pg::read_table_data(*was)) {
@@ -437,8 +421,8 @@ class IntegrityGate : public Gate {
         result.findings.push_back(
             data_lost(m, down, t, there->second, columns, *was, *now, expected, actual));
       }
-      close(server, was);
-      close(server, now);
+      close_connection(server, was);
+      close_connection(server, now);
     }
     server.drop(down_copy);
   }

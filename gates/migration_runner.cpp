@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <pqxx/pqxx>
+
 #include <algorithm>
 
 namespace mgate {
@@ -207,6 +209,20 @@ std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
   }
   server.wait_for_backends({pid});
   return failure;
+}
+
+std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint) {
+  try {
+    return std::make_unique<pqxx::connection>(endpoint.conninfo());
+  } catch (const pqxx::broken_connection& e) {
+    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
+  }
+}
+
+void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c) {
+  int pid = c->backendpid();
+  c.reset();
+  server.wait_for_backends({pid});
 }
 
 Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,

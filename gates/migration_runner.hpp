@@ -1,6 +1,9 @@
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
+
+#include <pqxx/connection>
 
 #include "core/config.hpp"
 #include "core/finding.hpp"
@@ -56,6 +59,14 @@ std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
                                                const Migration& migration,
                                                const sql::ParsedScript& script,
                                                const Config& config, int pg_version);
+
+// A libpqxx connection for what is not the migration itself (catalog reads, fixture rows,
+// checks). Throws EnvironmentError when the server cannot be reached.
+std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint);
+
+// Closes `c` and waits until the server has let go of it: a database with a session cannot be
+// cloned or dropped.
+void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c);
 
 // Whether a migration's up script runs in a transaction: as its layout declares, except that
 // a statement that cannot run in one forces it out (the forward gate reports the mismatch).

@@ -34,20 +34,6 @@ constexpr std::string_view kQueryFails = "plans-query-fails";
 
 using Json = nlohmann::json;
 
-std::unique_ptr<pqxx::connection> connect(const pg::Endpoint& endpoint) {
-  try {
-    return std::make_unique<pqxx::connection>(endpoint.conninfo());
-  } catch (const pqxx::broken_connection& e) {
-    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
-  }
-}
-
-void close(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c) {
-  int pid = c->backendpid();
-  c.reset();
-  server.wait_for_backends({pid});
-}
-
 // Puts both backends on the CPU this thread runs on. Each side is one server process, and on a
 // shared machine one process can sit on a core that a compiler keeps busy while the other does
 // not: every run of that side is slower, and interleaving the runs cannot cancel it. On one CPU,
@@ -244,13 +230,13 @@ class PlansGate : public Gate {
     pg::FixtureData fixtures(config.root, config.fixtures.seed,
                              {rows, config.fixtures.random_seed});
     {
-      auto c = connect(server.admin(base));
+      auto c = open_connection(server.admin(base));
       pg::LoadedFixtures loaded = fixtures.load(*c);
       result.metrics["fixtures"] = fixtures_json(config, rows, loaded);
       // VACUUM sets the visibility map (index-only scans depend on it) and ANALYZE gives the
       // planner its statistics, once, in the database both sides are cloned from.
       run_outside_transaction(*c, "VACUUM ANALYZE");
-      close(server, c);
+      close_connection(server, c);
     }
     Side before{server.clone(base, "plans_before"), nullptr};
     Side after{server.clone(base, "plans_after"), nullptr};
@@ -263,16 +249,16 @@ class PlansGate : public Gate {
                                                     *failed));
     }
     {
-      auto c = connect(server.admin(after.database));
+      auto c = open_connection(server.admin(after.database));
       pg::LoadedFixtures loaded = fixtures.load(*c);
       for (const auto& t : loaded.generated.filled)
         result.metrics["fixtures"]["generated_after"][t.table] = t.rows;
       analyze_tables_without_statistics(*c);
-      close(server, c);
+      close_connection(server, c);
     }
 
-    before.connection = connect(server.owner(before.database));
-    after.connection = connect(server.owner(after.database));
+    before.connection = open_connection(server.owner(before.database));
+    after.connection = open_connection(server.owner(after.database));
     std::string timeout =
         fmt::format("SET statement_timeout = {}", config.postgres.statement_timeout.count());
     run_outside_transaction(*before.connection, timeout);
@@ -293,8 +279,8 @@ class PlansGate : public Gate {
       auto [b, a] = measure(before, after, q, config);
       judge(input, q, b, a, *after.connection, result, counts);
     }
-    close(server, before.connection);
-    close(server, after.connection);
+    close_connection(server, before.connection);
+    close_connection(server, after.connection);
     server.drop(before.database);
     server.drop(after.database);
 
