@@ -77,7 +77,7 @@ void add_server_options(CLI::App* cmd, CheckCommand& c) {
                   fmt::format("Sessions the rollback gate checks migrations on at once, each on "
                               "its own copy of the database (default: the hardware threads, {})",
                               default_jobs()))
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 256));
 }
 
 int default_jobs() {
