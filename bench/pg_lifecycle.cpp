@@ -5,7 +5,8 @@
 //   of migrations, against a plain psql script doing only the up/down/up, one psql per file;
 //   mgate with mgate check's default --jobs (the hardware threads), and with --jobs 1.
 //   The cold start uses a cache directory of its own: the shared one is never emptied.
-// Usage: mgate_bench_pg [MIGRATIONS (default 300)] [RUNS (default 15)]
+// Usage: mgate_bench_pg [MIGRATIONS (default 300)] [RUNS (default 15)] [JOBS (default: the
+// hardware threads, as mgate check)]
 // Every measurement ends in a line "target ...: met" or "target ...: MISSED"; the exit code is
 // the number of missed targets.
 #include <fmt/core.h>
@@ -129,9 +130,10 @@ int main(int argc, char** argv) {
   config.root = work;
   MigrationSet set = discover(work, dir, "golang-migrate");
   sql::ParsedSet parsed(set, sql::working_tree_reader(work));
-  // mgate check's default --jobs (one rollback worker per hardware thread), and one worker for
-  // comparison.
-  int jobs = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  // mgate check's default --jobs (one rollback worker per hardware thread) or JOBS, and one
+  // worker for comparison.
+  int jobs = argc > 3 ? std::max(1, std::atoi(argv[3]))
+                      : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   auto cycle = [&](int with_jobs) {
     PipelineOptions options;
     options.gates = {"forward", "rollback"};

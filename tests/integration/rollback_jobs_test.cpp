@@ -126,14 +126,14 @@ TEST_F(RollbackJobs, DefectsAcrossWorkersAreReportedAsByOneWorker) {
 
 TEST_F(RollbackJobs, FailingUpInTheMiddleStopsTheChecksThereWhateverTheJobs) {
   TempDir repo;
-  write_history(repo, 30, {{20, "ALTER TABLE missing ADD COLUMN x int;\n"}},
+  write_history(repo, 30, {{16, "ALTER TABLE missing ADD COLUMN x int;\n"}},
                 {{3, "DROP TABLE t3;\n"}, {26, "DROP TABLE t26;\n"}});
   Config config = config_at(repo);
   Report one = check_with_jobs("db", config, 1);
   Report three = check_with_jobs("db", config, 3);
   EXPECT_EQ(rollback_of(three).metrics["workers"], 3);
   expect_same_report(one, three);
-  EXPECT_EQ(rollback_of(three).metrics["stopped_at"], "020");
+  EXPECT_EQ(rollback_of(three).metrics["stopped_at"], "016");
   EXPECT_THAT(findings_of(three, "forward-failed"), SizeIs(1));
   // The defect before the failing up is found; the one after it is never reached.
   auto mismatch = findings_of(three, "rollback-schema-mismatch");
