@@ -177,7 +177,12 @@ class RollbackGate : public Gate {
       // The first range runs on this thread; a jthread joins when it goes out of scope, also
       // when starting a later one throws.
       std::vector<std::jthread> workers;
-      for (std::size_t i = 1; i < ranges.size(); ++i) workers.emplace_back(work, i);
+      try {
+        for (std::size_t i = 1; i < ranges.size(); ++i) workers.emplace_back(work, i);
+      } catch (...) {
+        abandoned = true;  // the workers already started stop at their next migration
+        throw;
+      }
       work(0);
     }
     int checked = 0, in_transaction = 0;
