@@ -2,9 +2,11 @@
 //   warm start to first query (median of N), cold start with an empty template cache,
 //   scratch database creation (CREATE DATABASE ... TEMPLATE), and
 //   forward + rollback (up, down, up again, three catalog snapshots each) over a generated set
-//   of migrations, against a plain psql script doing only the up/down/up, one psql per file.
+//   of migrations, against a plain psql script doing only the up/down/up, one psql per file;
+//   mgate with mgate check's default --jobs (the hardware threads), and with --jobs 1.
 //   The cold start uses a cache directory of its own: the shared one is never emptied.
-// Usage: mgate_bench_pg [MIGRATIONS (default 300)] [RUNS (default 15)]
+// Usage: mgate_bench_pg [MIGRATIONS (default 300)] [RUNS (default 15)] [JOBS (default: the
+// hardware threads, as mgate check)]
 // Every measurement ends in a line "target ...: met" or "target ...: MISSED"; the exit code is
 // the number of missed targets.
 #include <fmt/core.h>
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -127,21 +130,35 @@ int main(int argc, char** argv) {
   config.root = work;
   MigrationSet set = discover(work, dir, "golang-migrate");
   sql::ParsedSet parsed(set, sql::working_tree_reader(work));
-  PipelineOptions options;
-  options.gates = {"forward", "rollback"};
-  options.dynamic = true;
-  options.postgres = &server;
-  auto start = Clock::now();
-  Report report = run_pipeline(config, set, parsed, options);
-  double gates = ms_since(start);
-  int in_transaction = 0;
-  for (const GateResult& gate : report.gates) {
-    if (gate.gate == "rollback") in_transaction = gate.metrics.value("checked_in_transaction", 0);
-  }
-  fmt::print(
-      "mgate forward + rollback over {} migrations: {:.0f} ms ({} findings, {} rollback checks "
-      "in one transaction each)\n",
-      count, gates, report.findings().size(), in_transaction);
+  // mgate check's default --jobs (one rollback worker per hardware thread) or JOBS, and one
+  // worker for comparison.
+  int jobs = argc > 3 ? std::max(1, std::atoi(argv[3]))
+                      : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  auto cycle = [&](int with_jobs) {
+    PipelineOptions options;
+    options.gates = {"forward", "rollback"};
+    options.dynamic = true;
+    options.postgres = &server;
+    options.jobs = with_jobs;
+    auto start = Clock::now();
+    Report report = run_pipeline(config, set, parsed, options);
+    double gates = ms_since(start);
+    int in_transaction = 0, workers = 0;
+    double rollback_ms = 0;
+    for (const GateResult& gate : report.gates) {
+      if (gate.gate != "rollback") continue;
+      in_transaction = gate.metrics.value("checked_in_transaction", 0);
+      workers = gate.metrics.value("workers", 0);
+      rollback_ms = static_cast<double>(gate.duration.count());
+    }
+    fmt::print(
+        "mgate forward + rollback over {} migrations, --jobs {}: {:.0f} ms, rollback gate {:.0f} "
+        "ms on {} workers ({} findings, {} rollback checks in one transaction each)\n",
+        count, with_jobs, gates, rollback_ms, workers, report.findings().size(), in_transaction);
+    return gates;
+  };
+  double gates = cycle(jobs);
+  double one_job = jobs > 1 ? cycle(1) : gates;
 
   // The baseline: the same up, down, up per migration with one psql process per file, on a
   // database of the same server; no schema comparison at all.
@@ -157,12 +174,13 @@ int main(int argc, char** argv) {
     }
     s << "done\n";
   }
-  start = Clock::now();
+  auto start = Clock::now();
   pg::CommandResult psql = pg::run_command({"bash", script.string()});
   double baseline = ms_since(start);
   fmt::print("psql script (up, down, up; no diff): {:.0f} ms (exit {})\n", baseline,
              psql.exit_code);
-  fmt::print("ratio psql / mgate: {:.2f}x\n", baseline / gates);
+  fmt::print("ratio psql / mgate: {:.2f}x (--jobs {}); {:.2f}x with --jobs 1\n", baseline / gates,
+             jobs, baseline / one_job);
   target("mgate speed-up over the psql script", baseline / gates, ">=", 4, "x");
   fs::remove_all(work);
   return missed;

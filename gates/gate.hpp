@@ -28,6 +28,8 @@ struct GateInput {
   bool staged = false;
   // The server the dynamic gates run on (mgate check); null when there is none.
   pg::EphemeralServer* postgres = nullptr;
+  // --jobs: how many sessions a dynamic gate may work on at once (the rollback gate's workers).
+  int jobs = 1;
 };
 
 class Gate {

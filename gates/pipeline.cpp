@@ -129,8 +129,9 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
         {m.id(), m.name, m.up ? m.up->file : "", m.down ? m.down->file : "", m.gated});
   }
 
-  GateInput input{config,          set, parsed, options.since, options.pg_version, options.staged,
-                  options.postgres};
+  GateInput input{
+      config,           set,         parsed, options.since, options.pg_version, options.staged,
+      options.postgres, options.jobs};
   for (const Gate* gate : select_gates(config, options)) {
     for (RuleDescriptor& rule : gate->rules()) report.rules[rule.id] = std::move(rule);
     auto started = std::chrono::steady_clock::now();

@@ -21,6 +21,7 @@ struct PipelineOptions {
   int pg_version = 15;
   FailOn fail_on = FailOn::error;
   pg::EphemeralServer* postgres = nullptr;  // for the dynamic gates
+  int jobs = 1;                             // --jobs: sessions a dynamic gate may use at once
 };
 
 // Runs the selected gates in pipeline order over a discovered and parsed set, applies the

@@ -72,7 +72,7 @@ int run_baseline(const CheckCommand& command) {
         "(docs/gates/plans.md)");
   }
   std::unique_ptr<pg::EphemeralServer> server = start_server(c, config);
-  Report report = run_gates(c.gates, config, server.get());
+  Report report = run_gates(c.gates, config, server.get(), c.jobs);
   report.postgres = PostgresInfo{std::string(server->provider()), server->version()};
   const GateResult* plans = nullptr;
   for (const GateResult& g : report.gates) {

@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/targets.hpp"
@@ -72,6 +73,15 @@ void add_server_options(CLI::App* cmd, CheckCommand& c) {
   cmd->add_option("--pg-bin", c.pg_bin,
                   "Directory of the server binaries (initdb, postgres) for the local provider "
                   "(default: [postgres] bin_dir, pg_config --bindir, /usr/lib/postgresql/*/bin)");
+  cmd->add_option("--jobs", c.jobs,
+                  fmt::format("Sessions the rollback gate checks migrations on at once, each on "
+                              "its own copy of the database (default: the hardware threads, {})",
+                              default_jobs()))
+      ->check(CLI::Range(1, 256));
+}
+
+int default_jobs() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 std::unique_ptr<pg::EphemeralServer> start_server(const CheckCommand& c, const Config& config) {
@@ -88,7 +98,7 @@ int run_check(const CheckCommand& c) {
   Config config = resolve_config(c.gates.config);
   std::unique_ptr<pg::EphemeralServer> server;
   if (wants_dynamic_gates(c.gates, config)) server = start_server(c, config);
-  Report report = run_gates(c.gates, config, server.get());
+  Report report = run_gates(c.gates, config, server.get(), c.jobs);
   if (server) report.postgres = PostgresInfo{std::string(server->provider()), server->version()};
   return write_report(c.gates, std::move(output), report);
 }

@@ -29,12 +29,16 @@ struct LintCommand {
   OutputRequest output;
 };
 
+// --jobs when not given: one session per hardware thread.
+int default_jobs();
+
 // mgate check: the lint options plus where PostgreSQL comes from.
 struct CheckCommand {
   LintCommand gates;
-  std::string provider;      // empty: [postgres] provider, or external when a URL is given
-  std::string database_url;  // empty: [postgres] url
-  std::string pg_bin;        // empty: [postgres] bin_dir
+  std::string provider;       // empty: [postgres] provider, or external when a URL is given
+  std::string database_url;   // empty: [postgres] url
+  std::string pg_bin;         // empty: [postgres] bin_dir
+  int jobs = default_jobs();  // --jobs: sessions the dynamic gates may use at once
 };
 
 struct RulesCommand {
@@ -76,7 +80,9 @@ OutputRequest output_request(const LintCommand& options);
 // Writes the report to stdout and the --output files (stdout stays silent for --quiet on a
 // passing run) and returns the exit code: 0 passed, 1 a gate failed.
 int write_report(const LintCommand& options, OutputRequest output, const Report& report);
-Report run_gates(const LintCommand& options, const Config& config, pg::EphemeralServer* postgres);
+// `jobs` is how many sessions the dynamic gates may use at once (--jobs).
+Report run_gates(const LintCommand& options, const Config& config, pg::EphemeralServer* postgres,
+                 int jobs);
 
 CLI::App* add_rules_command(CLI::App& app, RulesCommand& command);
 int run_rules(const RulesCommand& command);

@@ -88,7 +88,8 @@ CLI::App* add_lint_command(CLI::App& app, LintCommand& c) {
   return cmd;
 }
 
-Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer* postgres) {
+Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer* postgres,
+                 int jobs) {
   std::string layout = c.layout.empty() ? config.migrations.layout : c.layout;
   PipelineOptions options;
   options.gates = c.gates;
@@ -98,6 +99,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
   options.fail_on = parse_fail_on(c.fail_on);
   options.dynamic = postgres != nullptr;
   options.postgres = postgres;
+  options.jobs = jobs;
 
   std::optional<git::Repository> repository;
   if (c.staged) repository.emplace(config.root);
@@ -134,7 +136,7 @@ OutputRequest output_request(const LintCommand& c) {
 int run_lint(const LintCommand& c) {
   OutputRequest output = output_request(c);
   Config config = resolve_config(c.config);
-  Report report = run_gates(c, config, nullptr);
+  Report report = run_gates(c, config, nullptr, 1);
   return write_report(c, std::move(output), report);
 }
 

@@ -116,6 +116,7 @@ std::string EphemeralServer::create_database(const std::string& source, std::str
   // slower for the small databases migrations are checked in.
   if (version_number_ >= 150000 && source != "template0") sql += " STRATEGY FILE_COPY";
   try {
+    std::lock_guard admin(admin_mutex_);
     pqxx::nontransaction tx(*admin_);
     tx.exec0(sql);
   } catch (const pqxx::insufficient_privilege& e) {
@@ -139,6 +140,7 @@ void EphemeralServer::drop(const std::string& database) {
   std::string sql = "DROP DATABASE IF EXISTS " + ident(database);
   if (version_number_ >= 130000) sql += " WITH (FORCE)";
   try {
+    std::lock_guard admin(admin_mutex_);
     pqxx::nontransaction tx(*admin_);
     tx.exec0(sql);
   } catch (const pqxx::broken_connection& e) {
@@ -156,6 +158,7 @@ void EphemeralServer::wait_for_backends(const std::vector<int>& pids) {
   // whose client said goodbye is gone in well under a millisecond.
   std::string query = fmt::format("SELECT count(*) FROM pg_stat_activity WHERE pid IN ({})", list);
   try {
+    std::lock_guard admin(admin_mutex_);
     pqxx::nontransaction tx(*admin_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (tx.exec1(query)[0].as<int>() > 0 && std::chrono::steady_clock::now() < deadline) {

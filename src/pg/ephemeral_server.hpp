@@ -41,7 +41,8 @@ class EphemeralServer {
   // The database with the extensions and nothing else.
   const std::string& base() const { return base_; }
   // A new database copied from `source`, which must have no open connection. `label` goes into
-  // its name for people reading the server's log.
+  // its name for people reading the server's log. clone, drop and wait_for_backends may be
+  // called from several threads at once (the rollback gate's workers).
   std::string clone(const std::string& source, std::string_view label);
   void drop(const std::string& database);
   // Waits until the backends of connections just closed have exited: cloning or dropping a
@@ -62,6 +63,7 @@ class EphemeralServer {
   ServerSettings settings_;
   Endpoint endpoint_;
   std::unique_ptr<pqxx::connection> admin_;
+  std::mutex admin_mutex_;  // a connection runs one statement at a time, whichever thread asks
   std::string version_;
   int version_number_ = 0;
   std::string prefix_;  // of every database and role this run creates

@@ -37,8 +37,20 @@ TEST(CheckCommand, RollbackDefectFailsTheRunWithItsLocation) {
 TEST(CheckCommand, HelpListsTheServerOptions) {
   RunResult r = run_mgate({"check", "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* option : {"--provider", "--database-url", "--pg-version", "--pg-bin"}) {
+  for (const char* option :
+       {"--provider", "--database-url", "--pg-version", "--pg-bin", "--jobs"}) {
     EXPECT_THAT(r.out, HasSubstr(option));
+  }
+}
+
+TEST(CheckCommand, JobsTakesAPositiveCount) {
+  RunResult two =
+      run_mgate({"check", "fixtures/dynamic/clean", "--gates", "forward,rollback", "--jobs", "2"});
+  EXPECT_EQ(two.exit_code, 0) << two.err << two.out;
+  for (const char* bad : {"0", "x", "-1"}) {
+    RunResult r = run_mgate({"check", "fixtures/dynamic/clean", "--jobs", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--jobs")) << bad;
   }
 }
 
