@@ -1,10 +1,11 @@
 // Measures the local provider and the dynamic gates (issue 4's targets):
-//   warm start to first query (median of N), cold start with an empty template cache,
-//   scratch database creation (CREATE DATABASE ... TEMPLATE), and
+//   warm start to first query (median of N), cold start with an empty template cache (median
+//   of up to 5, each with a cache of its own), scratch database creation (CREATE DATABASE ...
+//   TEMPLATE), and
 //   forward + rollback (up, down, up again, three catalog snapshots each) over a generated set
 //   of migrations, against a plain psql script doing only the up/down/up, one psql per file;
 //   mgate with mgate check's default --jobs (the hardware threads), and with --jobs 1.
-//   The cold start uses a cache directory of its own: the shared one is never emptied.
+//   The shared cache is never emptied.
 // Usage: mgate_bench_pg [MIGRATIONS (default 300)] [RUNS (default 15)] [JOBS (default: the
 // hardware threads, as mgate check)]
 // Every measurement ends in a line "target ...: met" or "target ...: MISSED"; the exit code is
@@ -94,11 +95,19 @@ int main(int argc, char** argv) {
              *std::max_element(starts.begin(), starts.end()), runs);
   target("warm start to first query (median)", median(starts), "<=", 150, "ms");
 
-  pg::LocalOptions cold;
-  cold.cache_dir = work / "empty-cache";
-  double cold_ms = start_to_first_query(cold);
-  fmt::print("cold start (empty cache, initdb): {:.0f} ms\n", cold_ms);
-  target("cold start with an empty cache", cold_ms, "<=", 1000, "ms");
+  // Each cold start gets an empty cache of its own; the template it publishes in the
+  // background is copied by the time the provider is destroyed, outside the measured time.
+  std::vector<double> colds;
+  for (int i = 0; i < std::min(runs, 5); ++i) {
+    pg::LocalOptions cold;
+    cold.cache_dir = work / fmt::format("empty-cache-{}", i);
+    colds.push_back(start_to_first_query(cold));
+  }
+  fmt::print(
+      "cold start (empty cache, initdb): median {:.0f} ms (min {:.0f}, max {:.0f}, {} runs)\n",
+      median(colds), *std::min_element(colds.begin(), colds.end()),
+      *std::max_element(colds.begin(), colds.end()), colds.size());
+  target("cold start with an empty cache (median)", median(colds), "<=", 1000, "ms");
 
   // What mgate check waits for before its first gate: the server, the owner role and the base
   // database.

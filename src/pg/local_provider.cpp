@@ -47,8 +47,8 @@ bool has_server(const fs::path& dir) {
 }
 
 std::string random_suffix() {
-  static std::mt19937_64 rng{std::random_device{}() ^
-                             static_cast<uint64_t>(Clock::now().time_since_epoch().count())};
+  thread_local std::mt19937_64 rng{std::random_device{}() ^
+                                   static_cast<uint64_t>(Clock::now().time_since_epoch().count())};
   return fmt::format("{:012x}", rng() & 0xffffffffffffULL);
 }
 
@@ -292,6 +292,9 @@ class LocalProvider : public Provider {
 
   void stop() override {
     std::lock_guard lock(mutex_);
+    // Before the run directory goes: the publisher reads the template there. On SIGINT this
+    // waits for the copy too, so no half-written template is left in the cache.
+    if (publisher_.joinable()) publisher_.join();
     if (server_) {
       // Immediate shutdown: the data is thrown away, so nothing needs to be flushed.
       server_->stop(SIGQUIT);
@@ -332,20 +335,30 @@ class LocalProvider : public Provider {
       fs::permissions(data, fs::perms::owner_all);
       return;
     }
-    fs::path log = run_dir_ / "initdb.log";
+    // initdb into the run directory; the server gets a copy, and the untouched original is
+    // published to the cache while the server starts and the gates run: on a slow disk that
+    // copy took longer than initdb itself.
+    fs::path fresh = run_dir_ / "template";
     CommandResult r = run_command(
-        {(binaries.dir / "initdb").string(), "-D", data.string(), "-U", std::string(kSuperuser),
+        {(binaries.dir / "initdb").string(), "-D", fresh.string(), "-U", std::string(kSuperuser),
          "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--wal-segsize=1"},
         as_server_user(""));
     if (r.exit_code != 0) {
       throw EnvironmentError(
           fmt::format("initdb failed (exit {}):\n{}", r.exit_code, tail(r.output, 15)));
     }
-    // Publish the template atomically: concurrent first runs each initdb, one rename wins.
-    fs::create_directories(cache / "templates", ec);
-    fs::path staging = cache / "templates" / (key + ".tmp-" + random_suffix());
-    fs::copy(data, staging, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-    if (ec || rename(staging.c_str(), cached.c_str()) != 0) fs::remove_all(staging, ec);
+    fs::copy(fresh, data, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    if (account_) chown_tree(data, *account_);
+    fs::permissions(data, fs::perms::owner_all);
+    publisher_ = std::thread([fresh, cache, key, cached] {
+      // Atomically: concurrent first runs each initdb, one rename wins. A failure only means
+      // the next run initdbs again.
+      std::error_code ec;
+      fs::create_directories(cache / "templates", ec);
+      fs::path staging = cache / "templates" / (key + ".tmp-" + random_suffix());
+      fs::copy(fresh, staging, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+      if (ec || rename(staging.c_str(), cached.c_str()) != 0) fs::remove_all(staging, ec);
+    });
   }
 
   void start_server(const Binaries& binaries, const fs::path& data, const fs::path& socket) {
@@ -419,6 +432,7 @@ class LocalProvider : public Provider {
   std::mutex mutex_;
   fs::path run_dir_;
   std::unique_ptr<ChildProcess> server_;
+  std::thread publisher_;  // copies a fresh initdb into the template cache
   std::optional<int> teardown_;
 };
 

@@ -125,6 +125,30 @@ TEST(LocalProvider, TemplateIsBuiltOnceAndPublishedAtomically) {
   EXPECT_THAT(run_dirs(runtime.path()), IsEmpty());
 }
 
+// The cold start's server runs on a copy; the cache gets the data directory as initdb left it,
+// with nothing the first run's server wrote.
+TEST(LocalProvider, PublishedTemplateHoldsNothingOfTheFirstRun) {
+  TempDir runtime, cache;
+  pg::LocalOptions options;
+  options.runtime_dir = runtime.path();
+  options.cache_dir = cache.path();
+  {
+    auto cold = pg::make_local_provider(options);
+    pqxx::connection c(cold->start().conninfo());
+    pqxx::nontransaction(c).exec0("CREATE TABLE made_by_the_first_run (x int)");
+  }
+  std::vector<fs::path> templates;
+  for (const auto& e : fs::directory_iterator(cache.path() / "templates")) templates.push_back(e);
+  ASSERT_EQ(templates.size(), 1u);
+  EXPECT_FALSE(fs::exists(templates[0] / "postmaster.pid"));
+  auto warm = pg::make_local_provider(options);
+  pqxx::connection c(warm->start().conninfo());
+  pqxx::nontransaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_class WHERE relname = 'made_by_the_first_run'")[0]
+                .as<int>(),
+            0);
+}
+
 std::vector<std::string> template_names(const fs::path& cache) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(cache / "templates"))
