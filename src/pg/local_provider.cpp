@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -210,6 +211,25 @@ void kill_processes_inside(const fs::path& dir) {
   }
 }
 
+// A server killed with SIGKILL leaves its small System V interlock segment behind (the rest
+// of its shared memory is anonymous, or in the data directory: dynamic_shared_memory_type is
+// mmap). postmaster.pid's seventh line names it; it goes once nothing is attached.
+void remove_orphaned_shared_memory(const fs::path& data_dir) {
+  std::ifstream in(data_dir / "postmaster.pid");
+  std::string line;
+  for (int i = 0; i < 7 && std::getline(in, line); ++i) {
+  }
+  std::istringstream fields(line);
+  unsigned long key = 0;
+  long id = -1;
+  if (!(fields >> key >> id) || id < 0) return;
+  struct shmid_ds info;
+  if (shmctl(static_cast<int>(id), IPC_STAT, &info) == 0 && info.shm_nattch == 0 &&
+      static_cast<unsigned long>(info.shm_perm.__key) == key) {
+    shmctl(static_cast<int>(id), IPC_RMID, nullptr);
+  }
+}
+
 // Run directories of mgate processes that died without cleaning up (SIGKILL, power loss).
 void remove_stale_runs(const fs::path& runtime_dir) {
   std::error_code ec;
@@ -219,6 +239,7 @@ void remove_stale_runs(const fs::path& runtime_dir) {
     pid_t owner = std::atoi(name.c_str() + kRunPrefix.size());
     if (owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH) continue;
     kill_processes_inside(entry.path());
+    remove_orphaned_shared_memory(entry.path() / "data");
     std::error_code rm;
     fs::remove_all(entry.path(), rm);
   }
@@ -302,6 +323,7 @@ class LocalProvider : public Provider {
     }
     if (!run_dir_.empty()) {
       kill_processes_inside(run_dir_);
+      remove_orphaned_shared_memory(run_dir_ / "data");
       std::error_code ec;
       fs::remove_all(run_dir_, ec);
       run_dir_.clear();
@@ -361,6 +383,8 @@ class LocalProvider : public Provider {
     });
   }
 
+  // dynamic_shared_memory_type=mmap keeps the dynamic segments in the data directory, so they
+  // go with it even after the server was killed; posix ones would stay in /dev/shm.
   void start_server(const Binaries& binaries, const fs::path& data, const fs::path& socket) {
     std::vector<std::string> argv = {(binaries.dir / "postgres").string(),
                                      "-D",
@@ -385,6 +409,8 @@ class LocalProvider : public Provider {
                                      "max_wal_senders=0",
                                      "-c",
                                      "autovacuum=off",
+                                     "-c",
+                                     "dynamic_shared_memory_type=mmap",
                                      "-c",
                                      "max_connections=64",
                                      "-c",

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <pqxx/pqxx>
@@ -81,6 +83,7 @@ TEST(LocalProvider, PrivateSocketNoTcpFastSettingsAndNothingLeftAfterStop) {
     EXPECT_EQ(setting(c, "fsync"), "off");
     EXPECT_EQ(setting(c, "full_page_writes"), "off");
     EXPECT_EQ(setting(c, "synchronous_commit"), "off");
+    EXPECT_EQ(setting(c, "dynamic_shared_memory_type"), "mmap");
     if (geteuid() == 0) {
       // PostgreSQL refuses root: the server runs as postgres.run_as.
       struct stat data;
@@ -278,6 +281,15 @@ TEST(LocalProvider, ServerKilledMidRunIsAnEnvironmentErrorAndLeavesNothing) {
   pid_t postmaster = 0;
   pidfile >> postmaster;
   ASSERT_GT(postmaster, 0);
+  // What the killed server cannot remove itself: its dynamic segments (in the data directory)
+  // and its System V interlock segment (postmaster.pid's seventh line: key and id).
+  EXPECT_FALSE(fs::is_empty(data / "pg_dynshmem"));
+  std::string line;
+  for (int i = 0; i < 7; ++i) std::getline(pidfile, line);  // the rest of line 1, then 2-7
+  unsigned long key = 0;
+  int shmid = -1;
+  std::istringstream(line) >> key >> shmid;
+  ASSERT_GE(shmid, 0) << line;
   kill(postmaster, SIGKILL);
   std::string log;
   int code = mgate->wait();
@@ -285,6 +297,8 @@ TEST(LocalProvider, ServerKilledMidRunIsAnEnvironmentErrorAndLeavesNothing) {
   EXPECT_EQ(code, 3) << log;
   EXPECT_THAT(log, ::testing::HasSubstr("environment error"));
   r.expect_nothing_left();
+  struct shmid_ds info;
+  EXPECT_EQ(shmctl(shmid, IPC_STAT, &info), -1) << "System V segment " << shmid << " is left";
 }
 
 }  // namespace
