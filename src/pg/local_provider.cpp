@@ -35,6 +35,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kRunPrefix = "mgate-run-";
 constexpr int kPort = 5432;  // only names the socket file: every run has its own socket directory
 constexpr std::string_view kSuperuser = "postgres";
+constexpr auto kTreeCopy = fs::copy_options::recursive | fs::copy_options::copy_symlinks;
 
 struct Binaries {
   fs::path dir;
@@ -211,15 +212,21 @@ void kill_processes_inside(const fs::path& dir) {
   }
 }
 
+// Line `number` (from 1) of the data directory's postmaster.pid; empty when there is none.
+std::string postmaster_pid_line(const fs::path& data_dir, int number) {
+  std::ifstream in(data_dir / "postmaster.pid");
+  std::string line;
+  for (int i = 0; i < number; ++i) {
+    if (!std::getline(in, line)) return "";
+  }
+  return line;
+}
+
 // A server killed with SIGKILL leaves its small System V interlock segment behind (the rest
 // of its shared memory is anonymous, or in the data directory: dynamic_shared_memory_type is
 // mmap). postmaster.pid's seventh line names it; it goes once nothing is attached.
 void remove_orphaned_shared_memory(const fs::path& data_dir) {
-  std::ifstream in(data_dir / "postmaster.pid");
-  std::string line;
-  for (int i = 0; i < 7 && std::getline(in, line); ++i) {
-  }
-  std::istringstream fields(line);
+  std::istringstream fields(postmaster_pid_line(data_dir, 7));
   unsigned long key = 0;
   long id = -1;
   if (!(fields >> key >> id) || id < 0) return;
@@ -263,11 +270,7 @@ std::string tail(const std::string& text, std::size_t lines) {
 
 // postmaster.pid's eighth line is the server's status: "starting", "ready", "stopping".
 bool reports_ready(const fs::path& data_dir) {
-  std::ifstream in(data_dir / "postmaster.pid");
-  std::string line;
-  for (int i = 0; i < 8 && std::getline(in, line); ++i) {
-  }
-  return line.rfind("ready", 0) == 0;
+  return postmaster_pid_line(data_dir, 8).rfind("ready", 0) == 0;
 }
 
 class LocalProvider : public Provider {
@@ -313,9 +316,6 @@ class LocalProvider : public Provider {
 
   void stop() override {
     std::lock_guard lock(mutex_);
-    // Before the run directory goes: the publisher reads the template there. On SIGINT this
-    // waits for the copy too, so no half-written template is left in the cache.
-    if (publisher_.joinable()) publisher_.join();
     if (server_) {
       // Immediate shutdown: the data is thrown away, so nothing needs to be flushed.
       server_->stop(SIGQUIT);
@@ -324,6 +324,9 @@ class LocalProvider : public Provider {
     if (!run_dir_.empty()) {
       kill_processes_inside(run_dir_);
       remove_orphaned_shared_memory(run_dir_ / "data");
+      // The publisher reads the template in the run directory. On SIGINT this waits for its
+      // copy too, so no half-written template is left in the cache.
+      if (publisher_.joinable()) publisher_.join();
       std::error_code ec;
       fs::remove_all(run_dir_, ec);
       run_dir_.clear();
@@ -346,20 +349,24 @@ class LocalProvider : public Provider {
 
   // A copy of the cached template, or a fresh initdb that then becomes the template.
   void prepare_data_dir(const Binaries& binaries, const fs::path& data) {
-    fs::path cache = cache_dir();
+    fs::path templates = cache_dir() / "templates";
     std::string key = fmt::format("pg{}-{:08x}", binaries.version,
                                   std::hash<std::string>{}(binaries.dir.string()) & 0xffffffffu);
-    fs::path cached = cache / "templates" / key;
+    fs::path source = templates / key;
     std::error_code ec;
-    if (fs::is_regular_file(cached / "PG_VERSION", ec)) {
-      fs::copy(cached, data, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-      if (account_) chown_tree(data, *account_);
-      fs::permissions(data, fs::perms::owner_all);
-      return;
+    if (!fs::is_regular_file(source / "PG_VERSION", ec)) {
+      source = initdb_and_publish(binaries, templates, key);
     }
-    // initdb into the run directory; the server gets a copy, and the untouched original is
-    // published to the cache while the server starts and the gates run: on a slow disk that
-    // copy took longer than initdb itself.
+    fs::copy(source, data, kTreeCopy);
+    if (account_) chown_tree(data, *account_);
+    fs::permissions(data, fs::perms::owner_all);
+  }
+
+  // initdb into the run directory; the server gets a copy, and the untouched original is
+  // published to the cache while the server starts and the gates run: on a slow disk that copy
+  // took longer than initdb itself. Returns the fresh data directory.
+  fs::path initdb_and_publish(const Binaries& binaries, const fs::path& templates,
+                              const std::string& key) {
     fs::path fresh = run_dir_ / "template";
     CommandResult r = run_command(
         {(binaries.dir / "initdb").string(), "-D", fresh.string(), "-U", std::string(kSuperuser),
@@ -369,18 +376,18 @@ class LocalProvider : public Provider {
       throw EnvironmentError(
           fmt::format("initdb failed (exit {}):\n{}", r.exit_code, tail(r.output, 15)));
     }
-    fs::copy(fresh, data, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-    if (account_) chown_tree(data, *account_);
-    fs::permissions(data, fs::perms::owner_all);
-    publisher_ = std::thread([fresh, cache, key, cached] {
+    publisher_ = std::thread([fresh, templates, key] {
       // Atomically: concurrent first runs each initdb, one rename wins. A failure only means
       // the next run initdbs again.
       std::error_code ec;
-      fs::create_directories(cache / "templates", ec);
-      fs::path staging = cache / "templates" / (key + ".tmp-" + random_suffix());
-      fs::copy(fresh, staging, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-      if (ec || rename(staging.c_str(), cached.c_str()) != 0) fs::remove_all(staging, ec);
+      fs::create_directories(templates, ec);
+      fs::path staging = templates / (key + ".tmp-" + random_suffix());
+      fs::copy(fresh, staging, kTreeCopy, ec);
+      if (ec || rename(staging.c_str(), (templates / key).c_str()) != 0) {
+        fs::remove_all(staging, ec);
+      }
     });
+    return fresh;
   }
 
   // dynamic_shared_memory_type=mmap keeps the dynamic segments in the data directory, so they
