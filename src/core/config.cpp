@@ -5,11 +5,16 @@
 #include <toml++/toml.h>
 
 #include <functional>
+#include <stdexcept>
 
 namespace mgate {
 namespace {
 
 namespace fs = std::filesystem;
+
+// PostgreSQL's statement_timeout is an int of milliseconds, and 0 turns it off: a statement
+// cannot wait longer than this, and no statement may run unbounded.
+constexpr std::chrono::milliseconds kLongestStatementTimeout{2147483647};
 
 class ConfigReader {
  public:
@@ -39,13 +44,21 @@ class ConfigReader {
     if (!node.is_number()) fail(node, fmt::format("'{}' must be a number", key));
     return *node.value<double>();
   }
-  std::chrono::milliseconds duration(const toml::node& node, std::string_view key) const {
+  std::chrono::milliseconds duration(const toml::node& node, std::string_view key,
+                                     std::chrono::milliseconds min,
+                                     std::chrono::milliseconds max) const {
     std::string text = string(node, key);
+    std::chrono::milliseconds value{};
     try {
-      return parse_duration(text);
+      value = parse_duration(text);
     } catch (const InputError& e) {
       fail(node, fmt::format("'{}': {}", key, e.what()));
     }
+    if (value < min || value > max) {
+      fail(node, fmt::format("'{}' is \"{}\": it must be from {}ms to {}ms (about {}h)", key, text,
+                             min.count(), max.count(), max.count() / 3'600'000));
+    }
+    return value;
   }
   std::vector<std::string> strings(const toml::node& node, std::string_view key) const {
     const toml::array* array = node.as_array();
@@ -91,13 +104,24 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   if (number.empty() || factor == units.end()) {
     throw InputError(fmt::format("'{}' is not a duration (write e.g. 500ms, 30s, 5min, 1h)", text));
   }
+  // Past this the conversion to whole milliseconds would overflow; no setting takes as much.
+  constexpr double kLongest = 1e15;
   double value = 0;
+  std::size_t used = 0;
   try {
-    value = std::stod(number);
-  } catch (const std::exception&) {
-    throw InputError(fmt::format("'{}' is not a duration", text));
+    value = std::stod(number, &used);
+  } catch (const std::out_of_range&) {
+    // Too many digits for a double: too long, or (all zeros before the point) too short to count.
+    bool whole_part = number.find_first_not_of("0.") < number.find('.');
+    value = whole_part ? kLongest : 0;
+    used = number.size();
+  } catch (const std::invalid_argument&) {
+    used = 0;
   }
-  return std::chrono::milliseconds(static_cast<int64_t>(value * factor->second));
+  if (used != number.size()) throw InputError(fmt::format("'{}' is not a duration", text));
+  double ms = value * factor->second;
+  if (!(ms < kLongest)) throw InputError(fmt::format("'{}' is too long a duration", text));
+  return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start) {
@@ -180,8 +204,11 @@ Config load_config(const std::filesystem::path& file) {
                {"run_as", [&](auto& v) { p.run_as = r.string(v, "run_as"); }},
                {"superuser", [&](auto& v) { p.superuser = r.boolean(v, "superuser"); }},
                {"extensions", [&](auto& v) { p.extensions = r.strings(v, "extensions"); }},
-               {"statement_timeout",
-                [&](auto& v) { p.statement_timeout = r.duration(v, "statement_timeout"); }}});
+               {"statement_timeout", [&](auto& v) {
+                  p.statement_timeout =
+                      r.duration(v, "statement_timeout", std::chrono::milliseconds(1),
+                                 kLongestStatementTimeout);
+                }}});
         })},
        {"gates", H([&](const toml::node& n) {
           r.keys(n, "gates", {{"run", [&](auto& v) { config.gates.run = r.strings(v, "run"); }}});
@@ -200,7 +227,11 @@ Config load_config(const std::filesystem::path& file) {
           r.keys(n, "traffic",
                  {{"clients", [&](auto& v) { t.clients = r.integer(v, "clients", 0, 256); }},
                   {"blocked_threshold",
-                   [&](auto& v) { t.blocked_threshold = r.duration(v, "blocked_threshold"); }},
+                   [&](auto& v) {
+                     t.blocked_threshold =
+                         r.duration(v, "blocked_threshold", std::chrono::milliseconds(0),
+                                    kLongestStatementTimeout);
+                   }},
                   {"queries", [&](auto& v) { t.queries = r.string(v, "queries"); }}});
         })},
        {"plans", H([&](const toml::node& n) {
