@@ -76,42 +76,30 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-// The lines of `text` without their line endings: a checkout with core.autocrlf differs from
-// the committed blob only in those, and that is no edit.
-std::vector<std::string_view> lines_of(std::string_view text) {
+// The lines of `file` without their line endings ("\n", "\r\n" or "\r"), and no empty line after
+// a final line ending: a checkout with core.autocrlf differs from the committed blob only in
+// those, and that is no edit.
+std::vector<std::string_view> lines_of(const SourceFile& file) {
   std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    auto end = text.find('\n');
-    auto line = text.substr(0, end);
-    if (ends_with(line, "\r")) line.remove_suffix(1);
-    lines.push_back(line);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
+  for (int n = 1; n <= file.line_count(); ++n) lines.push_back(file.slice(file.line(n)));
+  if (file.line_count() > 1 && lines.back().empty()) lines.pop_back();
   return lines;
 }
 
-// The 0-based index of the first line that differs, or nullopt when only line endings differ.
-std::optional<std::size_t> first_changed_line(std::string_view before, std::string_view after) {
+// The 1-based number of the first line that differs, or nullopt when only line endings differ.
+std::optional<int> first_changed_line(const SourceFile& before, const SourceFile& after) {
   auto a = lines_of(before);
   auto b = lines_of(after);
   auto [i, j] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
   if (i == a.end() && j == b.end()) return std::nullopt;
-  return static_cast<std::size_t>(i - a.begin());
+  return static_cast<int>(i - a.begin()) + 1;
 }
 
-// The whole of line `index` (0-based) of `file`, or of its last line when it has fewer.
-Location line_location(const SourceFile& file, std::size_t index) {
-  std::string_view text = file.text();
-  std::size_t begin = 0;
-  for (std::size_t line = 0; line < index; ++line) {
-    auto newline = text.find('\n', begin);
-    if (newline == std::string_view::npos || newline + 1 == text.size()) break;
-    begin = newline + 1;
-  }
-  auto end = std::min(text.find('\n', begin), text.size());
-  if (end > begin && text[end - 1] == '\r') --end;
-  return locate(file, Span{begin, end});
+// The whole of line `n` of `file`, or of its last line with text when it has fewer.
+Location line_location(const SourceFile& file, int n) {
+  int last = file.line_count();
+  if (last > 1 && file.line(last).size() == 0) --last;
+  return locate(file, file.line(std::min(n, last)));
 }
 
 Location file_start(const std::string& file) {
@@ -175,7 +163,7 @@ class Comparison {
     // Flyway re-runs a repeatable migration whenever it changes: that is what it is for.
     if (migration.repeatable || owner.role == Role::other) return;
     SourceFile now = current(path);
-    auto line = first_changed_line(repository_.read_at(commit_, path), now.text());
+    auto line = first_changed_line(SourceFile(path, repository_.read_at(commit_, path)), now);
     if (!line) return;
     Finding finding;
     finding.location = line_location(now, *line);

@@ -466,10 +466,7 @@ class NamingCheck {
   Location first_line(const std::string& file) const {
     if (!scripts_.count(file)) return Location{file, Position{1, 1}, Position{1, 1}};
     const SourceFile& source = input_.parsed.file(file);
-    auto text = source.text();
-    auto end = std::min(text.find('\n'), text.size());
-    if (end > 0 && text[end - 1] == '\r') --end;
-    return locate(source, Span{0, end});
+    return locate(source, source.line(1));
   }
 
   // Applies the level configured for the rule; `off` drops the finding.

@@ -15,7 +15,8 @@ SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    bool crlf = text_[i] == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n';
+    if ((text_[i] == '\n' || text_[i] == '\r') && !crlf) line_starts_.push_back(i + 1);
   }
   std::size_t code_points = 0;
   for (std::size_t i = 0; i < text_.size(); ++i) {
@@ -40,9 +41,20 @@ Position SourceFile::position(std::size_t offset) const {
   std::size_t line_index = static_cast<std::size_t>(next_line - line_starts_.begin()) - 1;
   std::size_t start = line_starts_[line_index];
   int column = static_cast<int>(code_points_before(offset) - code_points_before(start)) + 1;
+  if (start == 0 && offset >= kByteOrderMark.size() && text_.starts_with(kByteOrderMark)) --column;
   // An offset inside a multi-byte character belongs to that character.
   if (offset < text_.size() && is_continuation_byte(text_[offset]) && column > 1) --column;
   return {static_cast<int>(line_index) + 1, column};
+}
+
+Span SourceFile::line(int n) const {
+  std::size_t index = static_cast<std::size_t>(std::clamp(n, 1, line_count()) - 1);
+  std::size_t begin = line_starts_[index];
+  if (index + 1 == line_starts_.size()) return {begin, text_.size()};
+  // The next line starts just after this one's ending: "\n", "\r" or "\r\n".
+  std::size_t end = line_starts_[index + 1] - 1;
+  if (text_[end] == '\n' && end > begin && text_[end - 1] == '\r') --end;
+  return {begin, end};
 }
 
 std::size_t SourceFile::advance_code_points(std::size_t from, std::size_t n) const {

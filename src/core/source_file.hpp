@@ -6,6 +6,9 @@
 
 namespace mgate {
 
+// The UTF-8 byte order mark that Windows editors put at the start of a file.
+inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 // A 1-based line and column. Columns count Unicode code points, not bytes.
 struct Position {
   int line = 1;
@@ -21,7 +24,9 @@ struct Span {
   friend bool operator==(const Span&, const Span&) = default;
 };
 
-// The text of one file and the mapping from byte offsets to line:column.
+// The text of one file and the mapping from byte offsets to line:column. A line ends at "\n",
+// "\r\n" or a lone "\r", as in editors and in PostgreSQL's scanner; a byte order mark at the start
+// of the file takes no column, as in editors.
 class SourceFile {
  public:
   SourceFile() = default;
@@ -39,6 +44,8 @@ class SourceFile {
   // The byte offset of the `n`th code point (0-based) counted from `from`; clamps to the end.
   std::size_t advance_code_points(std::size_t from, std::size_t n) const;
   int line_count() const { return static_cast<int>(line_starts_.size()); }
+  // Line `n` (1-based, clamped to the lines there are), without its line ending.
+  Span line(int n) const;
 
  private:
   std::size_t code_points_before(std::size_t offset) const;

@@ -12,7 +12,8 @@ bool is_space(char c) {
 // If a comment starts at `pos`, the offset just after it; otherwise `pos`.
 std::size_t skip_comment(std::string_view text, std::size_t pos) {
   if (text.compare(pos, 2, "--") == 0) {
-    std::size_t nl = text.find('\n', pos);
+    // PostgreSQL's scanner ends it at either: a file with lone "\r" line endings has lines too.
+    std::size_t nl = text.find_first_of("\r\n", pos);
     return nl == std::string_view::npos ? text.size() : nl + 1;
   }
   if (text.compare(pos, 2, "/*") == 0) {
@@ -143,7 +144,8 @@ std::vector<Span> comments(std::string_view text, std::size_t begin, std::size_t
     std::size_t after = skip_comment(bounded, pos);
     if (after == pos) break;
     std::size_t comment_end = after;
-    if (comment_end > pos && bounded[comment_end - 1] == '\n') --comment_end;
+    if (comment_end > pos && (bounded[comment_end - 1] == '\n' || bounded[comment_end - 1] == '\r'))
+      --comment_end;
     out.push_back({pos, comment_end});
     pos = after;
   }

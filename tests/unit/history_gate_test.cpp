@@ -122,6 +122,17 @@ TEST_F(HistoryGateTest, LineEndingsAloneAreNoEdit) {
   EXPECT_THAT(run().findings, IsEmpty());
 }
 
+TEST_F(HistoryGateTest, LoneCarriageReturnsEndLinesToo) {
+  write("db/002_add_email.sql", "ALTER TABLE users ADD email text;\rSELECT 1;\r");
+  EXPECT_THAT(run().findings, IsEmpty());
+  write("db/002_add_email.sql", "ALTER TABLE users ADD email text;\rSELECT 2;\r");
+  auto result = run();
+  ASSERT_THAT(result.findings, SizeIs(1));
+  ASSERT_TRUE(result.findings[0].location);
+  EXPECT_EQ(result.findings[0].location->start, (Position{2, 1}));
+  EXPECT_EQ(result.findings[0].location->end, (Position{2, 10}));
+}
+
 TEST_F(HistoryGateTest, EditedDownIsAWarning) {
   write("db/001_create_users.down.sql", "DROP TABLE users CASCADE;\n");
   auto result = run();
