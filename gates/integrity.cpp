@@ -270,6 +270,13 @@ class IntegrityGate : public Gate {
     std::string text(script.file->slice(script.section));
     Finding f = finding(kVerifyFailed, Level::error, m, start_of(script));
     f.help = "The verify query must return no rows, or rows whose first column is true";
+    if (auto failure = unsendable(script)) {
+      f.location = failure->location;
+      f.message = fmt::format("the verify query of migration {} cannot be sent: {}", m.id(),
+                              failure->error.message);
+      result.findings.push_back(std::move(f));
+      return;
+    }
     try {
       pqxx::work tx(c);
       pqxx::result rows = tx.exec(text);

@@ -117,6 +117,19 @@ bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& sc
   return migration.transactional && !first_non_transactional(script, pg_version);
 }
 
+std::optional<ScriptFailure> unsendable(const sql::ParsedScript& script) {
+  const SourceFile& file = *script.file;
+  std::size_t nul = file.slice(script.section).find('\0');
+  if (nul == std::string_view::npos) return std::nullopt;
+  std::size_t at = script.section.begin + nul;
+  pg::ServerError error;
+  // What PostgreSQL says of a NUL in text it is given (e.g. by COPY): invalid byte sequence.
+  error.sqlstate = "22021";
+  error.message = script.error ? script.error->message : "the script contains a NUL byte";
+  return ScriptFailure{locate(file, {at, at + 1}), std::move(error),
+                       trimmed(file.slice({script.section.begin, at}))};
+}
+
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
                                           bool transactional) {
   const SourceFile& file = *script.file;
@@ -151,6 +164,7 @@ std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
     return ScriptFailure{error_location(file, sent, error), std::move(error),
                          trimmed(file.slice(sent))};
   };
+  if (auto failure = unsendable(script)) return failure;
   if (script.error) {
     if (auto error = session.execute(file.slice(script.section)))
       return fail(script.section, *error);

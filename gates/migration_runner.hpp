@@ -30,9 +30,14 @@ struct ScriptFailure {
   std::string statement;  // the failing statement's text
 };
 
+// The failure of a script that holds a NUL byte, at that byte. libpq ends a query's text at its
+// first NUL, so the rest would be dropped without a word: such a script is never sent.
+std::optional<ScriptFailure> unsendable(const sql::ParsedScript& script);
+
 // Runs a script: in one transaction when `transactional`, else statement by statement. A
 // script that does not parse is sent whole, so the server's own error and position are
-// reported. Throws EnvironmentError when the connection is lost.
+// reported; one that holds a NUL byte is not sent (unsendable). Throws EnvironmentError when
+// the connection is lost.
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
                                           bool transactional);
 

@@ -55,6 +55,9 @@ struct MigrationSet {
   std::string dir;     // the migrations directory, relative to the root
   std::vector<Migration> migrations;  // in apply order
   std::vector<StrayFile> strays;
+  // Whether the layout's tool skips a UTF-8 byte order mark at the start of a file; the others
+  // send it to PostgreSQL, which rejects it, or reject the file themselves (docs/layouts.md).
+  bool skips_byte_order_mark = false;
 };
 
 }  // namespace mgate

@@ -30,10 +30,13 @@ bool has_flyway_names(const fs::path& dir) {
   return false;
 }
 
-// Unreadable files say nothing here; the layout's reader reports them.
+// Unreadable files say nothing here; the layout's reader reports them. A byte order mark does
+// not hide the layout: its reader says whether the tool takes one.
 std::string text_of(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
+  return text;
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ std::optional<Directive> read_directive(std::string_view line) {
 
 void read_dbmate_file(Scan& scan, const Entry& entry, const NumberedFile& name) {
   std::string text = scan.read(entry.path);
+  if (text.starts_with(kByteOrderMark)) {
+    scan.stray(entry.path, byte_order_mark_rejected("dbmate"));
+    return;
+  }
   std::vector<Line> lines = lines_of(text);
   std::optional<std::size_t> up;  // indexes into lines: dbmate uses the first of each
   std::optional<std::size_t> down;

@@ -32,6 +32,13 @@ const Layout* find_layout(std::string_view name) {
   return layout == kLayouts.end() ? nullptr : &*layout;
 }
 
+// Flyway strips a byte order mark, and so does psql, which runs sqitch's scripts and is how
+// plain files are run. golang-migrate and diesel send it to PostgreSQL; dbmate and goose
+// reject the file (their readers say so).
+bool skips_byte_order_mark(std::string_view layout) {
+  return layout == "flyway" || layout == "sqitch" || layout == "plain";
+}
+
 std::string known_layouts() {
   std::string known;
   for (const std::string& name : layout_names()) known += (known.empty() ? "" : ", ") + name;
@@ -48,7 +55,9 @@ MigrationSet discover(const std::filesystem::path& root, const std::filesystem::
   const Layout* chosen =
       find_layout(layout == "auto" ? discovery::detect_layout(scan.dir()) : layout);
   chosen->read(scan);
-  return std::move(scan).finish(std::string(chosen->name));
+  MigrationSet set = std::move(scan).finish(std::string(chosen->name));
+  set.skips_byte_order_mark = skips_byte_order_mark(chosen->name);
+  return set;
 }
 
 const std::vector<std::string>& layout_names() {

@@ -44,6 +44,10 @@ std::optional<Annotation> read_annotation(std::string_view line) {
 
 void read_goose_file(Scan& scan, const Entry& entry, const NumberedFile& name) {
   std::string text = scan.read(entry.path);
+  if (text.starts_with(kByteOrderMark)) {
+    scan.stray(entry.path, byte_order_mark_rejected("goose"));
+    return;
+  }
   std::vector<Line> lines = lines_of(text);
   std::vector<Line> markers;  // the Up and Down lines, in file order
   std::vector<Annotation> kinds;

@@ -1,5 +1,7 @@
 #include "discover/sections.hpp"
 
+#include <fmt/core.h>
+
 #include <cctype>
 
 namespace mgate::discovery {
@@ -28,6 +30,13 @@ bool is_blank_or_comment(std::string_view line) {
   while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())) != 0)
     line.remove_prefix(1);
   return line.empty() || line.starts_with("--");
+}
+
+std::string byte_order_mark_rejected(std::string_view tool) {
+  return fmt::format(
+      "starts with a UTF-8 byte order mark (U+FEFF), which {} does not strip: it does not read "
+      "line 1 as a comment or a marker, and rejects the file. Save it as UTF-8 without a BOM",
+      tool);
 }
 
 }  // namespace mgate::discovery

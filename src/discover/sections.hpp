@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,5 +25,9 @@ Span section_after(const std::vector<Line>& markers, std::size_t i, std::size_t 
 
 // Both tools reject SQL before the up marker; blank lines and "--" comments may precede it.
 bool is_blank_or_comment(std::string_view line);
+
+// Neither tool strips a UTF-8 byte order mark: to them line 1 then is neither blank, a comment
+// nor a marker, and they reject the file. The stray reason for such a file, naming the tool.
+std::string byte_order_mark_rejected(std::string_view tool);
 
 }  // namespace mgate::discovery

@@ -147,8 +147,10 @@ ParsedScript parse_script(const SourceFile& file, Span section) {
   std::size_t nul = sql.find('\0');
   std::optional<SyntaxError> nul_error;
   if (nul != std::string::npos) {
-    nul_error =
-        SyntaxError{"the file contains a NUL byte: it is not a SQL text file", section.begin + nul};
+    nul_error = SyntaxError{
+        "the file contains a NUL byte (0x00), which no SQL text holds and PostgreSQL cannot "
+        "receive (a file saved as UTF-16 is full of them): save it as UTF-8 text",
+        section.begin + nul};
     sql.resize(nul);
   }
   std::size_t limit = section.begin + sql.size();
@@ -161,7 +163,17 @@ ParsedScript parse_script(const SourceFile& file, Span section) {
     script.error = SyntaxError{whole.error->message, section.begin + whole.error->offset};
     parse_piecewise(script, sql, text, section.begin, previous_end);
   }
-  if (nul_error && !script.error) script.error = nul_error;
+  // PostgreSQL reads a byte order mark as part of the first word; the layouts whose tool strips
+  // it (discovery) start the section after it.
+  if (script.error && sql.starts_with(kByteOrderMark)) {
+    script.error = SyntaxError{
+        "the file starts with a UTF-8 byte order mark (U+FEFF), which this layout's migration "
+        "tool sends to PostgreSQL as it is, and PostgreSQL rejects: save the file as UTF-8 "
+        "without a BOM",
+        section.begin};
+  }
+  // Whatever else is wrong, a NUL byte is: the text after it would never reach the server.
+  if (nul_error) script.error = nul_error;
   find_suppressions(script, text);
   return script;
 }

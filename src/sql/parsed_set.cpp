@@ -13,6 +13,18 @@
 
 namespace mgate::sql {
 
+namespace {
+
+// What the migration tool runs of a script: a tool that skips a byte order mark at the start of
+// the file runs the text after it. Decided on the bytes read, which --staged takes from the index.
+Span as_run(const MigrationSet& set, const SourceFile& file, Span section) {
+  if (set.skips_byte_order_mark && section.begin == 0 && file.text().starts_with(kByteOrderMark))
+    section.begin = kByteOrderMark.size();
+  return section;
+}
+
+}  // namespace
+
 FileReader working_tree_reader(const std::filesystem::path& root) {
   return [root](const std::string& relative_path) {
     std::ifstream in(root / relative_path, std::ios::binary);
@@ -41,7 +53,8 @@ ParsedSet::ParsedSet(const MigrationSet& set, const FileReader& read) {
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i = next++; i < refs.size(); i = next++) {
-      parsed[i] = parse_script(*files_.at(refs[i]->file), refs[i]->section);
+      const SourceFile& file = *files_.at(refs[i]->file);
+      parsed[i] = parse_script(file, as_run(set, file, refs[i]->section));
     }
   };
   unsigned workers = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
