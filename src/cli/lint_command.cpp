@@ -112,6 +112,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
   Report report;
   for (const Target& target : targets) {
     MigrationSet set = discover_target(config, target, layout);
+    refuse_overwriting_inputs(c.output, config, set);
     if (!c.since.empty()) mark_gated_since(set, config.root, c.since, c.staged);
     StagedView staged;
     if (c.staged) {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
+#include "core/migration.hpp"
 #include "core/report.hpp"
 
 namespace mgate {
@@ -23,7 +25,14 @@ void add_output_options(CLI::App& command, OutputRequest& request);
 // Checks formats and FILE paths before any work is done; throws InputError.
 void validate_outputs(const OutputRequest& request);
 
-// Writes the report to stdout and to every FILE; a FILE is written whole or not at all.
+// Throws InputError when a FILE is a file this run reads: a migration or any other file of
+// `set`, the config, or a file the config names. A report never replaces what it judges.
+void refuse_overwriting_inputs(const OutputRequest& request, const Config& config,
+                               const MigrationSet& set);
+
+// Writes the report to every FILE and to stdout. A FILE that is a regular file (or is new) is
+// written beside itself and renamed into place: whole or not at all. A write that fails is an
+// EnvironmentError naming where, after every other output has been tried.
 void write_outputs(const Report& report, const OutputRequest& request);
 
 }  // namespace mgate
