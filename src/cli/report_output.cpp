@@ -90,7 +90,13 @@ int write_file(const fs::path& file, std::string_view bytes) {
   // One left by a killed process that had this pid.
   if (fd < 0 && errno == EEXIST && ::unlink(partial.c_str()) == 0) fd = create();
   if (fd < 0) return errno;
-  int error = write_and_close(fd, bytes);
+  // The report replacing a file keeps its permissions (a private one stays private).
+  int error = exists && ::fchmod(fd, status.st_mode & 07777) != 0 ? errno : 0;
+  if (error == 0) {
+    error = write_and_close(fd, bytes);
+  } else {
+    ::close(fd);
+  }
   if (error == 0 && ::rename(partial.c_str(), target.c_str()) != 0) error = errno;
   if (error != 0) ::unlink(partial.c_str());
   return error;

@@ -68,6 +68,16 @@ TEST(ReportOutput, AFailedWriteLeavesTheOldFileAndNoPartialOne) {
   EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"r.json"});
 }
 
+TEST(ReportOutput, AReplacedFileKeepsItsPermissions) {
+  TempDir dir;
+  fs::path file = dir.write("r.json", "old\n");
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+  RunResult r = run_mgate({"lint", "fixtures/demo", "--output", "json=" + file.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(fs::status(file).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(nlohmann::json::parse(read_file(file))["schema"], "mgate-report/1");
+}
+
 TEST(ReportOutput, ASymbolicLinkStaysAndItsTargetIsReplaced) {
   TempDir dir;
   dir.write("reports/r.json", "old\n");
