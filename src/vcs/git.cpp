@@ -27,24 +27,25 @@ Outcome run_git(const std::filesystem::path& dir, const std::vector<std::string>
                 const std::string& input = "") {
   auto git = bp::search_path("git");
   if (git.empty()) throw EnvironmentError("git is not installed (no `git` on PATH)");
-  std::vector<std::string> argv = {"--no-pager", "-C", dir.string()};
+  // Without optional locks, git never rewrites the index behind a running `git commit` (the
+  // pre-commit hook runs while git holds it). The option, not GIT_OPTIONAL_LOCKS through
+  // bp::env: Boost.Process 1.74 looks a variable up by reading past the end of shorter
+  // environment entries (AddressSanitizer: heap-buffer-overflow in environment.hpp's find).
+  std::vector<std::string> argv = {"--no-pager", "--no-optional-locks", "-C", dir.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   boost::asio::io_context io;
   std::future<std::string> out;
   std::future<std::string> err;
   Outcome outcome;
   try {
-    // Without optional locks, git never rewrites the index behind a running `git commit` (the
-    // pre-commit hook runs while git holds it).
     auto on_exit = bp::on_exit([&](int code, const std::error_code&) { outcome.exit_code = code; });
     if (input.empty()) {
-      bp::child child(git, bp::args(argv), bp::env["GIT_OPTIONAL_LOCKS"] = "0",
-                      bp::std_in<bp::null, bp::std_out> out, bp::std_err > err, io, on_exit);
+      bp::child child(git, bp::args(argv), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err,
+                      io, on_exit);
       io.run();
     } else {
-      bp::child child(git, bp::args(argv), bp::env["GIT_OPTIONAL_LOCKS"] = "0",
-                      bp::std_in<boost::asio::buffer(input), bp::std_out> out, bp::std_err > err,
-                      io, on_exit);
+      bp::child child(git, bp::args(argv), bp::std_in<boost::asio::buffer(input), bp::std_out> out,
+                      bp::std_err > err, io, on_exit);
       io.run();
     }
     outcome.out = out.get();
