@@ -2,6 +2,8 @@
 # Installs everything mgate needs to build, test and run on Debian 12. Idempotent.
 #   scripts/setup.sh          build dependencies and the PostgreSQL server
 #   scripts/setup.sh --dev    also the npm tools used by the tests and benchmarks
+#   scripts/setup.sh --hardening   also clang and its sanitizer and libFuzzer runtimes
+#                                  (scripts/sanitize.sh, scripts/fuzz.sh); combines with --dev
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +20,23 @@ dev_packages=(clang-format chromium python3-junitparser)
 # package: install Debian's only when no npm is on the PATH.
 command -v npm >/dev/null 2>&1 || dev_packages+=(nodejs npm)
 
+# Hardening only: clang 14 with compiler-rt (ASan, UBSan, TSan, libFuzzer) and llvm-symbolizer
+# for readable stacks.
+hardening_packages=(clang-14 libclang-rt-14-dev llvm-14)
+
+dev=false
+hardening=false
+for flag in "$@"; do
+  case "$flag" in
+    --dev) dev=true ;;
+    --hardening) hardening=true ;;
+    *) echo "scripts/setup.sh: unknown option $flag (known: --dev, --hardening)" >&2; exit 2 ;;
+  esac
+done
+
 want=("${packages[@]}")
-[[ "${1:-}" == "--dev" ]] && want+=("${dev_packages[@]}")
+$dev && want+=("${dev_packages[@]}")
+$hardening && want+=("${hardening_packages[@]}")
 
 missing=()
 for p in "${want[@]}"; do
@@ -32,7 +49,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [[ "${1:-}" == "--dev" ]]; then
+if $dev; then
   # Dev-only tools, pinned to exact versions in package.json: the SARIF validator and squawk for the benchmark.
   if [[ ! -x node_modules/.bin/sarif-multitool || ! -x node_modules/.bin/squawk ]]; then
     npm install --no-package-lock --no-audit --no-fund --loglevel=error

@@ -1,0 +1,2 @@
+-- Forgets the column: only the index goes.
+DROP INDEX accounts_phone_idx;

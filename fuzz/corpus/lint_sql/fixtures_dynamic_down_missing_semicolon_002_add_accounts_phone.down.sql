@@ -1,0 +1,2 @@
+DROP INDEX accounts_phone_idx
+ALTER TABLE accounts DROP COLUMN phone;

@@ -1,0 +1,2 @@
+ALTER TABLE accounts ADD COLUMN phone text;
+CREATE INDEX accounts_phone_idx ON accounts (phone);

@@ -1,0 +1,1 @@
+ALTER TABLE acounts DROP COLUMN phone;

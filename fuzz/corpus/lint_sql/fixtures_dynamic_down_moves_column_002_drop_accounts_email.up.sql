@@ -1,0 +1,2 @@
+DROP INDEX accounts_email_idx;
+ALTER TABLE accounts DROP COLUMN email;

@@ -1,0 +1,2 @@
+-- Stands for a backfill that takes far longer than the deploy allows.
+SELECT pg_sleep(600);

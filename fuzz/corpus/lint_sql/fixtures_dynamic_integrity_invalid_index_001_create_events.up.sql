@@ -1,0 +1,5 @@
+CREATE TABLE events (
+    id bigint NOT NULL,
+    at date   NOT NULL
+) PARTITION BY RANGE (at);
+CREATE TABLE events_rest PARTITION OF events DEFAULT;

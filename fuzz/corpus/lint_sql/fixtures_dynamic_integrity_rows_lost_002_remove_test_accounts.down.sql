@@ -1,0 +1,1 @@
+-- irreversible: the deleted accounts are gone

@@ -1,0 +1,3 @@
+ALTER TABLE accounts DROP COLUMN region;
+DROP FUNCTION region_exists(text);
+DROP TABLE regions;

@@ -1,0 +1,1 @@
+UPDATE accounts SET name = NULL WHERE id % 2 = 0;

@@ -1,0 +1,2 @@
+-- Every account keeps a name.
+SELECT count(*) = 0 FROM accounts WHERE name IS NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE accounts ADD COLUMN token double precision DEFAULT random();

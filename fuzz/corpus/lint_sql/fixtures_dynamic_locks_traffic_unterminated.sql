@@ -1,0 +1,2 @@
+BEGIN;
+UPDATE accounts SET name = name WHERE id = 1;

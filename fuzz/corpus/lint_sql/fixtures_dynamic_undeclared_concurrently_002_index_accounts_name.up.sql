@@ -1,0 +1,2 @@
+SET lock_timeout = '3s';
+CREATE INDEX CONCURRENTLY accounts_name_idx ON accounts (name);

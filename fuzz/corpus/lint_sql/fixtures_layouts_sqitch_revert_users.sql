@@ -1,0 +1,7 @@
+-- Revert shop:users from pg
+
+BEGIN;
+
+ALTER TABLE shop.users DROP COLUMN email;
+
+COMMIT;

@@ -1,0 +1,3 @@
+-- Verify shop:users on pg
+
+SELECT id, name, email FROM shop.users WHERE false;

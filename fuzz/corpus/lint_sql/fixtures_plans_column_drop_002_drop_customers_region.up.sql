@@ -1,0 +1,2 @@
+-- The application's customer page still reads region.
+ALTER TABLE customers DROP COLUMN region;

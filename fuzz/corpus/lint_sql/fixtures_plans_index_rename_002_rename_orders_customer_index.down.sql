@@ -1,0 +1,1 @@
+ALTER INDEX orders_by_customer_idx RENAME TO orders_customer_id_idx;

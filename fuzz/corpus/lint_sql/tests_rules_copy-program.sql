@@ -1,0 +1,9 @@
+-- expect: copy-program
+COPY users FROM PROGRAM 'curl -s https://example.com/users.csv' WITH (FORMAT csv);
+
+-- expect: copy-program
+COPY (SELECT * FROM users) TO PROGRAM 'gzip > /tmp/users.csv.gz';
+
+-- Safe: data through the client connection.
+COPY users FROM STDIN WITH (FORMAT csv);
+COPY users TO STDOUT;

@@ -1,0 +1,13 @@
+SET lock_timeout = '2s';
+
+CREATE TABLE invoices (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+-- expect: prefer-numeric-over-money
+  total money NOT NULL,
+  -- Safe: numeric with a currency column.
+  tax numeric(12, 2) NOT NULL,
+  currency text NOT NULL
+);
+
+-- expect: prefer-numeric-over-money
+ALTER TABLE orders ADD COLUMN discount money;

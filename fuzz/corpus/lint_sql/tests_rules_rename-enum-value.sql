@@ -1,0 +1,11 @@
+SET lock_timeout = '2s';
+
+-- expect: rename-enum-value
+ALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched';
+
+-- expect: rename-enum-value
+ALTER TYPE app.mood RENAME VALUE 'meh' TO 'neutral';
+
+-- Safe: adding a value, the recommended first step.
+ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'dispatched' AFTER 'shipped';
+ALTER TYPE order_status RENAME TO order_state;

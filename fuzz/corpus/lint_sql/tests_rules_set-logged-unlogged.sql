@@ -1,0 +1,11 @@
+SET lock_timeout = '2s';
+
+-- expect: set-logged-unlogged
+ALTER TABLE import_rows SET LOGGED;
+
+-- expect: set-logged-unlogged
+ALTER TABLE public.page_views SET UNLOGGED;
+
+-- Safe: a table created in this migration.
+CREATE UNLOGGED TABLE staging (id bigint);
+ALTER TABLE staging SET LOGGED;

@@ -1,0 +1,13 @@
+-- expect: untrusted-language
+CREATE EXTENSION plpython3u;
+
+-- expect: untrusted-language
+CREATE EXTENSION IF NOT EXISTS plperlu SCHEMA pg_catalog;
+
+-- expect: untrusted-language
+CREATE LANGUAGE plsample HANDLER plsample_call_handler;
+
+-- Safe: trusted languages and ordinary extensions.
+CREATE EXTENSION IF NOT EXISTS plperl;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE TRUSTED LANGUAGE plsafe HANDLER plsafe_call_handler;
