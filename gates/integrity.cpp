@@ -141,7 +141,7 @@ class IntegrityGate : public Gate {
       std::string before_copy;
       if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
       std::optional<ScriptFailure> failure =
-          apply_in_database(server, database, m, up, input.config, input.pg_version);
+          apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
       bool applied = !failure;
       if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
       if (applied && m.gated) {
@@ -403,7 +403,7 @@ class IntegrityGate : public Gate {
                          const Migration& m, nlohmann::json& evidence, GateResult& result) {
     const sql::ParsedScript& down = input.parsed.script(*m.down);
     std::string down_copy = server.clone(database, "integrity_down");
-    if (!apply_in_database(server, down_copy, m, down, input.config, input.pg_version)) {
+    if (!apply_in_database(server, down_copy, down, input.parsed.plan(*m.down), input.config)) {
       auto was = open_connection(server.admin(before_copy));
       auto now = open_connection(server.admin(down_copy));
       std::map<std::string, pg::TableData> after_down;

@@ -248,8 +248,8 @@ class LocksGate : public Gate {
       const sql::ParsedScript& up = input.parsed.script(*m.up);
       bool ok = true;
       if (!m.gated || up.error) {
-        ok = !apply_in_database(server, database, m, up, input.config, input.pg_version);
-      } else if (runs_in_transaction(m, up, input.pg_version)) {
+        ok = !apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
+      } else if (runs_inside_outer_transaction(up, input.parsed.plan(*m.up))) {
         ok = trace(state, m, up);
       } else {
         ok = apply_under_traffic(state, m, up);
@@ -348,7 +348,7 @@ class LocksGate : public Gate {
       traffic->start();
     }
     std::optional<ScriptFailure> failure =
-        apply_in_database(run.server, run.database, m, up, input.config, input.pg_version);
+        apply_in_database(run.server, run.database, up, input.parsed.plan(*m.up), input.config);
     if (!traffic) return !failure;
     std::vector<pg::OperationRun> during = traffic->stop();
     run.next_row = traffic->next_row();

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/staged.hpp"
 #include "cli/targets.hpp"
+#include "core/layout.hpp"
 #include "gates/history.hpp"
 #include "gates/pipeline.hpp"
 #include "sql/parsed_set.hpp"
@@ -53,9 +54,7 @@ void add_gate_options(CLI::App* cmd, LintCommand& c) {
   cmd->add_option("--config", c.config,
                   "mgate.toml to use (default: the nearest one above the "
                   "working directory)");
-  cmd->add_option(
-      "--layout", c.layout,
-      "Migration layout: auto, plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch");
+  cmd->add_option("--layout", c.layout, fmt::format("Migration layout: auto, {}", layout_list()));
   add_output_options(*cmd, c.output);
   cmd->add_option("--fail-on", c.fail_on,
                   "Lowest finding level that fails the run (exit 1): error, warning, never")
@@ -120,7 +119,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
     }
     sql::FileReader reader =
         c.staged ? staged_reader(staged) : sql::working_tree_reader(config.root);
-    sql::ParsedSet parsed(set, reader);
+    sql::ParsedSet parsed(set, reader, options.pg_version);
     merge_into(report, run_pipeline(config, set, parsed, options));
   }
   return report;

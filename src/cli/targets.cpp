@@ -98,7 +98,9 @@ std::vector<Target> resolve_targets(const Config& config, const std::vector<std:
 
 MigrationSet discover_target(const Config& config, const Target& target,
                              const std::string& layout) {
-  MigrationSet set = discover(config.root, target.dir, layout);
+  DiscoverOptions options = discover_options(config);
+  options.layout = layout;
+  MigrationSet set = discover(config.root, target.dir, options);
   if (!target.files.empty()) {
     std::set<std::string> named(target.files.begin(), target.files.end());
     for (Migration& m : set.migrations) {
