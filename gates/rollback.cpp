@@ -314,7 +314,9 @@ class RollbackGate : public Gate {
         continue;
       }
       if (!m.down) {
-        out.findings.push_back(missing_down(m, up, layout_named(input.set.layout)));
+        // Flyway re-runs a repeatable migration when it changes; it has no undo by design.
+        if (!m.repeatable)
+          out.findings.push_back(missing_down(m, up, layout_named(input.set.layout)));
         before.reset();
         continue;
       }

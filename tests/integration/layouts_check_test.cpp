@@ -140,8 +140,14 @@ TEST_F(Layouts, AForwardOnlyHistoryHasNothingForTheRollbackGate) {
             "nothing to check: Prisma Migrate migrations have no down scripts");
   EXPECT_THAT(prisma.findings(), IsEmpty()) << messages(prisma);
 
-  Report flyway = run(default_config(), "fixtures/layouts/atlas", {"rollback"});
-  EXPECT_EQ(gate(flyway, "rollback").status, GateStatus::skip);
+  Report atlas = run(default_config(), "fixtures/layouts/atlas", {"rollback"});
+  EXPECT_EQ(gate(atlas, "rollback").status, GateStatus::skip);
+
+  // One undo among Flyway migrations: the others miss theirs, but a repeatable never has one.
+  Report flyway = run(default_config(), "fixtures/layouts/flyway", {"rollback"});
+  auto missing = findings_of(flyway, "rollback-missing-down");
+  EXPECT_THAT(missing, SizeIs(4)) << messages(flyway);
+  for (const Finding* f : missing) EXPECT_NE(f->migration, "users_view");
 
   TempDir repo;
   repo.write("db/001_t.sql", "CREATE TABLE t (a int);\n");

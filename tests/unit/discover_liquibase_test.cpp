@@ -22,7 +22,7 @@ TEST(DiscoverLiquibase, ReadsTheFixture) {
   EXPECT_EQ(set.layout, "liquibase");
   // In changelog order; ada:3 is for H2 only and is not applied on PostgreSQL.
   EXPECT_THAT(ids(set), ElementsAre("0001:ada:1", "0002:ada:2", "0003:grace:index-orders-user",
-                                    "0004:grace:users-email"));
+                                    "0004:grace:users-name"));
   EXPECT_THAT(set.strays, IsEmpty());
 
   const Migration& users = set.migrations[0];
@@ -38,9 +38,9 @@ TEST(DiscoverLiquibase, ReadsTheFixture) {
   ASSERT_TRUE(index.down);
   EXPECT_EQ(index.down->transaction, Transaction::statement);
 
-  const Migration& email = set.migrations[3];
-  ASSERT_TRUE(email.down);  // a /* liquibase rollback */ block
-  EXPECT_FALSE(email.down->pieces.empty());
+  const Migration& name = set.migrations[3];
+  ASSERT_TRUE(name.down);  // a /* liquibase rollback */ block
+  EXPECT_FALSE(name.down->pieces.empty());
 }
 
 TEST(DiscoverLiquibase, DuplicateIdentifiersAreRefusedAndOtherFilesIgnored) {
@@ -57,6 +57,24 @@ TEST(DiscoverLiquibase, DuplicateIdentifiersAreRefusedAndOtherFilesIgnored) {
   EXPECT_THAT(stray_files(set), ElementsAre("db/a.sql"));
   EXPECT_EQ(set.migrations[1].up->transaction, Transaction::query);  // one unsplit batch
   EXPECT_FALSE(set.migrations[1].down);                              // rollback not required
+}
+
+// The master changelog's includes decide the order (2.2 before 2.2.1, which name order would
+// swap), and a changelog it does not include is not run.
+TEST(DiscoverLiquibase, AMasterChangelogDecidesTheOrder) {
+  DiscoverTree tree;
+  const std::string header = "--liquibase formatted sql\n";
+  tree.write("db/changelog/db.changelog-2.2.sql", header + "--changeset a:22\nSELECT 1;\n");
+  tree.write("db/changelog/db.changelog-2.2.1.sql", header + "--changeset a:221\nSELECT 1;\n");
+  tree.write("db/changelog/db.changelog-9.sql", header + "--changeset a:9\nSELECT 1;\n");
+  tree.write("db/changelog/db.changelog-master.yaml",
+             "databaseChangeLog:\n  - include:\n      file: db/changelog/db.changelog-2.2.sql\n"
+             "  - include:\n      file: db/changelog/db.changelog-2.2.1.sql\n");
+  MigrationSet set = discover(tree.root(), tree.path("db/changelog"));
+  EXPECT_EQ(set.layout, "liquibase");
+  EXPECT_THAT(ids(set), ElementsAre("0001:a:22", "0002:a:221"));
+  EXPECT_THAT(stray_files(set), ElementsAre("db/changelog/db.changelog-9.sql"));
+  EXPECT_EQ(set.strays[0].kind, StrayFile::Kind::ignored);
 }
 
 }  // namespace
