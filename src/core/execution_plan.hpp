@@ -42,8 +42,9 @@ struct ExecutionPlan {
   std::vector<std::size_t> non_transactional;
   Refusal refusal = Refusal::none;
   std::optional<std::size_t> refused_at;  // the statement the refusal is about
-  // How the layout runs a script outside a transaction (Layout::outside_transaction).
-  std::string_view outside_transaction;
+  // How the layout runs this script outside a transaction (Layout::outside_transaction, with
+  // the script's file name where the layout's words say "<script>").
+  std::string outside_transaction;
 
   // What mgate runs: as the tool does, except that a script the tool refuses runs one statement
   // at a time, so that the migrations after it can still be checked.

@@ -85,7 +85,7 @@ const std::vector<Layout> kLayouts = {
      .example = "V1__create_users.sql",
      .outside_transaction =
          "keep the statement alone in its migration (Flyway then runs it outside a "
-         "transaction), or add a script configuration file <script>.sql.conf holding "
+         "transaction), or add a script configuration file <script>.conf holding "
          "executeInTransaction=false",
      .transaction = Transaction::detect,
      .on_edit = "Flyway's validate fails on its changed checksum",

@@ -15,7 +15,8 @@ struct Layout {
   std::string_view name{};     // as in [migrations] layout
   std::string_view tool{};     // as its users name the tool
   std::string_view example{};  // one migration as the tool names its files
-  // How a script is made to run outside a transaction, said to the user when one must.
+  // How a script is made to run outside a transaction, said to the user when one must;
+  // "<script>" stands for the script's file name.
   std::string_view outside_transaction{};
   // How its scripts run when neither they nor [migrations] transaction say otherwise, and
   // whether [migrations] transaction may change that (only where the tool is a plain runner).

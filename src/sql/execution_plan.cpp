@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <string_view>
 
 namespace mgate::sql {
@@ -74,6 +75,10 @@ ExecutionPlan plan_execution(const ParsedScript& script, Transaction transaction
   ExecutionPlan plan;
   plan.transaction = transaction;
   plan.outside_transaction = layout.outside_transaction;
+  if (std::size_t at = plan.outside_transaction.find("<script>"); at != std::string::npos) {
+    plan.outside_transaction.replace(
+        at, 8, std::filesystem::path(script.file->path()).filename().string());
+  }
   const std::vector<Statement>& statements = script.statements;
   for (std::size_t i = 0; i < statements.size(); ++i) {
     if (refuses_transaction_block(statements[i].node, pg_version))

@@ -111,7 +111,8 @@ TEST_F(Layouts, FlywayRefusesAMixedMigration) {
   ASSERT_THAT(refused, SizeIs(1));
   EXPECT_EQ(position_of(*refused[0]), "sql/V2__i.sql:2:1");
   EXPECT_THAT(refused[0]->message, HasSubstr("Flyway refuses the up migration 2: it mixes"));
-  EXPECT_THAT(refused[0]->help, HasSubstr("executeInTransaction=false"));
+  EXPECT_THAT(refused[0]->help, HasSubstr("add a script configuration file V2__i.sql.conf holding "
+                                          "executeInTransaction=false"));
 }
 
 TEST_F(Layouts, AFailureAfterAGoMigrationIsAWarningThatNamesIt) {

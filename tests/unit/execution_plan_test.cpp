@@ -109,6 +109,12 @@ TEST(ExecutionPlan, FlywayRefusesAMixUnlessTheScriptSaysHowToRun) {
   EXPECT_EQ(plan_of(kTimeoutThenIndex, Transaction::statement, "flyway").refusal, Refusal::none);
 }
 
+TEST(ExecutionPlan, TheLayoutsWayOutNamesTheScript) {
+  EXPECT_THAT(plan_of(kTimeoutThenIndex, Transaction::detect, "flyway").outside_transaction,
+              ::testing::HasSubstr("a script configuration file 001_x.sql.conf holding "
+                                   "executeInTransaction=false"));
+}
+
 // Flyway's list is narrower than PostgreSQL's: what it does not recognize runs in its
 // transaction and fails there.
 TEST(ExecutionPlan, FlywayRunsWhatItDoesNotRecognizeInATransaction) {
