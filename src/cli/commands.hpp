@@ -58,6 +58,10 @@ struct CompletionCommand {
   std::string shell;
 };
 
+struct HelpCommand {
+  std::vector<std::string> command;  // empty: mgate's own help
+};
+
 // Each add_* declares a command's options on `app`; each run_* runs it and returns the exit code.
 CLI::App* add_lint_command(CLI::App& app, LintCommand& command);
 int run_lint(const LintCommand& command);
@@ -96,5 +100,11 @@ int run_init(const InitCommand& command);
 
 CLI::App* add_completion_command(CLI::App& app, CompletionCommand& command);
 int run_completion(const CompletionCommand& command, const CLI::App& app);
+
+CLI::App* add_help_command(CLI::App& app, HelpCommand& command);
+int run_help(const HelpCommand& command, const CLI::App& app);
+// Throws InputError, naming the nearest command, when the first argument is no command of
+// `app` (CLI11 would only say that a subcommand is required).
+void reject_unknown_command(const CLI::App& app, int argc, char** argv);
 
 }  // namespace mgate

@@ -21,7 +21,8 @@ static int run(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 passed; 1 a gate failed (a finding at or above --fail-on); 2 usage, "
       "configuration or input error; 3 environment error.\n"
-      "Run 'mgate <command> --help' for a command's options. Docs: docs/ in the repository.");
+      "Run 'mgate help <command>' (or 'mgate <command> --help') for a command's options. Docs: "
+      "docs/ in the repository.");
   app.set_version_flag("--version", std::string("mgate ") + MGATE_VERSION);
 
   LintCommand lint;
@@ -39,8 +40,11 @@ static int run(int argc, char** argv) {
   CompletionCommand completion;
   CLI::App* completion_app = add_completion_command(app, completion);
   CLI::App* version_app = app.add_subcommand("version", "Print mgate's version");
+  HelpCommand help;
+  CLI::App* help_app = add_help_command(app, help);
 
   try {
+    reject_unknown_command(app, argc, argv);
     app.parse(argc, argv);
     if (lint_app->parsed()) return run_lint(lint);
     if (check_app->parsed()) return run_check(check);
@@ -49,6 +53,7 @@ static int run(int argc, char** argv) {
     if (init_app->parsed()) return run_init(init);
     if (hook_install_app->parsed()) return run_hook_install(hook);
     if (completion_app->parsed()) return run_completion(completion, app);
+    if (help_app->parsed()) return run_help(help, app);
     if (version_app->parsed()) std::cout << "mgate " << MGATE_VERSION << "\n";
     return 0;
   } catch (const CLI::CallForHelp& e) {

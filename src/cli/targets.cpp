@@ -7,6 +7,7 @@
 #include <set>
 
 #include "discover/discover.hpp"
+#include "gates/gate.hpp"
 
 namespace mgate {
 namespace fs = std::filesystem;
@@ -36,6 +37,14 @@ fs::path migrations_dir_of(const fs::path& file) {
   return parent;
 }
 
+std::vector<std::string> all_rule_ids() {
+  std::vector<std::string> ids;
+  for (const auto& gate : all_gates()) {
+    for (RuleDescriptor& rule : gate->rules()) ids.push_back(std::move(rule.id));
+  }
+  return ids;
+}
+
 }  // namespace
 
 std::string relative_to(const fs::path& root, const fs::path& path) {
@@ -50,9 +59,15 @@ Config resolve_config(const std::string& config_flag) {
     if (!fs::is_regular_file(config_flag, ec)) {
       throw InputError(fmt::format("--config {}: no such file", config_flag));
     }
-    return load_config(config_flag);
+    Config config = load_config(config_flag);
+    check_rule_ids(config, all_rule_ids());
+    return config;
   }
-  if (auto found = find_config(fs::current_path(ec))) return load_config(*found);
+  if (auto found = find_config(fs::current_path(ec))) {
+    Config config = load_config(*found);
+    check_rule_ids(config, all_rule_ids());
+    return config;
+  }
   Config config;
   config.root = enclosing_work_tree(fs::current_path(ec));
   return config;

@@ -10,6 +10,7 @@ namespace mgate {
 
 // The config in force: --config FILE, else the nearest mgate.toml above the working
 // directory, else defaults rooted at the enclosing git work tree (or the working directory).
+// A [rules] key that names no rule of any gate is an InputError.
 Config resolve_config(const std::string& config_flag);
 
 // What a command checks: one migrations directory, and when the user named files, just the

@@ -4,7 +4,10 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <functional>
+
+#include "core/suggest.hpp"
 
 namespace mgate {
 namespace {
@@ -100,6 +103,17 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   return std::chrono::milliseconds(static_cast<int64_t>(value * factor->second));
 }
 
+void check_rule_ids(const Config& config, const std::vector<std::string>& known) {
+  for (const auto& [id, setting] : config.rules) {
+    if (std::find(known.begin(), known.end(), id) != known.end()) continue;
+    const auto nearest = nearest_name(id, known);
+    throw InputError(
+        fmt::format("{}:{}:{}: unknown rule '{}' in [rules] ({}run 'mgate rules' for the list)",
+                    config.file.string(), setting.where.line, setting.where.column, id,
+                    nearest ? fmt::format("did you mean '{}'? ", *nearest) : std::string()));
+  }
+}
+
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec);
@@ -152,10 +166,12 @@ Config load_config(const std::filesystem::path& file) {
           if (!table) r.fail(n, "[rules] must be a table");
           for (const auto& [key, value] : *table) {
             std::string level = r.string(value, key.str());
+            const Position where{static_cast<int>(key.source().begin.line),
+                                 static_cast<int>(key.source().begin.column)};
             if (level == "off") {
-              config.rules[std::string(key.str())] = RuleSetting{std::nullopt};
+              config.rules[std::string(key.str())] = RuleSetting{std::nullopt, where};
             } else if (auto parsed = parse_level(level)) {
-              config.rules[std::string(key.str())] = RuleSetting{parsed};
+              config.rules[std::string(key.str())] = RuleSetting{parsed, where};
             } else {
               r.fail(value, fmt::format("rule '{}': level must be error, warning, note or off",
                                         key.str()));

@@ -26,6 +26,7 @@ class EnvironmentError : public std::runtime_error {
 // A rule's configured level; `off` disables it.
 struct RuleSetting {
   std::optional<Level> level;  // nullopt means off
+  Position where;              // of its key in mgate.toml, for messages
 };
 
 // mgate.toml. Every key is documented in docs/configuration.md.
@@ -89,6 +90,10 @@ struct Config {
 // Reads and validates a config file. Unknown keys and wrong types are InputErrors that name the
 // key and its line.
 Config load_config(const std::filesystem::path& file);
+
+// Throws an InputError naming the first [rules] key that is no id of `known` (every rule of
+// every gate), with the nearest known id: a misspelt rule must not silently stay at its level.
+void check_rule_ids(const Config& config, const std::vector<std::string>& known);
 
 // The nearest mgate.toml in `start` or a directory above it.
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);

@@ -1,0 +1,72 @@
+// A new user's first commands: any SQL file or standard input linted, and every mistake on the
+// command line or in mgate.toml answered with exit 2 and what to do instead.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/run.hpp"
+
+namespace mgate::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+TEST(RulesConfig, UnknownRuleIdIsRejectedWithTheNearestOne) {
+  TempDir dir;
+  dir.write("db/001_init.sql", "CREATE TABLE t (id int);\n");
+  dir.write("mgate.toml",
+            "[migrations]\ndir = \"db\"\n\n[rules]\nrequire-concurent-index = \"warning\"\n");
+  RunResult r = run_mgate({"lint"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("mgate.toml:5:1: unknown rule 'require-concurent-index' in [rules] "
+                               "(did you mean 'require-concurrent-index'?"));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(RulesConfig, RulesOfEveryGateAreKnown) {
+  TempDir dir;
+  dir.write("db/001_init.sql", "CREATE TABLE t (id int);\n");
+  dir.write("mgate.toml",
+            "[migrations]\ndir = \"db\"\n\n[rules]\nrollback-missing-down = \"off\"\n"
+            "invalid-name = \"warning\"\nedited-migration = \"error\"\nsyntax-error = \"error\"\n");
+  RunResult r = run_mgate({"lint", "--gates", "lint"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(Commands, AnUnknownOneNamesTheNearest) {
+  RunResult r = run_mgate({"lnt", "fixtures/demo"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("mgate: error: unknown command 'lnt' (did you mean 'lint'?)"));
+  EXPECT_EQ(r.out, "");
+
+  r = run_mgate({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'frobnicate': mgate has lint, check"));
+
+  r = run_mgate({});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("a command is required: lint, check"));
+}
+
+TEST(Commands, HelpPrintsMgatesOrACommandsHelp) {
+  RunResult r = run_mgate({"help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, run_mgate({"--help"}).out);
+  EXPECT_THAT(r.out, HasSubstr("Usage: mgate"));
+
+  r = run_mgate({"help", "lint"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, run_mgate({"lint", "--help"}).out);
+
+  r = run_mgate({"help", "hook", "install"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, run_mgate({"hook", "install", "--help"}).out);
+
+  r = run_mgate({"help", "chek"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'chek' (did you mean 'check'?)"));
+}
+
+}  // namespace
+}  // namespace mgate::testing
