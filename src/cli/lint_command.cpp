@@ -1,8 +1,12 @@
 #include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
 
 #include "cli/commands.hpp"
 #include "cli/staged.hpp"
 #include "cli/targets.hpp"
+#include "gates/gate.hpp"
 #include "gates/history.hpp"
 #include "gates/pipeline.hpp"
 #include "sql/parsed_set.hpp"
@@ -29,6 +33,7 @@ void merge_into(Report& total, Report&& part) {
     total = std::move(part);
     return;
   }
+  std::move(part.layouts.begin(), part.layouts.end(), std::back_inserter(total.layouts));
   std::move(part.migrations.begin(), part.migrations.end(), std::back_inserter(total.migrations));
   total.rules.merge(part.rules);
   for (GateResult& gate : part.gates) {
@@ -42,6 +47,26 @@ void merge_into(Report& total, Report&& part) {
     if (gate.status > same->status) same->status = gate.status;
     std::move(gate.findings.begin(), gate.findings.end(), std::back_inserter(same->findings));
   }
+}
+
+// `mgate lint --gates forward` would run nothing and pass: lint never starts PostgreSQL.
+void refuse_dynamic_gates(const LintCommand& c) {
+  std::vector<std::string> dynamic;
+  for (const std::string& name : c.gates) {
+    const Gate* gate = find_gate(name);
+    if (gate && gate->dynamic()) dynamic.push_back(name);
+  }
+  if (dynamic.empty()) return;
+  std::vector<std::string> static_gates;
+  for (const auto& gate : all_gates()) {
+    if (!gate->dynamic()) static_gates.emplace_back(gate->name());
+  }
+  throw InputError(fmt::format(
+      "--gates {}: {} on PostgreSQL, which mgate lint never starts (it runs {}): use "
+      "'mgate check --gates {}'",
+      fmt::join(dynamic, ","),
+      dynamic.size() == 1 ? "this gate runs the migrations" : "these gates run the migrations",
+      fmt::join(static_gates, ", "), fmt::join(c.gates, ",")));
 }
 
 }  // namespace
@@ -121,7 +146,10 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
     sql::FileReader reader =
         c.staged ? staged_reader(staged) : sql::working_tree_reader(config.root);
     sql::ParsedSet parsed(set, reader);
-    merge_into(report, run_pipeline(config, set, parsed, options));
+    Report part = run_pipeline(config, set, parsed, options);
+    part.layouts.push_back(
+        {set.dir, set.layout, layout == "auto", static_cast<int>(set.migrations.size())});
+    merge_into(report, std::move(part));
   }
   return report;
 }
@@ -134,6 +162,7 @@ OutputRequest output_request(const LintCommand& c) {
 }
 
 int run_lint(const LintCommand& c) {
+  refuse_dynamic_gates(c);
   OutputRequest output = output_request(c);
   Config config = resolve_config(c.config);
   Report report = run_gates(c, config, nullptr, 1);

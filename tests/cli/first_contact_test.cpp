@@ -34,6 +34,38 @@ TEST(RulesConfig, RulesOfEveryGateAreKnown) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+TEST(LintGates, DynamicGatesAreRefusedWithTheCheckCommand) {
+  RunResult r = run_mgate({"lint", "fixtures/demo", "--gates", "forward"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("--gates forward: this gate runs the migrations on PostgreSQL"));
+  EXPECT_THAT(r.err, HasSubstr("'mgate check --gates forward'"));
+  EXPECT_EQ(r.out, "");
+
+  r = run_mgate({"lint", "fixtures/demo", "--gates", "lint,rollback,locks"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("--gates rollback,locks: these gates"));
+  EXPECT_THAT(r.err, HasSubstr("'mgate check --gates lint,rollback,locks'"));
+}
+
+TEST(Layouts, TextAndJsonSayWhichLayoutReadTheDirectory) {
+  TempDir dir;
+  dir.write("db/001_create_orders.up.sql", "CREATE TABLE orders (id bigint);\n");
+  dir.write("db/001_create_orders.down.sql", "DROP TABLE orders;\n");
+  dir.write("db/002_add_status.up.sql", "ALTER TABLE orders ADD COLUMN status text;\n");
+  RunResult r = run_mgate({"lint", "db", "--gates", "lint", "--color", "never"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("db: 2 migrations, golang-migrate layout (detected)\n"));
+
+  r = run_mgate({"lint", "db", "--gates", "lint", "--layout", "plain", "--color", "never"},
+                dir.path());
+  EXPECT_THAT(r.out, HasSubstr("db: 2 migrations, plain layout\n"));
+
+  r = run_mgate({"lint", "db", "--gates", "lint", "--format", "json"}, dir.path());
+  auto layouts = nlohmann::json::parse(r.out)["layouts"];
+  EXPECT_EQ(layouts, nlohmann::json::parse(R"([{"dir": "db", "layout": "golang-migrate",
+                                                 "detected": true, "migrations": 2}])"));
+}
+
 TEST(Commands, AnUnknownOneNamesTheNearest) {
   RunResult r = run_mgate({"lnt", "fixtures/demo"});
   EXPECT_EQ(r.exit_code, 2);
