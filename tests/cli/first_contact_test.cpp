@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <regex>
+#include <sstream>
+
+#include "core/config.hpp"
+#include "gates/gate.hpp"
 #include "support/run.hpp"
 
 namespace mgate::testing {
@@ -64,6 +69,57 @@ TEST(Layouts, TextAndJsonSayWhichLayoutReadTheDirectory) {
   auto layouts = nlohmann::json::parse(r.out)["layouts"];
   EXPECT_EQ(layouts, nlohmann::json::parse(R"([{"dir": "db", "layout": "golang-migrate",
                                                  "detected": true, "migrations": 2}])"));
+}
+
+// `mgate init` says "the commented ones show their defaults": uncommented, they must load as
+// exactly the defaults mgate has.
+TEST(InitCommand, CommentedKeysShowTheRealDefaults) {
+  TempDir dir;
+  dir.write("db/001_create_orders.sql", "CREATE TABLE orders (id bigint);\n");
+  ASSERT_EQ(run_mgate({"init", "db"}, dir.path()).exit_code, 0);
+  std::string uncommented;
+  std::istringstream lines(read_file(dir.path() / "mgate.toml"));
+  for (std::string line; std::getline(lines, line);) {
+    static const std::regex kKey(R"(^# (\[[a-z]+\]|[a-z_-]+ = ).*)");
+    uncommented += (std::regex_match(line, kKey) ? line.substr(2) : line) + "\n";
+  }
+  const fs::path file = dir.write("uncommented.toml", uncommented);
+  const Config written = load_config(file);
+  const Config defaults;
+
+  EXPECT_EQ(written.naming.pattern, defaults.naming.pattern);
+  EXPECT_EQ(written.naming.require_down, defaults.naming.require_down);
+  ASSERT_EQ(written.rules.size(), 1u);
+  EXPECT_EQ(written.rules.at("require-concurrent-index").level, Level::error);
+  const auto& p = written.postgres;
+  EXPECT_EQ(p.version, defaults.postgres.version);
+  EXPECT_EQ(p.provider, defaults.postgres.provider);
+  EXPECT_EQ(p.bin_dir, defaults.postgres.bin_dir);
+  EXPECT_EQ(p.image, defaults.postgres.image);
+  EXPECT_EQ(p.url, defaults.postgres.url);
+  EXPECT_EQ(p.run_as, defaults.postgres.run_as);
+  EXPECT_EQ(p.superuser, defaults.postgres.superuser);
+  EXPECT_EQ(p.extensions, defaults.postgres.extensions);
+  EXPECT_EQ(p.statement_timeout, defaults.postgres.statement_timeout);
+  std::vector<std::string> every_gate;
+  for (const auto& gate : all_gates()) every_gate.emplace_back(gate->name());
+  EXPECT_EQ(written.gates.run, every_gate);  // the default, empty, runs every gate
+  EXPECT_EQ(written.fixtures.seed, defaults.fixtures.seed);
+  EXPECT_EQ(written.fixtures.rows, defaults.fixtures.rows);
+  EXPECT_EQ(written.fixtures.random_seed, defaults.fixtures.random_seed);
+  EXPECT_EQ(written.traffic.clients, defaults.traffic.clients);
+  EXPECT_EQ(written.traffic.blocked_threshold, defaults.traffic.blocked_threshold);
+  EXPECT_EQ(written.traffic.queries, defaults.traffic.queries);
+  const auto& plans = written.plans;
+  EXPECT_EQ(plans.queries, defaults.plans.queries);
+  EXPECT_EQ(plans.runs, defaults.plans.runs);
+  EXPECT_EQ(plans.warmup, defaults.plans.warmup);
+  EXPECT_EQ(plans.rows, defaults.plans.rows);
+  EXPECT_EQ(plans.regression_threshold, defaults.plans.regression_threshold);
+  EXPECT_EQ(plans.cost_threshold, defaults.plans.cost_threshold);
+  EXPECT_EQ(plans.large_table_rows, defaults.plans.large_table_rows);
+  EXPECT_EQ(plans.baseline, defaults.plans.baseline);
+  EXPECT_EQ(plans.history, defaults.plans.history);
 }
 
 TEST(Commands, AnUnknownOneNamesTheNearest) {
