@@ -16,7 +16,8 @@ class EphemeralServer;
 }
 
 struct LintCommand {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths;  // `-` is standard input
+  std::string stdin_filename;      // how reports name standard input
   std::string config;
   std::string layout;
   std::string fail_on = "error";

@@ -16,6 +16,238 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
+
+// What Django 3.2's `manage.py sqlmigrate` printed for an atomic migration adding an index, and
+// for a non-atomic one (atomic = False) with AddIndexConcurrently.
+constexpr std::string_view kDjangoAtomicIndex =
+    "BEGIN;\n"
+    "--\n"
+    "-- Create index order_status_idx on field(s) status of model order\n"
+    "--\n"
+    "CREATE INDEX \"order_status_idx\" ON \"shop_order\" (\"status\");\n"
+    "COMMIT;\n";
+constexpr std::string_view kDjangoConcurrentIndex =
+    "--\n"
+    "-- Concurrently create index order_customer_idx on field(s) customer of model order\n"
+    "--\n"
+    "CREATE INDEX CONCURRENTLY \"order_customer_idx\" ON \"shop_order\" (\"customer\");\n";
+
+// What Alembic 1.8's `alembic upgrade a1:b2 --sql` printed for a revision that builds an index
+// in an autocommit_block(): offline mode commits before the block and begins again after it.
+constexpr std::string_view kAlembicAutocommitBlock =
+    "BEGIN;\n\n"
+    "-- Running upgrade a1 -> b2\n\n"
+    "COMMIT;\n\n"
+    "CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n\n"
+    "BEGIN;\n\n"
+    "UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';\n\n"
+    "COMMIT;\n\n";
+
+// The rules of a JSON report's findings; with `level`, of its findings at that level only.
+std::set<std::string> rules_in(const std::string& json, const std::string& level = "") {
+  std::set<std::string> rules;
+  const auto report = nlohmann::json::parse(json);
+  for (const auto& f : report["findings"]) {
+    if (level.empty() || f["level"] == level) rules.insert(f["rule"]);
+  }
+  return rules;
+}
+
+TEST(NamedSqlFile, IsLintedWhateverItsName) {
+  TempDir dir;
+  dir.write("some_change.sql", "CREATE INDEX orders_status_idx ON orders (status);\n");
+  RunResult r = run_mgate({"lint", "some_change.sql", "--color", "never"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("some_change.sql:1:1: error:"));
+  EXPECT_THAT(r.out, HasSubstr("[require-concurrent-index]"));
+  EXPECT_THAT(r.out, Not(HasSubstr("[invalid-name]")));
+  EXPECT_THAT(r.out, HasSubstr("in 1 migration: FAIL"));
+}
+
+TEST(NamedSqlFile, AmongMigrationsIsLintedAndStillANamingFinding) {
+  TempDir dir;
+  dir.write("db/001_create_orders.sql", "CREATE TABLE orders (id bigint, status text);\n");
+  dir.write("db/notes.sql", "CREATE INDEX orders_status_idx ON orders (status);\n");
+  RunResult r = run_mgate({"lint", "db/notes.sql", "--format", "json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  // The plain layout's tool would not run it, and its SQL is judged all the same.
+  EXPECT_EQ(rules_in(r.out, "error"),
+            (std::set<std::string>{"invalid-name", "require-concurrent-index"}));
+}
+
+// At a repository root whose Flyway migrations lie deeper, `auto` reads the root as Flyway's:
+// the file named there is not one of those migrations, nor a misnamed one.
+TEST(NamedSqlFile, AwayFromTheMigrationsOfItsDirectoryIsJustAFile) {
+  TempDir dir;
+  dir.write("src/main/resources/db/migration/V1__create_orders.sql",
+            "CREATE TABLE orders (id bigint, status text);\n");
+  dir.write("change.sql", "CREATE INDEX orders_status_idx ON orders (status);\n");
+  RunResult r = run_mgate({"lint", "change.sql", "--format", "json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(rules_in(r.out, "error"), std::set<std::string>{"require-concurrent-index"});
+  auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["migrations"].size(), 1u);
+  EXPECT_EQ(report["layouts"], nlohmann::json::array());
+}
+
+TEST(NamedSqlFile, OutsideTheConfiguredDirectoryIsLinted) {
+  TempDir dir;
+  dir.write("mgate.toml", "[migrations]\ndir = \"db\"\n");
+  dir.write("db/001_create_orders.sql", "CREATE TABLE orders (id bigint, status text);\n");
+  dir.write("scratch/try.sql", "CREATE INDEX orders_status_idx ON orders (status);\n");
+  RunResult r = run_mgate({"lint", "scratch/try.sql", "--color", "never"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("scratch/try.sql:1:1: error:"));
+}
+
+TEST(NamedSqlFile, WithASyntaxErrorIsAFinding) {
+  TempDir dir;
+  dir.write("change.sql", "SELECT 1;\nSELEC 2;\n");
+  RunResult r = run_mgate({"lint", "change.sql", "--color", "never"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("change.sql:2:1: error: PostgreSQL cannot parse this"));
+}
+
+TEST(NamedSqlFile, ThatParsesIsLintedWhateverItsExtension) {
+  TempDir dir;
+  dir.write("change.ddl", "CREATE INDEX orders_status_idx ON orders (status);\n");
+  RunResult r = run_mgate({"lint", "change.ddl", "--format", "json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(rules_in(r.out, "error"), std::set<std::string>{"require-concurrent-index"});
+}
+
+TEST(NamedFileThatIsNotSql, IsAnInputError) {
+  TempDir dir;
+  dir.write("hostname", "build-host-7\n");
+  RunResult r = run_mgate({"lint", "hostname"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("hostname: not SQL: PostgreSQL cannot parse it (syntax error"));
+  EXPECT_EQ(r.out, "");
+
+  dir.write("image.sql", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+  r = run_mgate({"lint", "image.sql"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("image.sql: a binary file, not SQL"));
+
+  dir.write("notes.txt", "caf\xe9 au lait\n");
+  r = run_mgate({"lint", "notes.txt"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("notes.txt: not SQL: it is not UTF-8 text"));
+
+  dir.write("empty.txt", "\n-- nothing\n");
+  r = run_mgate({"lint", "empty.txt"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("empty.txt: not SQL: it holds no SQL statement"));
+}
+
+TEST(NamedFileThatIsNotSql, OutsideTheRootIsNamedByItsAbsolutePath) {
+  TempDir repository;
+  TempDir elsewhere;
+  const fs::path hostname = elsewhere.write("hostname", "build-host-7\n");
+  RunResult r = run_mgate({"lint", hostname.string()}, repository.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("mgate: error: " + hostname.string() + ": not SQL"));
+}
+
+TEST(NamedDirectory, WithoutMigrationsIsAnInputError) {
+  TempDir dir;
+  dir.write("docs/README.md", "# notes\n");
+  dir.write("docs/schema.txt", "tables\n");
+  RunResult r = run_mgate({"lint", "docs"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("docs: holds no migrations (read as plain, none of its files is "
+                               "named like one)"));
+  EXPECT_THAT(r.err, HasSubstr("mgate lint docs/*.sql"));
+
+  fs::create_directories(dir.path() / "empty");
+  r = run_mgate({"lint", "empty"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("empty: holds no migrations (it is empty)"));
+}
+
+TEST(NamedDirectory, TheConfiguredOneMayStillBeEmpty) {
+  TempDir dir;
+  dir.write("mgate.toml", "[migrations]\ndir = \"db\"\n");
+  fs::create_directories(dir.path() / "db");
+  RunResult r = run_mgate({"lint"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(StandardInput, IsLintedUnderTheNameGiven) {
+  TempDir dir;
+  RunResult r = run_mgate_with_input(
+      {"lint", "-", "--stdin-filename", "shop/0002_order_status_idx.sql", "--color", "never"},
+      std::string(kDjangoAtomicIndex), dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("shop/0002_order_status_idx.sql:5:1: error:"));
+  EXPECT_THAT(r.out, HasSubstr("[require-concurrent-index]"));
+
+  r = run_mgate_with_input({"lint", "-", "--color", "never"}, "DROP TABLE orders;\n", dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("<stdin>:1:1: error:"));
+}
+
+// Printed SQL runs as psql runs a file: its own BEGIN ... COMMIT are its only transactions.
+TEST(StandardInput, ItsOwnTransactionFramingIsRead) {
+  TempDir dir;
+  RunResult r = run_mgate_with_input({"lint", "-", "--format", "json"},
+                                     std::string(kDjangoConcurrentIndex), dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(rules_in(r.out), std::set<std::string>{});
+
+  // (Its bookkeeping UPDATE is an unbatched-backfill warning, the recipe's grep drops it.)
+  r = run_mgate_with_input({"lint", "-", "--format", "json"}, std::string(kAlembicAutocommitBlock),
+                           dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(rules_in(r.out), std::set<std::string>{"unbatched-backfill"});
+
+  const std::string wrapped =
+      "BEGIN;\n" +
+      std::string(kDjangoConcurrentIndex.substr(kDjangoConcurrentIndex.find("CREATE"))) +
+      "COMMIT;\n";
+  r = run_mgate_with_input({"lint", "-", "--format", "json"}, wrapped, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(rules_in(r.out, "error"), std::set<std::string>{"concurrently-in-transaction"});
+}
+
+TEST(StandardInput, TogetherWithAMigrationsDirectory) {
+  TempDir dir;
+  dir.write("db/001_create_orders.sql", "CREATE TABLE orders (id bigint, status text);\n");
+  RunResult r = run_mgate_with_input({"lint", "db", "-", "--format", "json"},
+                                     "DROP TABLE orders;\n", dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto report = nlohmann::json::parse(r.out);
+  ASSERT_EQ(report["migrations"].size(), 2u);
+  EXPECT_EQ(report["migrations"][1]["up"], "<stdin>");
+  EXPECT_EQ(rules_in(r.out, "error"), std::set<std::string>{"drop-table"});
+}
+
+// A Django merge migration prints nothing (and "No operations found." on stderr).
+TEST(StandardInput, EmptyPasses) {
+  TempDir dir;
+  RunResult r = run_mgate_with_input({"lint", "-"}, "", dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(StandardInput, MisuseIsAUsageError) {
+  TempDir dir;
+  RunResult r = run_mgate_with_input({"lint", "-"}, std::string("SELECT 1;\0\x01", 11), dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("standard input: a binary file, not SQL"));
+
+  r = run_mgate({"lint", "--stdin-filename", "x.sql", "fixtures/demo"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--stdin-filename names the SQL read from standard input"));
+
+  r = run_mgate_with_input({"lint", "-", "-"}, "SELECT 1;\n", dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("given twice"));
+
+  r = run_mgate_with_input({"lint", "-", "--staged"}, "SELECT 1;\n", dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--staged"));
+}
 
 TEST(RulesConfig, UnknownRuleIdIsRejectedWithTheNearestOne) {
   TempDir dir;
@@ -146,6 +378,7 @@ TEST(Commands, HelpPrintsMgatesOrACommandsHelp) {
   r = run_mgate({"help", "lint"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, run_mgate({"lint", "--help"}).out);
+  EXPECT_THAT(r.out, HasSubstr("--stdin-filename"));
 
   r = run_mgate({"help", "hook", "install"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

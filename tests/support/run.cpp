@@ -44,12 +44,13 @@ fs::path TempDir::write(const std::string& relative, const std::string& text) co
 }
 
 RunResult run(const std::vector<std::string>& argv, const fs::path& cwd,
-              const std::vector<std::string>& extra_env) {
+              const std::vector<std::string>& extra_env, const std::optional<std::string>& input) {
   TempDir io;
+  fs::path in = input ? io.write("in", *input) : fs::path("/dev/null");
   fs::path out = io.path() / "out", err = io.path() / "err";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
@@ -78,6 +79,13 @@ RunResult run_mgate(const std::vector<std::string>& args, const fs::path& cwd) {
   std::vector<std::string> argv = {MGATE_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv, cwd);
+}
+
+RunResult run_mgate_with_input(const std::vector<std::string>& args, const std::string& input,
+                               const fs::path& cwd) {
+  std::vector<std::string> argv = {MGATE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv, cwd, {}, input);
 }
 
 }  // namespace mgate::testing
