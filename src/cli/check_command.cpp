@@ -69,7 +69,8 @@ void add_server_options(CLI::App* cmd, CheckCommand& c) {
       ->check(CLI::IsMember({"local", "docker", "external"}));
   cmd->add_option("--database-url", c.database_url,
                   "postgres://USER:PASSWORD@HOST:PORT/DB of an existing server (external "
-                  "provider): mgate works only in a scratch database it creates and drops");
+                  "provider): mgate works only in scratch databases it creates and drops, as a "
+                  "role it creates; its query may not set dbname, user, options or service");
   cmd->add_option("--pg-bin", c.pg_bin,
                   "Directory of the server binaries (initdb, postgres) for the local provider "
                   "(default: [postgres] bin_dir, pg_config --bindir, /usr/lib/postgresql/*/bin)");
