@@ -133,7 +133,7 @@ class IntegrityGate : public Gate {
       nlohmann::json evidence = nlohmann::json::object();
       std::map<unsigned, pg::TableData> before;
       if (m.gated) {
-        auto c = open_connection(server.admin(database));
+        auto c = open_connection(server.owner(database));
         load_fixtures(fixtures, *c, m, up, evidence, result);
         before = pg::read_table_data(*c);
         close_connection(server, c);
@@ -210,7 +210,7 @@ class IntegrityGate : public Gate {
                              const sql::ParsedScript& up,
                              const std::map<unsigned, pg::TableData>& before,
                              nlohmann::json& evidence, GateResult& result) {
-    auto c = open_connection(server.admin(database));
+    auto c = open_connection(server.owner(database));
     std::map<unsigned, pg::TableData> after = pg::read_table_data(*c);
     std::set<std::string> emptied = emptied_tables(up);
     Location where = start_of(up);
@@ -302,7 +302,7 @@ class IntegrityGate : public Gate {
     auto start = std::chrono::steady_clock::now();
     std::string restored = server.clone(server.base(), "integrity_restore");
     pg::RestoreOutcome outcome =
-        pg::dump_and_restore(tools, server.admin(database), server.admin(restored));
+        pg::dump_and_restore(tools, server.owner(database), server.owner(restored));
     nlohmann::json& seen = evidence["dump_restore"];
     seen = {{"errors", outcome.errors},
             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -349,8 +349,8 @@ class IntegrityGate : public Gate {
                                const std::string& restored, const Migration& m,
                                const sql::ParsedScript& up, nlohmann::json& seen,
                                GateResult& result) {
-    auto was = open_connection(server.admin(database));
-    auto now = open_connection(server.admin(restored));
+    auto was = open_connection(server.owner(database));
+    auto now = open_connection(server.owner(restored));
     nlohmann::json differences = nlohmann::json::array();
     for (const pg::SchemaDifference& d :
          pg::diff(pg::SchemaSnapshot::read(*was), pg::SchemaSnapshot::read(*now))) {
@@ -404,8 +404,8 @@ class IntegrityGate : public Gate {
     const sql::ParsedScript& down = input.parsed.script(*m.down);
     std::string down_copy = server.clone(database, "integrity_down");
     if (!apply_in_database(server, down_copy, m, down, input.config, input.pg_version)) {
-      auto was = open_connection(server.admin(before_copy));
-      auto now = open_connection(server.admin(down_copy));
+      auto was = open_connection(server.owner(before_copy));
+      auto now = open_connection(server.owner(down_copy));
       std::map<std::string, pg::TableData> after_down;
       for (auto& [_, t] : pg::read_table_data(*now)) after_down.emplace(t.name, t);
       for (const auto& [_, t] : pg::read_table_data(*was)) {

@@ -313,12 +313,12 @@ class LocksGate : public Gate {
   static void load_fixtures(Run& run, const Migration& m) {
     int pid = 0;
     {
-      pqxx::connection admin(run.server.admin(run.database).conninfo());
-      pg::LoadedFixtures loaded = run.fixtures.load(admin);
+      pqxx::connection owner(run.server.owner(run.database).conninfo());
+      pg::LoadedFixtures loaded = run.fixtures.load(owner);
       nlohmann::json& fixtures = run.result.metrics["fixtures"][m.id()];
       fixtures = {{"seeds", loaded.seeds}, {"generated", nlohmann::json::object()}};
       for (const auto& t : loaded.generated.filled) fixtures["generated"][t.table] = t.rows;
-      pid = admin.backendpid();
+      pid = owner.backendpid();
     }
     run.server.wait_for_backends({pid});
   }

@@ -214,8 +214,9 @@ std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
 std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint) {
   try {
     return std::make_unique<pqxx::connection>(endpoint.conninfo());
-  } catch (const pqxx::broken_connection& e) {
-    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
+  } catch (const pqxx::failure& e) {
+    throw EnvironmentError(
+        fmt::format("cannot connect to PostgreSQL as {}: {}", endpoint.redacted(), e.what()));
   }
 }
 

@@ -56,8 +56,9 @@ void run_outside_transaction(pqxx::connection& c, const std::string& sql) {
 }
 
 // Statistics for every table that has none for some column: new tables, and columns whose
-// type a migration changed. Tables the migrations left alone keep the statistics of the
-// database both sides were cloned from, so the planner sees the same numbers on both.
+// type a migration changed (pg_stats: pg_statistic is for superusers). Tables the migrations left
+// alone keep the statistics of the database both sides were cloned from, so the planner sees the
+// same numbers on both.
 void analyze_tables_without_statistics(pqxx::connection& c) {
   pqxx::nontransaction tx(c);
   pqxx::result tables = tx.exec(
@@ -66,8 +67,8 @@ void analyze_tables_without_statistics(pqxx::connection& c) {
       "WHERE t.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', "
       "'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND EXISTS (SELECT 1 FROM "
       "pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT "
-      "EXISTS (SELECT 1 FROM pg_statistic s WHERE s.starelid = t.oid AND s.staattnum = "
-      "a.attnum)) ORDER BY 1");
+      "EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = "
+      "t.relname AND s.attname = a.attname)) ORDER BY 1");
   for (const auto& row : tables) tx.exec(fmt::format("ANALYZE {}", row[0].c_str()));
 }
 
@@ -230,7 +231,7 @@ class PlansGate : public Gate {
     pg::FixtureData fixtures(config.root, config.fixtures.seed,
                              {rows, config.fixtures.random_seed});
     {
-      auto c = open_connection(server.admin(base));
+      auto c = open_connection(server.owner(base));
       pg::LoadedFixtures loaded = fixtures.load(*c);
       result.metrics["fixtures"] = fixtures_json(config, rows, loaded);
       // VACUUM sets the visibility map (index-only scans depend on it) and ANALYZE gives the
@@ -249,7 +250,7 @@ class PlansGate : public Gate {
                                                     *failed));
     }
     {
-      auto c = open_connection(server.admin(after.database));
+      auto c = open_connection(server.owner(after.database));
       pg::LoadedFixtures loaded = fixtures.load(*c);
       for (const auto& t : loaded.generated.filled)
         result.metrics["fixtures"]["generated_after"][t.table] = t.rows;

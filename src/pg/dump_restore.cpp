@@ -2,7 +2,11 @@
 
 #include <fmt/core.h>
 
+#include <pqxx/pqxx>
+
+#include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "core/config.hpp"
@@ -52,6 +56,39 @@ fs::path private_directory() {
   return dir;
 }
 
+std::set<std::string> extensions_in(const Endpoint& database) {
+  std::set<std::string> out;
+  try {
+    pqxx::connection c(database.conninfo());
+    pqxx::nontransaction tx(c);
+    for (const auto& row : tx.exec("SELECT extname FROM pg_catalog.pg_extension"))
+      out.insert(row[0].c_str());
+  } catch (const pqxx::failure& e) {
+    throw EnvironmentError(
+        fmt::format("cannot read the extensions of {}: {}", database.redacted(), e.what()));
+  }
+  return out;
+}
+
+// The dump's table of contents without the extensions `target` already has (the scratch
+// databases are copies of one that holds postgres.extensions): the migrations' role restores,
+// and COMMENT ON EXTENSION is for the extension's owner.
+std::string restore_list(const std::string& toc, const std::set<std::string>& present) {
+  std::istringstream lines(toc);
+  std::string line, out;
+  while (std::getline(lines, line)) {
+    // "2; 3079 16395 EXTENSION - citext", "3431; 0 0 COMMENT - EXTENSION citext"
+    std::istringstream fields(line);
+    std::string id, tableoid, oid, desc, schema, tag;
+    fields >> id >> tableoid >> oid >> desc >> schema >> tag;
+    bool extension =
+        desc == "EXTENSION" || (desc == "COMMENT" && tag == "EXTENSION" && (fields >> tag));
+    bool skip = !id.starts_with(";") && extension && present.count(tag);
+    out += (skip ? ";" : "") + line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<DumpTools> find_dump_tools(const fs::path& bin_dir, int server_major,
@@ -97,14 +134,23 @@ RestoreOutcome dump_and_restore(const DumpTools& tools, const Endpoint& source,
     return out;
   }
   out.dumped = true;
+  CommandResult toc = run_command({tools.pg_restore.string(), "--list", file.string()});
+  if (toc.exit_code != 0) {
+    fs::remove_all(dir);
+    out.errors.push_back(toc.output);
+    return out;
+  }
+  fs::path list = dir / "list";
+  std::ofstream(list) << restore_list(toc.output, extensions_in(target));
   auto [to, to_env] = connection_arguments(target);
   SpawnOptions restore_options;
   restore_options.extra_env = to_env;
-  // Owners and grants are left out: on an external server the restoring role may not be allowed
-  // to give objects away, and neither is part of the schema compared afterwards.
-  CommandResult restore = run_command(
-      {tools.pg_restore.string(), "--no-owner", "--no-privileges", "--dbname=" + to, file.string()},
-      restore_options);
+  // Owners and grants are left out: the restoring role may not be allowed to give objects away,
+  // and neither is part of the schema compared afterwards.
+  CommandResult restore =
+      run_command({tools.pg_restore.string(), "--no-owner", "--no-privileges",
+                   "--use-list=" + list.string(), "--dbname=" + to, file.string()},
+                  restore_options);
   fs::remove_all(dir);
   if (restore.exit_code == 0) return out;
   std::istringstream lines(restore.output);

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -55,8 +56,12 @@ class EphemeralServer {
   Endpoint admin(const std::string& database) const;
 
  private:
-  void create_owner_role(bool is_superuser, bool can_create_databases);
-  std::string create_database(const std::string& source, std::string_view label);
+  void check_admin_rights(bool is_superuser, bool can_create_databases,
+                          bool can_create_roles) const;
+  void create_owner_role(bool admin_is_superuser);
+  // A database copied from `source`, owned by the migrations' role when `owned_by_owner`.
+  std::string create_database(const std::string& source, std::string_view label,
+                              bool owned_by_owner);
   void drop_scratch_objects();
 
   std::unique_ptr<Provider> provider_;
@@ -64,6 +69,7 @@ class EphemeralServer {
   Endpoint endpoint_;
   std::unique_ptr<pqxx::connection> admin_;
   std::mutex admin_mutex_;  // a connection runs one statement at a time, whichever thread asks
+  std::atomic<int> admin_pid_{0};  // its backend, for the teardown to cancel what it runs
   std::string version_;
   int version_number_ = 0;
   std::string prefix_;  // of every database and role this run creates
@@ -72,8 +78,9 @@ class EphemeralServer {
   std::string created_role_;
 
   std::mutex mutex_;
-  std::vector<std::string> databases_;  // created and not yet dropped
+  std::vector<std::string> databases_;  // about to be created, or created and not yet dropped
   int counter_ = 0;
+  bool stopping_ = false;  // the teardown began: no more databases
   std::optional<int> teardown_;
 };
 
