@@ -90,6 +90,7 @@ std::unique_ptr<pg::EphemeralServer> start_server(const CheckCommand& c, const C
   pg::ServerSettings settings;
   settings.superuser = config.postgres.superuser;
   settings.extensions = config.postgres.extensions;
+  settings.statement_timeout = config.postgres.statement_timeout;
   return std::make_unique<pg::EphemeralServer>(make_provider(c, config, pg_version),
                                                std::move(settings));
 }

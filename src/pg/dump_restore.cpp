@@ -11,6 +11,7 @@
 
 #include "core/config.hpp"
 #include "pg/process.hpp"
+#include "pg/watchdog.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -118,16 +119,21 @@ std::optional<DumpTools> find_dump_tools(const fs::path& bin_dir, int server_maj
 }
 
 RestoreOutcome dump_and_restore(const DumpTools& tools, const Endpoint& source,
-                                const Endpoint& target) {
+                                const Endpoint& target, std::chrono::milliseconds budget) {
   RestoreOutcome out;
   fs::path dir = private_directory();
   fs::path file = dir / "dump";
   auto [from, from_env] = connection_arguments(source);
   SpawnOptions dump_options;
   dump_options.extra_env = from_env;
+  dump_options.deadline = budget;
   CommandResult dump = run_command(
       {tools.pg_dump.string(), "--format=custom", "--file=" + file.string(), "--dbname=" + from},
       dump_options);
+  if (dump.timed_out) {
+    fs::remove_all(dir);
+    throw DeadlineExceeded("pg_dump", budget);
+  }
   if (dump.exit_code != 0) {
     out.dump_output = dump.output;
     fs::remove_all(dir);
@@ -145,6 +151,7 @@ RestoreOutcome dump_and_restore(const DumpTools& tools, const Endpoint& source,
   auto [to, to_env] = connection_arguments(target);
   SpawnOptions restore_options;
   restore_options.extra_env = to_env;
+  restore_options.deadline = budget;
   // Owners and grants are left out: the restoring role may not be allowed to give objects away,
   // and neither is part of the schema compared afterwards.
   CommandResult restore =
@@ -152,6 +159,7 @@ RestoreOutcome dump_and_restore(const DumpTools& tools, const Endpoint& source,
                    "--use-list=" + list.string(), "--dbname=" + to, file.string()},
                   restore_options);
   fs::remove_all(dir);
+  if (restore.timed_out) throw DeadlineExceeded("pg_restore", budget);
   if (restore.exit_code == 0) return out;
   std::istringstream lines(restore.output);
   std::string line, error;

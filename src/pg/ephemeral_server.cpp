@@ -227,6 +227,8 @@ void EphemeralServer::wait_for_backends(const std::vector<int>& pids) {
 Endpoint EphemeralServer::owner(const std::string& database) const {
   Endpoint e = owner_ ? *owner_ : endpoint_;
   e.database = database;
+  e.options["options"] =
+      fmt::format("-c statement_timeout={}", settings_.statement_timeout.count());
   return e;
 }
 

@@ -17,6 +17,9 @@ namespace mgate::pg {
 struct ServerSettings {
   bool superuser = false;               // run migrations as the superuser
   std::vector<std::string> extensions;  // created in the base database before any migration
+  // Set on every connection as the migrations' role when it starts, over any default a
+  // migration gave its role or database (ALTER ROLE ... SET statement_timeout = 0).
+  std::chrono::milliseconds statement_timeout{5 * 60 * 1000};
 };
 
 // A server the dynamic gates may use, and the databases mgate made on it. On start it creates
@@ -50,7 +53,8 @@ class EphemeralServer {
   // database waits for its other sessions, and PostgreSQL re-checks only every 100 ms.
   void wait_for_backends(const std::vector<int>& pids);
 
-  // Where migrations run: the owner role (or the superuser when settings allow it).
+  // Where migrations run: the owner role (or the superuser when settings allow it), with
+  // settings.statement_timeout.
   Endpoint owner(const std::string& database) const;
   // The administrative role: catalog snapshots, creating and dropping databases.
   Endpoint admin(const std::string& database) const;

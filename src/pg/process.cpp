@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -204,7 +205,23 @@ CommandResult run_command(const std::vector<std::string>& argv, const SpawnOptio
   close(fds[1]);
   CommandResult result;
   char buffer[4096];
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> deadline;
+  if (options.deadline) deadline = Clock::now() + *options.deadline;
   for (;;) {
+    if (deadline && !result.timed_out) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+      pollfd p{fds[0], POLLIN, 0};
+      int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) {
+        // Its own process group (exec_child): whatever it started goes too.
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        result.timed_out = true;
+        continue;
+      }
+    }
     ssize_t n = read(fds[0], buffer, sizeof buffer);
     if (n > 0) {
       result.output.append(buffer, static_cast<std::size_t>(n));

@@ -1,6 +1,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct SpawnOptions {
   bool die_with_parent = false;        // SIGQUIT to the child when mgate dies, even by SIGKILL
   std::vector<std::string> extra_env;  // NAME=value added to the environment
   std::filesystem::path cwd;           // empty: mgate's own
+  // run_command: how long the program may run before it is killed (with its process group).
+  std::optional<std::chrono::milliseconds> deadline;
 };
 
 // A child process, started with fork/exec so that it can drop privileges and be tied to mgate's
@@ -51,7 +54,8 @@ class ChildProcess {
 
 struct CommandResult {
   int exit_code = -1;
-  std::string output;  // stdout and stderr together
+  std::string output;      // stdout and stderr together
+  bool timed_out = false;  // killed at SpawnOptions::deadline
 };
 
 // Runs a program to completion and captures its output. Throws EnvironmentError when it cannot
