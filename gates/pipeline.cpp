@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "gates/gate.hpp"
+#include "pg/postgres_error.hpp"
 
 namespace mgate {
 namespace {
@@ -117,6 +118,17 @@ Finding unused_ignore_finding(const ActiveSuppression& a) {
   return f;
 }
 
+// A dynamic gate's libpqxx error (a lost connection) is the environment's failure, not mgate's.
+GateResult run_gate(const Gate& gate, const GateInput& input) {
+  try {
+    return gate.run(input);
+  } catch (const std::exception& e) {
+    std::optional<std::string> failure = pg::postgres_failure(e);
+    if (!failure) throw;
+    throw EnvironmentError(*failure);
+  }
+}
+
 }  // namespace
 
 Report run_pipeline(const Config& config, const MigrationSet& set, const sql::ParsedSet& parsed,
@@ -135,7 +147,7 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
   for (const Gate* gate : select_gates(config, options)) {
     for (RuleDescriptor& rule : gate->rules()) report.rules[rule.id] = std::move(rule);
     auto started = std::chrono::steady_clock::now();
-    GateResult result = gate->run(input);
+    GateResult result = run_gate(*gate, input);
     result.gate = std::string(gate->name());
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);

@@ -35,6 +35,12 @@ Account lookup_account(const std::string& name) {
   return {found->pw_uid, found->pw_gid, name};
 }
 
+bool made_by_a_dead_process(std::string_view name, std::string_view prefix) {
+  if (!name.starts_with(prefix)) return false;
+  pid_t pid = std::atoi(std::string(name.substr(prefix.size())).c_str());
+  return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 std::optional<fs::path> find_on_path(const std::string& program) {
   if (program.find('/') != std::string::npos) {
     if (access(program.c_str(), X_OK) == 0) return fs::path(program);

@@ -62,6 +62,11 @@ struct CommandResult {
 // be started (not when it exits non-zero).
 CommandResult run_command(const std::vector<std::string>& argv, const SpawnOptions& options = {});
 
+// Whether `name` is one a process gives what it makes, `prefix` and its process id
+// ("mgate-run-<pid>-...", "mgate-dump-<pid>-..."), of a process that no longer runs: left by an
+// mgate that was killed.
+bool made_by_a_dead_process(std::string_view name, std::string_view prefix);
+
 // The full path of `program` on PATH, or nullopt.
 std::optional<std::filesystem::path> find_on_path(const std::string& program);
 
