@@ -38,6 +38,7 @@ std::unique_ptr<pg::Provider> make_provider(const CheckCommand& c, const Config&
   if (provider == "docker") {
     pg::DockerOptions options;
     options.image = config.postgres.image;
+    options.max_disk = config.postgres.max_disk;
     return pg::make_docker_provider(options);
   }
   pg::LocalOptions options;
@@ -47,6 +48,7 @@ std::unique_ptr<pg::Provider> make_provider(const CheckCommand& c, const Config&
     options.bin_dir = config.root / options.bin_dir;
   }
   options.run_as = config.postgres.run_as;
+  options.max_disk = config.postgres.max_disk;
   return pg::make_local_provider(options);
 }
 

@@ -72,6 +72,7 @@ layout = {layout}   # detected; auto | plain | golang-migrate | flyway | dbmate 
 version = 15                 # the major version production runs: some rules depend on it
 # provider = "local"         # dynamic gates (mgate check): local | docker | external
 # url = ""                   # external: a server mgate may create a scratch database on
+# max_disk = "2GB"           # local, docker: the server's files may take this much
 
 # [gates]
 # run = ["naming", "history", "lint", "forward", "rollback", "integrity", "locks", "plans"]

@@ -38,6 +38,8 @@ class EphemeralServer {
   EphemeralServer& operator=(const EphemeralServer&) = delete;
 
   std::string_view provider() const { return provider_->name(); }
+  // Why the provider stopped the server during the run (Provider::stopped_early), if it did.
+  std::optional<std::string> stopped_early() const { return provider_->stopped_early(); }
   const std::string& version() const { return version_; }  // e.g. 15.18
   int version_number() const { return version_number_; }   // e.g. 150018
   const ServerSettings& settings() const { return settings_; }

@@ -12,7 +12,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -327,6 +329,25 @@ bool reports_ready(const fs::path& data_dir) {
   return postmaster_pid_line(data_dir, 8).rfind("ready", 0) == 0;
 }
 
+// Bytes allocated to the files under `dir`. Files come and go while it counts (a database being
+// copied or dropped): those are passed over.
+std::uint64_t disk_usage(const fs::path& dir) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    struct stat st;
+    if (lstat(it->path().c_str(), &st) == 0)
+      total += static_cast<std::uint64_t>(st.st_blocks) * 512;
+  }
+  return total;
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  return fmt::format("{} MB", bytes / (1024 * 1024));
+}
+
 class LocalProvider : public Provider {
  public:
   explicit LocalProvider(LocalOptions options) : options_(std::move(options)) {}
@@ -336,6 +357,11 @@ class LocalProvider : public Provider {
   }
 
   std::string_view name() const override { return "local"; }
+
+  std::optional<std::string> stopped_early() const override {
+    std::lock_guard lock(watch_mutex_);
+    return stopped_early_;
+  }
 
   Endpoint start() override {
     Binaries binaries = find_binaries(options_, cache_dir());
@@ -361,6 +387,7 @@ class LocalProvider : public Provider {
       fs::permissions(socket, fs::perms::owner_all);
       if (account_) chown_tree(socket, *account_);
       start_server(binaries, data, socket);
+      if (options_.max_disk > 0) watcher_ = std::thread([this] { watch_disk(); });
       return Endpoint{socket.string(), kPort, std::string(kSuperuser), "", "postgres", {}};
     } catch (...) {
       stop();
@@ -369,6 +396,12 @@ class LocalProvider : public Provider {
   }
 
   void stop() override {
+    {
+      std::lock_guard lock(watch_mutex_);
+      watching_ = false;
+    }
+    watch_wake_.notify_all();
+    if (watcher_.joinable() && watcher_.get_id() != std::this_thread::get_id()) watcher_.join();
     std::lock_guard lock(mutex_);
     if (server_) {
       // Immediate shutdown: the data is thrown away, so nothing needs to be flushed.
@@ -389,6 +422,29 @@ class LocalProvider : public Provider {
   }
 
  private:
+  // Stops the server (immediate shutdown) once the run directory outgrows options_.max_disk:
+  // one migration could otherwise fill the machine's memory (/dev/shm) or disk. Counting the
+  // files costs a few milliseconds; it runs at most a twentieth of the time.
+  void watch_disk() {
+    std::unique_lock lock(watch_mutex_);
+    while (watching_) {
+      lock.unlock();
+      auto started = Clock::now();
+      std::uint64_t used = disk_usage(run_dir_);
+      auto pause = std::clamp<Clock::duration>(
+          (Clock::now() - started) * 20, std::chrono::milliseconds(100), std::chrono::seconds(1));
+      lock.lock();
+      if (used > options_.max_disk && watching_) {
+        stopped_early_ = fmt::format(
+            "the server's files grew to {}, past postgres.max_disk ({}): mgate stopped the server",
+            megabytes(used), megabytes(options_.max_disk));
+        if (pid_t pid = server_pid_) kill(pid, SIGQUIT);  // immediate shutdown
+        return;
+      }
+      watch_wake_.wait_for(lock, pause, [this] { return !watching_; });
+    }
+  }
+
   SpawnOptions as_server_user(const fs::path& log) const {
     SpawnOptions o;
     o.run_as = account_;
@@ -483,6 +539,7 @@ class LocalProvider : public Provider {
     {
       std::lock_guard lock(mutex_);
       server_ = std::make_unique<ChildProcess>(argv, o);
+      server_pid_ = server_->pid();
     }
     wait_until_ready(data, log);
   }
@@ -522,6 +579,13 @@ class LocalProvider : public Provider {
   std::unique_ptr<ChildProcess> server_;
   std::thread publisher_;  // copies a fresh initdb into the template cache
   std::optional<int> teardown_;
+
+  std::atomic<pid_t> server_pid_{0};
+  std::thread watcher_;  // of the run directory's size
+  mutable std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watching_ = true;
+  std::optional<std::string> stopped_early_;
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "integration/postgres.hpp"
 #include "pg/provider.hpp"
 #include "sql/parsed_set.hpp"
+#include "support/processes.hpp"
 #include "support/run.hpp"
 
 namespace mgate::testing {
@@ -292,6 +293,43 @@ TEST_F(Sandbox, MigrationThatDropsTheBaseDatabaseIsAFinding) {
   EXPECT_THAT(
       query("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + server().base() + "'"),
       SizeIs(1));
+}
+
+// A migration that writes without end: the local server's files may take postgres.max_disk,
+// then mgate stops the server and the run ends with a finding. The table is bounded (250 000
+// rows of 1.8 kB, stored as they are: under the TOAST threshold) so that a broken limit could
+// never fill the machine: about 0.5 GB on the temporary directory's disk.
+TEST(ResourceLimits, RunawayTableStopsTheRunWithAFinding) {
+  TempDir repo, runtime;
+  repo.write("mgate.toml", "[postgres]\nmax_disk = \"192MB\"\n");
+  repo.write("db/001_runaway.sql",
+             "CREATE TABLE big AS SELECT g, repeat('x', 1800) AS pad "
+             "FROM generate_series(1, 250000) g;\n");
+  RunResult r =
+      run({MGATE_BINARY, "check", "db", "--gates", "forward,rollback", "--format", "json"},
+          repo.path(), {"MGATE_RUNTIME_DIR=" + runtime.path().string()});
+  ASSERT_EQ(r.exit_code, 1) << r.err << r.out;
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  ASSERT_EQ(report["findings"].size(), 1u) << report.dump(2);
+  const nlohmann::json& f = report["findings"][0];
+  EXPECT_EQ(f["rule"], "max-disk-exceeded");
+  EXPECT_EQ(f["gate"], "forward");
+  EXPECT_THAT(f["message"].get<std::string>(), HasSubstr("past postgres.max_disk (192 MB)"));
+  EXPECT_EQ(report["gates"][1]["status"], "skip");
+  EXPECT_THAT(r.err, Not(HasSubstr("internal error")));
+  EXPECT_THAT(run_dirs(runtime.path()), IsEmpty());
+}
+
+TEST(ResourceLimits, MaxDiskIsASizeWithAUnit) {
+  for (const char* value : {"2 gigs", "0MB", "-1GB", "1024"}) {
+    TempDir repo;
+    repo.write("mgate.toml", std::string("[postgres]\nmax_disk = \"") + value + "\"\n");
+    repo.write("db/001_t.sql", "CREATE TABLE t (id int);\n");
+    RunResult r = run_mgate({"lint", "db"}, repo.path());
+    EXPECT_EQ(r.exit_code, 2) << value << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("mgate.toml:2:12: 'max_disk':")) << value;
+    EXPECT_THAT(r.err, HasSubstr("is not a size (write e.g. 512MB, 2GB")) << value;
+  }
 }
 
 }  // namespace
