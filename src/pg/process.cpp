@@ -11,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -37,7 +38,11 @@ Account lookup_account(const std::string& name) {
 
 bool made_by_a_dead_process(std::string_view name, std::string_view prefix) {
   if (!name.starts_with(prefix)) return false;
-  pid_t pid = std::atoi(std::string(name.substr(prefix.size())).c_str());
+  std::string_view rest = name.substr(prefix.size());
+  std::size_t digits = 0;
+  while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
+  if (digits == 0 || digits > 9 || digits == rest.size() || rest[digits] != '-') return false;
+  pid_t pid = std::atoi(std::string(rest.substr(0, digits)).c_str());
   return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
 }
 
