@@ -75,6 +75,15 @@ class StatementBounds : public PostgresSuite {
     return run_pipeline(config, set, parsed, options);
   }
 
+  // Runs `gate` where the base migration plants kPlantedLoop and the gated one gets fixture rows
+  // first.
+  static Report run_on_planted_loop(const std::string& gate) {
+    TempDir planted;
+    planted.write("db/001_planted.sql", kPlantedLoop);
+    planted.write("db/002_more.sql", "ALTER TABLE public.accounts ADD COLUMN note text;\n");
+    return run(planted, gate, 1);
+  }
+
   static std::string messages(const Report& report) {
     std::string out;
     for (const GateResult& g : report.gates) {
@@ -138,10 +147,7 @@ TEST_F(StatementBounds, IntegritySleepWithoutTimeoutAndAPlantedLoop) {
   ASSERT_THAT(failed, SizeIs(1)) << messages(report);
   EXPECT_EQ(failed[0]->evidence["sqlstate"], "57014");
 
-  TempDir planted;
-  planted.write("db/001_planted.sql", kPlantedLoop);
-  planted.write("db/002_more.sql", "ALTER TABLE public.accounts ADD COLUMN note text;\n");
-  Report stalled = run(planted, "integrity", 1);
+  Report stalled = run_on_planted_loop("integrity");
   auto timeout = findings_of(stalled, "integrity-timeout");
   ASSERT_THAT(timeout, SizeIs(1)) << messages(stalled);
   EXPECT_EQ(timeout[0]->migration, "002");
@@ -157,10 +163,7 @@ TEST_F(StatementBounds, LocksSleepWithoutTimeoutAndAPlantedLoop) {
   Report report = run(repo, "locks");
   EXPECT_EQ(report.gates.at(0).metrics["stopped_at"], "002") << messages(report);
 
-  TempDir planted;
-  planted.write("db/001_planted.sql", kPlantedLoop);
-  planted.write("db/002_more.sql", "ALTER TABLE public.accounts ADD COLUMN note text;\n");
-  Report stalled = run(planted, "locks", 1);
+  Report stalled = run_on_planted_loop("locks");
   auto timeout = findings_of(stalled, "locks-timeout");
   ASSERT_THAT(timeout, SizeIs(1)) << messages(stalled);
   EXPECT_EQ(timeout[0]->migration, "002");
