@@ -74,7 +74,6 @@ class ForwardGate : public Gate {
     int backend = 0;
     {
       pg::Session session(server.owner(database), timeout);
-      backend = session.backend_pid();
       for (const Migration& m : input.set.migrations) {
         if (!m.up) continue;
         const sql::ParsedScript& up = input.parsed.script(*m.up);
@@ -88,6 +87,7 @@ class ForwardGate : public Gate {
         ++applied;
         if (m.gated) ++checked;
       }
+      backend = session.backend_pid();
     }
     server.wait_for_backends({backend});
     server.drop(database);

@@ -78,6 +78,7 @@ version = 15                   # the major version production runs: some rules d
 # superuser = false            # run the migrations as a superuser
 # extensions = []              # created by mgate before the migrations
 # statement_timeout = "5min"   # bounds every statement of the dynamic gates
+# max_disk = "2GB"             # local, docker: the server's files may take this much
 
 # [gates]
 # run = ["naming", "history", "lint", "forward", "rollback", "integrity", "locks", "plans"]

@@ -114,6 +114,31 @@ void check_rule_ids(const Config& config, const std::vector<std::string>& known)
   }
 }
 
+std::uint64_t parse_size(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+    ++i;
+  std::string unit(text.substr(i));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  static const std::map<std::string, double> units = {{"B", 1},
+                                                      {"kB", 1024.0},
+                                                      {"MB", 1024.0 * 1024},
+                                                      {"GB", 1024.0 * 1024 * 1024},
+                                                      {"TB", 1024.0 * 1024 * 1024 * 1024}};
+  auto factor = units.find(unit);
+  double value = 0;
+  try {
+    value = i > 0 ? std::stod(std::string(text.substr(0, i))) : -1;
+  } catch (const std::exception&) {
+    value = -1;
+  }
+  if (factor == units.end() || value <= 0 || value * factor->second > 1e18) {
+    throw InputError(
+        fmt::format("'{}' is not a size (write e.g. 512MB, 2GB, 1.5GB: kB, MB, GB, TB)", text));
+  }
+  return static_cast<std::uint64_t>(value * factor->second);
+}
+
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec);
@@ -197,7 +222,15 @@ Config load_config(const std::filesystem::path& file) {
                {"superuser", [&](auto& v) { p.superuser = r.boolean(v, "superuser"); }},
                {"extensions", [&](auto& v) { p.extensions = r.strings(v, "extensions"); }},
                {"statement_timeout",
-                [&](auto& v) { p.statement_timeout = r.duration(v, "statement_timeout"); }}});
+                [&](auto& v) { p.statement_timeout = r.duration(v, "statement_timeout"); }},
+               {"max_disk", [&](auto& v) {
+                  std::string text = r.string(v, "max_disk");
+                  try {
+                    p.max_disk = parse_size(text);
+                  } catch (const InputError& e) {
+                    r.fail(v, fmt::format("'max_disk': {}", e.what()));
+                  }
+                }}});
         })},
        {"gates", H([&](const toml::node& n) {
           r.keys(n, "gates", {{"run", [&](auto& v) { config.gates.run = r.strings(v, "run"); }}});

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -56,6 +57,7 @@ struct Config {
     bool superuser = false;
     std::vector<std::string> extensions;
     std::chrono::milliseconds statement_timeout{5 * 60 * 1000};
+    std::uint64_t max_disk = 2ULL << 30;  // bytes the server's files may take (local, docker)
   } postgres;
 
   struct {
@@ -100,5 +102,9 @@ std::optional<std::filesystem::path> find_config(const std::filesystem::path& st
 
 // "5min", "300s", "1500ms", "2h" -> milliseconds; throws InputError.
 std::chrono::milliseconds parse_duration(std::string_view text);
+
+// "512MB", "2GB", "1.5GB", "800kB" (PostgreSQL's units, powers of 1024) -> bytes; throws
+// InputError.
+std::uint64_t parse_size(std::string_view text);
 
 }  // namespace mgate
