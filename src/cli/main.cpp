@@ -8,7 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "core/config.hpp"
+#include "core/version.hpp"
 #include "pg/teardown.hpp"
+#include "sql/grammar.hpp"
 
 static int run(int argc, char** argv) {
   using namespace mgate;
@@ -22,7 +24,9 @@ static int run(int argc, char** argv) {
       "Exit codes: 0 passed; 1 a gate failed (a finding at or above --fail-on); 2 usage, "
       "configuration or input error; 3 environment error.\n"
       "Run 'mgate <command> --help' for a command's options. Docs: docs/ in the repository.");
-  app.set_version_flag("--version", std::string("mgate ") + MGATE_VERSION);
+  const std::string version_text = fmt::format("mgate {}\nSQL grammar: PostgreSQL {} (libpg_query)",
+                                               version(), sql::grammar_version());
+  app.set_version_flag("--version", version_text);
 
   LintCommand lint;
   CLI::App* lint_app = add_lint_command(app, lint);
@@ -38,7 +42,8 @@ static int run(int argc, char** argv) {
   CLI::App* hook_install_app = add_hook_command(app, hook);
   CompletionCommand completion;
   CLI::App* completion_app = add_completion_command(app, completion);
-  CLI::App* version_app = app.add_subcommand("version", "Print mgate's version");
+  CLI::App* version_app =
+      app.add_subcommand("version", "Print mgate's version and the PostgreSQL grammar it parses");
 
   try {
     app.parse(argc, argv);
@@ -49,7 +54,7 @@ static int run(int argc, char** argv) {
     if (init_app->parsed()) return run_init(init);
     if (hook_install_app->parsed()) return run_hook_install(hook);
     if (completion_app->parsed()) return run_completion(completion, app);
-    if (version_app->parsed()) std::cout << "mgate " << MGATE_VERSION << "\n";
+    if (version_app->parsed()) std::cout << version_text << "\n";
     return 0;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

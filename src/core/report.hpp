@@ -7,6 +7,7 @@
 
 #include "core/finding.hpp"
 #include "core/gate_result.hpp"
+#include "core/version.hpp"
 
 namespace mgate {
 
@@ -45,7 +46,7 @@ struct Summary {
 };
 
 struct Report {
-  std::string tool_version = MGATE_VERSION;
+  std::string tool_version{version()};
   std::string root;  // the repository root that file paths are relative to (absolute)
   std::optional<PostgresInfo> postgres;
   std::vector<MigrationEntry> migrations;

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <set>
 
+#include "core/version.hpp"
+#include "sql/grammar.hpp"
 #include "support/run.hpp"
 
 namespace mgate::testing {
@@ -14,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::Not;
 
 TEST(LintCommand, DemoFindingsAtExactPositionsAndExitOne) {
@@ -177,10 +180,15 @@ TEST(RulesCommand, ListsRulesAndPrintsTheirDocs) {
   EXPECT_THAT(unknown.err, HasSubstr("unknown rule 'no-such-rule'"));
 }
 
-TEST(VersionCommand, PrintsTheVersion) {
+TEST(VersionCommand, PrintsTheBuildsVersionAndTheGrammarsPostgresRelease) {
   RunResult r = run_mgate({"version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.out, HasSubstr("mgate "));
+  // git describe of the source tree ("0.1.0-12-g1a2b3c4d5e6f-dirty") or the project version.
+  EXPECT_THAT(r.out, MatchesRegex("mgate [0-9]+\\.[0-9]+\\.[0-9]+[-+.0-9A-Za-z]*\n"
+                                  "SQL grammar: PostgreSQL 15\\.[0-9]+ \\(libpg_query\\)\n"));
+  EXPECT_EQ(r.out, "mgate " + std::string(version()) + "\nSQL grammar: PostgreSQL " +
+                       std::string(sql::grammar_version()) + " (libpg_query)\n");
+  EXPECT_EQ(run_mgate({"--version"}).out, r.out);
   RunResult help = run_mgate({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("lint"));

@@ -1,0 +1,9 @@
+#pragma once
+#include <string_view>
+
+namespace mgate::sql {
+
+// The PostgreSQL release whose grammar libpg_query parses with, e.g. "15.1".
+std::string_view grammar_version();
+
+}  // namespace mgate::sql
