@@ -39,7 +39,8 @@ static int run(int argc, char** argv) {
   InitCommand init;
   CLI::App* init_app = add_init_command(app, init);
   HookCommand hook;
-  CLI::App* hook_install_app = add_hook_command(app, hook);
+  hook.invoked_as = argc > 0 ? argv[0] : "";
+  CLI::App* hook_app = add_hook_command(app, hook);
   CompletionCommand completion;
   CLI::App* completion_app = add_completion_command(app, completion);
   CLI::App* version_app =
@@ -52,7 +53,7 @@ static int run(int argc, char** argv) {
     if (baseline_app->parsed()) return run_baseline(baseline);
     if (rules_app->parsed()) return run_rules(rules);
     if (init_app->parsed()) return run_init(init);
-    if (hook_install_app->parsed()) return run_hook_install(hook);
+    if (hook_app->parsed()) return run_hook(hook);
     if (completion_app->parsed()) return run_completion(completion, app);
     if (version_app->parsed()) std::cout << version_text << "\n";
     return 0;
