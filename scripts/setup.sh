@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything mgate needs to build, test and run on Debian 12. Idempotent.
 #   scripts/setup.sh            build dependencies and the PostgreSQL server
-#   scripts/setup.sh --dev      also the npm tools used by the tests and benchmarks
+#   scripts/setup.sh --dev      also what the tests use, and the npm tools of the tests and benchmarks
 #   scripts/setup.sh --package  also what scripts/package.sh uses
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +13,9 @@ packages=(
   postgresql-15 postgresql-client-15
 )
 # Dev only: clang-format for the format check; chromium opens the HTML report in a test;
-# python3-junitparser reads the JUnit report in a test.
-dev_packages=(clang-format chromium python3-junitparser)
+# python3-junitparser reads the JUnit report in a test; curl, jq and python3 run the action's
+# script against a stand-in for GitHub's API in a test.
+dev_packages=(clang-format chromium python3-junitparser curl jq python3)
 # Packaging: patchelf gives the tarball's binary its $ORIGIN rpath, file and dpkg-dev serve
 # CPack's dependency lookup (dpkg-shlibdeps).
 package_packages=(patchelf file dpkg-dev)
