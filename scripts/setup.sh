@@ -3,6 +3,7 @@
 #   scripts/setup.sh            build dependencies and the PostgreSQL server
 #   scripts/setup.sh --dev      also what the tests use, and the npm tools of the tests and benchmarks
 #   scripts/setup.sh --package  also what scripts/package.sh uses
+#   scripts/setup.sh --cleanroom  only what the clean-room tests use (they build nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ dev_packages=(clang-format chromium python3-junitparser curl jq python3)
 # Packaging: patchelf gives the tarball's binary its $ORIGIN rpath, file and dpkg-dev serve
 # CPack's dependency lookup (dpkg-shlibdeps).
 package_packages=(patchelf file dpkg-dev)
+# The clean-room tests: mmdebstrap makes the roots, jq reads mgate's JSON report.
+cleanroom_packages=(mmdebstrap jq ca-certificates)
 # Node.js from another source (NodeSource's nodejs bundles npm) conflicts with Debian's npm
 # package: install Debian's only when no npm is on the PATH.
 command -v npm >/dev/null 2>&1 || dev_packages+=(nodejs npm)
@@ -29,10 +32,11 @@ for option in "$@"; do
   case "$option" in
     --dev) dev=true; want+=("${dev_packages[@]}") ;;
     --package) want+=("${package_packages[@]}") ;;
-    *) echo "usage: scripts/setup.sh [--dev] [--package]" >&2; exit 2 ;;
+    --cleanroom) want+=("${cleanroom_packages[@]}") ;;
+    *) echo "usage: scripts/setup.sh [--dev] [--package] [--cleanroom]" >&2; exit 2 ;;
   esac
 done
-want+=("${packages[@]}")
+[[ "$*" == --cleanroom ]] || want+=("${packages[@]}")
 
 missing=()
 for p in "${want[@]}"; do
