@@ -56,6 +56,26 @@ TEST(LintCommand, SyntaxErrorIsAFindingAtItsLineAndColumn) {
                                "error at or near \",\" [syntax-error]"));
 }
 
+TEST(LintCommand, SyntaxNewerThanTheGrammarIsAWarningWhenTheMigrationsTargetANewerMajor) {
+  TempDir dir;
+  dir.write("db/001_init.sql", "CREATE TABLE t (id bigint PRIMARY KEY, v text);\n");
+  // PostgreSQL 17 syntax: MERGE ... RETURNING.
+  dir.write("db/002_merge.sql",
+            "MERGE INTO t USING (SELECT 1 AS id) s ON t.id = s.id\n"
+            "WHEN MATCHED THEN UPDATE SET v = 'x' RETURNING t.id;\n");
+  RunResult r = run_mgate({"lint", "db", "--gates", "lint", "--pg-version", "17"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("db/002_merge.sql:2:38: warning: PostgreSQL 15's grammar, which "
+                               "mgate parses with, cannot parse this: syntax error at or near "
+                               "\"RETURNING\"; the migrations target PostgreSQL 17, which may "
+                               "accept it [syntax-error]"));
+  EXPECT_THAT(r.out, HasSubstr("run mgate check on a PostgreSQL 17 server"));
+  // For the grammar's own major it is an error, as before.
+  r = run_mgate({"lint", "db", "--gates", "lint", "--pg-version", "15"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("db/002_merge.sql:2:38: error: PostgreSQL cannot parse this"));
+}
+
 TEST(LintCommand, MissingPathIsAUsageErrorWithOneLine) {
   RunResult r = run_mgate({"lint", "no/such/dir"});
   EXPECT_EQ(r.exit_code, 2);
