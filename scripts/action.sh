@@ -54,6 +54,10 @@ build_from_source() {
 install_mgate() {
   local version status=0
   version=$(action_version)
+  # A fork's action downloads the fork's releases.
+  if [[ -z ${MGATE_RELEASES:-} && $action_path =~ /_actions/([^/]+/[^/]+)/[^/]+$ ]]; then
+    export MGATE_RELEASES="https://github.com/${BASH_REMATCH[1]}/releases/download"
+  fi
   if [[ -n $version ]]; then
     PREFIX="$prefix" sh "$action_path/scripts/install.sh" "$version" || status=$?
     if ((status == 4)); then
@@ -73,7 +77,9 @@ install_mgate() {
 
 run_check() {
   mkdir -p "$reports"
-  git config --global --add safe.directory "$PWD"
+  # In a container job the work space belongs to another user: let git read it. From /, so that
+  # git does not first look for a repository here.
+  git -C / config --global --add safe.directory "$PWD"
   local command=(mgate check --fail-on "${MGATE_FAIL_ON:-error}" --format github
     --output "sarif=$reports/mgate.sarif" --output "markdown=$reports/mgate.md"
     --output "html=$reports/mgate.html")

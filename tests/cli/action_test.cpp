@@ -134,6 +134,24 @@ TEST_F(ActionScript, TakesTheVersionFromTheActionsPathWhenTheRefIsNotGiven) {
   EXPECT_FALSE(fs::exists(runner.path() / "docker.log"));
 }
 
+TEST_F(ActionScript, AForksActionDownloadsTheForksRelease) {
+  const fs::path unpacked = runner.path() / "_actions/someone/mgate-fork/v9.9.9";
+  fs::create_directories(unpacked.parent_path());
+  fs::rename(action(), unpacked);
+  fs::create_directory_symlink(unpacked, action());
+  // A curl stand-in that records what it is asked for and answers 404.
+  runner.write("bin/curl", "#!/bin/sh\necho \"$@\" >>\"" + (runner.path() / "curl.log").string() +
+                               "\"\nprintf 404\nexit 22\n");
+  fs::permissions(runner.path() / "bin/curl", fs::perms::owner_all, fs::perm_options::add);
+  const RunResult r =
+      step("install", {"GITHUB_ACTION_PATH=" + unpacked.string(), "MGATE_RELEASES="});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(read_file(runner.path() / "curl.log"),
+              HasSubstr("https://github.com/someone/mgate-fork/releases/download/v9.9.9/"
+                        "mgate-9.9.9-linux-x86_64.tar.gz"));
+  EXPECT_TRUE(fs::exists(runner.path() / "docker.log"));  // no such release: built instead
+}
+
 TEST_F(ActionScript, RefusesATarballThatDoesNotMatchTheChecksumAndDoesNotBuildInstead) {
   runner.write("releases/v9.9.9/SHA256SUMS",
                std::string(64, '0') + "  mgate-9.9.9-linux-x86_64.tar.gz\n");
