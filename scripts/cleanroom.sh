@@ -1,11 +1,14 @@
-# Sourced by scripts/cleanroom-deb.sh and scripts/cleanroom-tarball.sh: a minimal Debian root
-# made by mmdebstrap, mgate run in it with chroot (/proc and a private /dev/shm mounted), the
-# verdict on fixtures/demo asserted, and the root unmounted and removed on every exit path.
+# shellcheck shell=bash
+# Sourced by scripts/cleanroom-deb.sh, scripts/cleanroom-tarball.sh and scripts/test-pg17.sh: a
+# minimal Debian root made by mmdebstrap, mgate run in it with chroot (/proc and a private
+# /dev/shm mounted), the verdict on fixtures/demo asserted, and the root unmounted and removed
+# on every exit path.
 # Needs root (mmdebstrap, mount, chroot) and Debian's package mirror.
 
 mirror=${MGATE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 root=""
 mounts=() # inside the root, unmounted in reverse order on exit
+# shellcheck disable=SC2034 # the scripts that source this file report it
 started=$(date +%s%N)
 
 say() { printf 'cleanroom: %s\n' "$*"; }
@@ -30,6 +33,7 @@ cleanup() {
   [[ -n $root && -d $root ]] || exit "$code"
   local pids
   pids=$(processes_in_root)
+  # shellcheck disable=SC2086 # one word per process id
   [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
   local i mount
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
@@ -163,7 +167,7 @@ check_demo() {
   local left
   left=$(processes_in_root)
   [[ -z $left ]] || fail "processes left running in the root: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-  left=$(cd "$root" && ls -d dev/shm/* tmp/mgate-* 2>/dev/null || true)
+  left=$(cd "$root" && { ls -d dev/shm/* tmp/mgate-* 2>/dev/null || true; })
   [[ -z $left ]] || fail "left behind in the root: $left"
   say "no server, no run or dump directory left behind"
 }

@@ -99,7 +99,7 @@ rmdir "$unpacked"
 # Relative links, so the prefix can move.
 link() {
   mkdir -p "$PREFIX/$(dirname "$2")"
-  ln -sfn "$(echo "$(dirname "$2")" | sed 's|[^/][^/]*|..|g')/lib/$name/$1" "$PREFIX/$2"
+  ln -sfn "$(dirname "$2" | sed 's|[^/][^/]*|..|g')/lib/$name/$1" "$PREFIX/$2"
 }
 link bin/mgate bin/mgate
 link share/man/man1/mgate.1.gz share/man/man1/mgate.1.gz
