@@ -47,7 +47,10 @@ struct RulesCommand {
 };
 
 struct HookCommand {
-  bool force = false;
+  enum class Action { install, uninstall };
+  Action action = Action::install;
+  bool force = false;      // install: replace a hook that is not mgate's
+  std::string invoked_as;  // argv[0]: which mgate the installed hook runs
 };
 
 struct InitCommand {
@@ -92,9 +95,9 @@ Report run_gates(const LintCommand& options, const Config& config, pg::Ephemeral
 CLI::App* add_rules_command(CLI::App& app, RulesCommand& command);
 int run_rules(const RulesCommand& command);
 
-// Returns the `hook install` subcommand.
+// `hook install` and `hook uninstall`; returns the `hook` command.
 CLI::App* add_hook_command(CLI::App& app, HookCommand& command);
-int run_hook_install(const HookCommand& command);
+int run_hook(const HookCommand& command);
 
 CLI::App* add_init_command(CLI::App& app, InitCommand& command);
 int run_init(const InitCommand& command);

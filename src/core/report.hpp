@@ -7,6 +7,7 @@
 
 #include "core/finding.hpp"
 #include "core/gate_result.hpp"
+#include "core/version.hpp"
 
 namespace mgate {
 
@@ -53,7 +54,7 @@ struct Summary {
 };
 
 struct Report {
-  std::string tool_version = MGATE_VERSION;
+  std::string tool_version{version()};
   std::string root;  // the repository root that file paths are relative to (absolute)
   std::optional<PostgresInfo> postgres;
   // One per migrations directory; SQL named on the command line that no layout reads as a

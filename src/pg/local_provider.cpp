@@ -122,6 +122,9 @@ Binaries find_binaries(const LocalOptions& options, const fs::path& cache) {
     std::string dir = r.output.substr(0, r.output.find('\n'));
     if (r.exit_code == 0 && !dir.empty()) candidates.push_back(dir);
   }
+  // Distributions other than Debian's family (Fedora, Arch) put the server in /usr/bin, and
+  // pg_config in a development package that is rarely installed.
+  if (auto postgres = find_on_path("postgres")) candidates.push_back(postgres->parent_path());
   std::error_code ec;
   std::vector<fs::path> installed;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
@@ -141,9 +144,9 @@ Binaries find_binaries(const LocalOptions& options, const fs::path& cache) {
   }
   if (fallback) return *fallback;
   throw EnvironmentError(
-      "no PostgreSQL server binaries found (looked at pg_config --bindir and "
-      "/usr/lib/postgresql/*/bin): install postgresql-15 (scripts/setup.sh does), or give "
-      "--pg-bin DIR");
+      "no PostgreSQL server binaries found (looked at pg_config --bindir, postgres on PATH and "
+      "/usr/lib/postgresql/*/bin): install the PostgreSQL server (on Debian postgresql-15, "
+      "which scripts/setup.sh installs), or give --pg-bin DIR");
 }
 
 fs::path env_path(const char* name) {
