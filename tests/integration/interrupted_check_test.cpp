@@ -10,6 +10,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +26,22 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+
+// The installed server's binaries: the newest /usr/lib/postgresql/<major>/bin holding initdb
+// (15 on Debian 12, 17 in the Debian 13 clean room).
+fs::path installed_server_bin() {
+  fs::path best;
+  int best_major = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    int major = std::atoi(entry.path().filename().c_str());
+    if (major > best_major && fs::exists(entry.path() / "bin" / "initdb")) {
+      best_major = major;
+      best = entry.path() / "bin";
+    }
+  }
+  return best;
+}
 
 // The scratch databases and roles of external runs: mgate_<8 hex>_...
 constexpr const char* kExternalScratch =
@@ -158,15 +175,19 @@ TEST_P(LocalInterrupted, DuringInitdb) {
   ASSERT_EQ(mkfifo(gate.c_str(), 0666), 0);
   chmod(gate.c_str(), 0666);
   // initdb runs the `postgres` next to its own file: a copy of initdb, and a script.
-  fs::copy_file("/usr/lib/postgresql/15/bin/initdb", bin.path() / "initdb");
+  fs::path server = installed_server_bin();
+  ASSERT_FALSE(server.empty()) << "no /usr/lib/postgresql/*/bin/initdb";
+  fs::copy_file(server / "initdb", bin.path() / "initdb");
   fs::path postgres =
       bin.write("postgres",
                 "#!/bin/sh\n"
                 "case \" $* \" in\n"
                 "  *\" --boot \"*) { read line < " +
-                    gate.string() +
-                    "; cat; } | exec /usr/lib/postgresql/15/bin/postgres \"$@\" ;;\n"
-                    "  *) exec /usr/lib/postgresql/15/bin/postgres \"$@\" ;;\n"
+                    gate.string() + "; cat; } | exec " + (server / "postgres").string() +
+                    " \"$@\" ;;\n"
+                    "  *) exec " +
+                    (server / "postgres").string() +
+                    " \"$@\" ;;\n"
                     "esac\n");
   chmod(postgres.c_str(), 0755);
   chmod(bin.path().c_str(), 0755);
