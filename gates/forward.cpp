@@ -139,6 +139,7 @@ class ForwardGate : public Gate {
         ++applied;
         if (m.gated) ++checked;
       }
+      backend = session.backend_pid();
     }
     server.wait_for_backends({backend});
     server.drop(database);

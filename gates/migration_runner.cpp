@@ -192,8 +192,9 @@ void create_history_table(pg::EphemeralServer& server, const std::string& databa
 std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint) {
   try {
     return std::make_unique<pqxx::connection>(endpoint.conninfo());
-  } catch (const pqxx::broken_connection& e) {
-    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
+  } catch (const pqxx::failure& e) {
+    throw EnvironmentError(
+        fmt::format("cannot connect to PostgreSQL as {}: {}", endpoint.redacted(), e.what()));
   }
 }
 
@@ -201,6 +202,12 @@ void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connect
   int pid = c->backendpid();
   c.reset();
   server.wait_for_backends({pid});
+}
+
+Location start_of(const sql::ParsedScript& script) {
+  Span at = script.statements.empty() ? Span{script.section.begin, script.section.begin}
+                                      : script.statements.front().span;
+  return locate(*script.file, at);
 }
 
 Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
@@ -213,7 +220,16 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   f.level = Level::error;
   f.location = failure.location;
   f.migration = migration.id();
-  if (e.timed_out()) {
+  if (e.terminated) {
+    f.message = fmt::format(
+        "migration {}: {} ran past postgres.statement_timeout ({} ms) and went on after "
+        "repeated cancel requests, so mgate terminated its backend: in production nothing "
+        "but ending its session stops it",
+        migration.id(), what, statement_timeout.count());
+    f.help =
+        "Do not catch query_canceled (EXCEPTION WHEN query_canceled or WHEN OTHERS around a "
+        "loop), and make the statement fast";
+  } else if (e.timed_out()) {
     f.message = fmt::format(
         "migration {}: {} was cancelled after postgres.statement_timeout ({} ms): in "
         "production it would hold its locks at least that long",
@@ -235,6 +251,27 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   if (!e.hint.empty()) f.evidence["hint"] = e.hint;
   if (!e.context.empty()) f.evidence["context"] = e.context;
   if (!e.internal_query.empty()) f.evidence["internal_query"] = e.internal_query;
+  return f;
+}
+
+Finding deadline_finding(std::string_view gate, std::string_view rule, const Migration& migration,
+                         Location where, const pg::DeadlineExceeded& timeout) {
+  Finding f;
+  f.rule = std::string(rule);
+  f.gate = std::string(gate);
+  f.level = Level::error;
+  f.location = std::move(where);
+  f.migration = migration.id();
+  f.message = fmt::format(
+      "at migration {}, {} did not end within postgres.statement_timeout ({} ms), even after "
+      "repeated cancel requests, and mgate ended it: code the migrations defined (a trigger, a "
+      "default, a CHECK, a function) runs that long or ignores cancellation, and would hang the "
+      "same statements in production",
+      migration.id(), timeout.step(), timeout.budget().count());
+  f.help =
+      "Find the trigger, default, constraint or function that loops or sleeps and fix it; if "
+      "the data is only large, raise postgres.statement_timeout or lower fixtures.rows";
+  f.evidence = {{"step", timeout.step()}, {"budget_ms", timeout.budget().count()}};
   return f;
 }
 

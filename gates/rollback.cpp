@@ -79,12 +79,6 @@ bool order_alone(const pg::SchemaDifference& d) {
   return d.kind != "column order" || names_in(d.before) == names_in(d.after);
 }
 
-Location start_of(const sql::ParsedScript& script) {
-  Span at = script.statements.empty() ? Span{script.section.begin, script.section.begin}
-                                      : script.statements.front().span;
-  return locate(*script.file, at);
-}
-
 std::string quoted(const std::optional<std::string>& definition) {
   if (!definition) return "absent";
   if (definition->empty()) return "present";

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything mgate needs to build, test and run on Debian 12. Idempotent.
-#   scripts/setup.sh          build dependencies and the PostgreSQL server
-#   scripts/setup.sh --dev    also the npm tools used by the tests and benchmarks
+#   scripts/setup.sh            build dependencies and the PostgreSQL server
+#   scripts/setup.sh --dev      also what the tests use, and the npm tools of the tests and benchmarks
+#   scripts/setup.sh --package  also what scripts/package.sh uses
+#   scripts/setup.sh --cleanroom  only what the clean-room tests use (they build nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,14 +14,29 @@ packages=(
   postgresql-15 postgresql-client-15
 )
 # Dev only: clang-format for the format check; chromium opens the HTML report in a test;
-# python3-junitparser reads the JUnit report in a test.
-dev_packages=(clang-format chromium python3-junitparser)
+# python3-junitparser reads the JUnit report in a test; curl, jq and python3 run the action's
+# script against a stand-in for GitHub's API in a test.
+dev_packages=(clang-format chromium python3-junitparser curl jq python3)
+# Packaging: patchelf gives the tarball's binary its $ORIGIN rpath, file and dpkg-dev serve
+# CPack's dependency lookup (dpkg-shlibdeps).
+package_packages=(patchelf file dpkg-dev)
+# The clean-room tests: mmdebstrap makes the roots, jq reads mgate's JSON report.
+cleanroom_packages=(mmdebstrap jq ca-certificates)
 # Node.js from another source (NodeSource's nodejs bundles npm) conflicts with Debian's npm
 # package: install Debian's only when no npm is on the PATH.
 command -v npm >/dev/null 2>&1 || dev_packages+=(nodejs npm)
 
-want=("${packages[@]}")
-[[ "${1:-}" == "--dev" ]] && want+=("${dev_packages[@]}")
+dev=false
+want=()
+for option in "$@"; do
+  case "$option" in
+    --dev) dev=true; want+=("${dev_packages[@]}") ;;
+    --package) want+=("${package_packages[@]}") ;;
+    --cleanroom) want+=("${cleanroom_packages[@]}") ;;
+    *) echo "usage: scripts/setup.sh [--dev] [--package] [--cleanroom]" >&2; exit 2 ;;
+  esac
+done
+[[ "$*" == --cleanroom ]] || want+=("${packages[@]}")
 
 missing=()
 for p in "${want[@]}"; do
@@ -32,7 +49,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [[ "${1:-}" == "--dev" ]]; then
+if $dev; then
   # Dev-only tools, pinned to exact versions in package.json: the SARIF validator and squawk for the benchmark.
   if [[ ! -x node_modules/.bin/sarif-multitool || ! -x node_modules/.bin/squawk ]]; then
     npm install --no-package-lock --no-audit --no-fund --loglevel=error
