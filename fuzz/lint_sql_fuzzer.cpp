@@ -20,18 +20,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Migration migration;
   migration.version = {"001"};
   migration.name = "fuzz";
-  migration.up = Script{"db/001_fuzz.sql"};
+  // The inputs spread over the ways a tool runs a script (core/execution_plan.hpp).
+  constexpr Transaction kRuns[] = {Transaction::script, Transaction::query, Transaction::statement,
+                                   Transaction::detect};
+  migration.up = Script{"db/001_fuzz.sql", {0, std::string::npos}, kRuns[size % 4]};
   migration.files = {"db/001_fuzz.sql"};
-  // Half the inputs as a migration that its layout runs outside a transaction.
-  migration.transactional = size % 2 == 0;
   set.migrations.push_back(migration);
 
-  sql::ParsedSet parsed(set, [&](const std::string&) { return text; });
-  Config config;
   PipelineOptions options;
   options.gates = {"lint"};
   // The rules that depend on the server version see several.
   options.pg_version = 10 + static_cast<int>(size % 8);
+  sql::ParsedSet parsed(
+      set, [&](const std::string&) { return text; }, options.pg_version);
+  Config config;
   run_pipeline(config, set, parsed, options);
   return 0;
 }

@@ -1,7 +1,7 @@
 // libFuzzer target: `mgate lint` on a migrations tree made from the input: discovery (every
 // layout), reading and parsing the scripts, the naming and lint gates, an mgate.toml when the
 // tree has one, and every report writer. Input (fuzz/README.md):
-//   <layout>\n            auto, plain, golang-migrate, flyway, dbmate, diesel, goose or sqitch
+//   <layout>\n            auto or a layout of docs/layouts.md (plain, golang-migrate, flyway, ...)
 //   @@ <path>\n<bytes>     a file, up to the next "\n@@ " (repeated)
 // Bad input may be an InputError (exit 2 in the CLI); anything else escaping is a defect.
 #include <unistd.h>

@@ -18,6 +18,7 @@
 #include "pg/schema_snapshot.hpp"
 #include "pg/session.hpp"
 #include "pg/table_data.hpp"
+#include "pg/watchdog.hpp"
 #include "sql/locks.hpp"
 
 namespace mgate {
@@ -32,6 +33,7 @@ constexpr std::string_view kUnfilled = "integrity-fixture-unfilled";
 constexpr std::string_view kFailsOnData = "integrity-fails-on-data";
 constexpr std::string_view kRestoreFailed = "integrity-restore-failed";
 constexpr std::string_view kRestoreMismatch = "integrity-restore-mismatch";
+constexpr std::string_view kTimeout = "integrity-timeout";
 constexpr int kSampleKeys = 5;
 
 std::string without_public(std::string name) {
@@ -52,12 +54,6 @@ std::set<std::string> emptied_tables(const sql::ParsedScript& up) {
     }
   }
   return out;
-}
-
-Location start_of(const sql::ParsedScript& script) {
-  Span at = script.statements.empty() ? Span{script.section.begin, script.section.begin}
-                                      : script.statements.front().span;
-  return locate(*script.file, at);
 }
 
 Finding finding(std::string_view rule, Level level, const Migration& m, Location where) {
@@ -101,6 +97,9 @@ class IntegrityGate : public Gate {
         rule(kRestoreMismatch, Level::error,
              "After pg_dump and pg_restore, the schema or the rows differ from the migrated "
              "database."),
+        rule(kTimeout, Level::error,
+             "Loading fixture rows, the checks, the verify query, pg_dump or pg_restore ran past "
+             "postgres.statement_timeout: code the migrations defined hangs it."),
     };
   }
 
@@ -131,27 +130,16 @@ class IntegrityGate : public Gate {
       if (!m.up) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
       nlohmann::json evidence = nlohmann::json::object();
-      std::map<unsigned, pg::TableData> before;
-      if (m.gated) {
-        auto c = open_connection(server.admin(database));
-        load_fixtures(fixtures, *c, m, up, evidence, result);
-        before = pg::read_table_data(*c);
-        close_connection(server, c);
-      }
       std::string before_copy;
-      if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
-      std::optional<ScriptFailure> failure =
-          apply_in_database(server, database, m, up, input.config, input.pg_version);
-      bool applied = !failure;
-      if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
-      if (applied && m.gated) {
-        check_after_up(input, server, database, m, up, before, evidence, result);
-        if (tools) check_restore(*tools, server, database, m, up, evidence, result);
-        if (m.down) check_down(input, server, database, before_copy, m, evidence, result);
-        ++checked;
+      bool applied = false;
+      try {
+        applied = check(input, tools, fixtures, database, m, up, before_copy, evidence, result);
+      } catch (const pg::DeadlineExceeded& e) {
+        result.findings.push_back(deadline_finding("integrity", kTimeout, m, start_of(up), e));
       }
       if (!before_copy.empty()) server.drop(before_copy);
       if (m.gated) result.metrics["migrations"][m.id()] = evidence;
+      if (applied && m.gated) ++checked;
       if (!applied) {
         // Nothing after it can be checked on this data.
         result.metrics["stopped_at"] = m.id();
@@ -165,6 +153,32 @@ class IntegrityGate : public Gate {
   }
 
  private:
+  // One migration on the gate's database: fixture rows before it (when gated), then up, and the
+  // checks. Returns whether up applied; `before_copy` is a clone for check_down, for the caller
+  // to drop.
+  static bool check(const GateInput& input, const std::optional<pg::DumpTools>& tools,
+                    pg::FixtureData& fixtures, const std::string& database, const Migration& m,
+                    const sql::ParsedScript& up, std::string& before_copy, nlohmann::json& evidence,
+                    GateResult& result) {
+    pg::EphemeralServer& server = *input.postgres;
+    std::map<unsigned, pg::TableData> before;
+    if (m.gated) {
+      auto c = open_connection(server.owner(database));
+      load_fixtures(fixtures, *c, server.owner(database), input.config, m, up, evidence, result);
+      before = pg::read_table_data(*c);
+      close_connection(server, c);
+    }
+    if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
+    std::optional<ScriptFailure> failure =
+        apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
+    if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
+    if (failure || !m.gated) return !failure;
+    check_after_up(input, server, database, m, up, before, evidence, result);
+    if (tools) check_restore(input, *tools, database, m, up, evidence, result);
+    if (m.down) check_down(input, server, database, before_copy, m, evidence, result);
+    return true;
+  }
+
   // A failure here that the forward gate, on an empty database, does not see: the data makes it
   // fail (a NOT NULL column without a default, a unique index over duplicates, a cast that
   // rejects a value). It is reported with the row counts it met.
@@ -186,10 +200,11 @@ class IntegrityGate : public Gate {
 
   // The fixture rows, with what was loaded as evidence and each table the generator could not
   // fill as a note.
-  static void load_fixtures(pg::FixtureData& fixtures, pqxx::connection& c, const Migration& m,
+  static void load_fixtures(pg::FixtureData& fixtures, pqxx::connection& c,
+                            const pg::Endpoint& endpoint, const Config& config, const Migration& m,
                             const sql::ParsedScript& up, nlohmann::json& evidence,
                             GateResult& result) {
-    pg::LoadedFixtures loaded = fixtures.load(c);
+    pg::LoadedFixtures loaded = fixtures.load(c, endpoint, config.postgres.statement_timeout);
     for (const std::string& file : loaded.seeds) evidence["seeds"].push_back(file);
     for (const auto& t : loaded.generated.filled) evidence["generated"][t.table] = t.rows;
     evidence["generated_ms"] = loaded.generated_ms.count();
@@ -210,7 +225,7 @@ class IntegrityGate : public Gate {
                              const sql::ParsedScript& up,
                              const std::map<unsigned, pg::TableData>& before,
                              nlohmann::json& evidence, GateResult& result) {
-    auto c = open_connection(server.admin(database));
+    auto c = open_connection(server.owner(database));
     std::map<unsigned, pg::TableData> after = pg::read_table_data(*c);
     std::set<std::string> emptied = emptied_tables(up);
     Location where = start_of(up);
@@ -231,10 +246,14 @@ class IntegrityGate : public Gate {
       f.evidence = {{"table", t.name}, {"rows_before", t.rows}, {"rows_after", rows_after}};
       result.findings.push_back(std::move(f));
     }
-    for (const pg::ConstraintViolation& v : pg::find_violations(*c)) {
-      result.findings.push_back(violation_finding(m, where, v));
-    }
-    if (m.verify) verify(input, *c, m, result);
+    // CHECK constraints run the functions they call, verify queries are the migration's own.
+    pg::run_bounded(*c, server.owner(database), input.config.postgres.statement_timeout,
+                    "checking the constraints and the verify query", [&] {
+                      for (const pg::ConstraintViolation& v : pg::find_violations(*c)) {
+                        result.findings.push_back(violation_finding(m, where, v));
+                      }
+                      if (m.verify) verify(input, *c, m, result);
+                    });
     close_connection(server, c);
   }
 
@@ -302,14 +321,21 @@ class IntegrityGate : public Gate {
   // A dump of the database after up, restored into a fresh database, must give the same schema
   // and rows: what does not survive (a function that relies on the search_path, which pg_dump
   // empties) breaks the next restore of a backup.
-  static void check_restore(const pg::DumpTools& tools, pg::EphemeralServer& server,
+  static void check_restore(const GateInput& input, const pg::DumpTools& tools,
                             const std::string& database, const Migration& m,
                             const sql::ParsedScript& up, nlohmann::json& evidence,
                             GateResult& result) {
+    pg::EphemeralServer& server = *input.postgres;
     auto start = std::chrono::steady_clock::now();
     std::string restored = server.clone(server.base(), "integrity_restore");
-    pg::RestoreOutcome outcome =
-        pg::dump_and_restore(tools, server.admin(database), server.admin(restored));
+    pg::RestoreOutcome outcome;
+    try {
+      outcome = pg::dump_and_restore(tools, server.owner(database), server.owner(restored),
+                                     input.config.postgres.statement_timeout);
+    } catch (...) {
+      server.drop(restored);
+      throw;
+    }
     nlohmann::json& seen = evidence["dump_restore"];
     seen = {{"errors", outcome.errors},
             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -356,8 +382,8 @@ class IntegrityGate : public Gate {
                                const std::string& restored, const Migration& m,
                                const sql::ParsedScript& up, nlohmann::json& seen,
                                GateResult& result) {
-    auto was = open_connection(server.admin(database));
-    auto now = open_connection(server.admin(restored));
+    auto was = open_connection(server.owner(database));
+    auto now = open_connection(server.owner(restored));
     nlohmann::json differences = nlohmann::json::array();
     for (const pg::SchemaDifference& d :
          pg::diff(pg::SchemaSnapshot::read(*was), pg::SchemaSnapshot::read(*now))) {
@@ -410,9 +436,9 @@ class IntegrityGate : public Gate {
                          const Migration& m, nlohmann::json& evidence, GateResult& result) {
     const sql::ParsedScript& down = input.parsed.script(*m.down);
     std::string down_copy = server.clone(database, "integrity_down");
-    if (!apply_in_database(server, down_copy, m, down, input.config, input.pg_version)) {
-      auto was = open_connection(server.admin(before_copy));
-      auto now = open_connection(server.admin(down_copy));
+    if (!apply_in_database(server, down_copy, down, input.parsed.plan(*m.down), input.config)) {
+      auto was = open_connection(server.owner(before_copy));
+      auto now = open_connection(server.owner(down_copy));
       std::map<std::string, pg::TableData> after_down;
       for (auto& [_, t] : pg::read_table_data(*now)) after_down.emplace(t.name, t);
       for (const auto& [_, t] : pg::read_table_data(*was)) {

@@ -3,17 +3,35 @@
 #include "gates/gate.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule.hpp"
+#include "sql/grammar.hpp"
 
 namespace mgate {
 namespace {
 
-Finding syntax_error_finding(const Migration& migration, const sql::ParsedScript& script) {
+// When the migrations target a major newer than the parser's grammar, what does not parse may
+// be syntax that major added (PostgreSQL 17's MERGE ... RETURNING): only a server of that major
+// can tell, so the finding warns instead of failing the gate.
+Finding syntax_error_finding(const Migration& migration, const sql::ParsedScript& script,
+                             int pg_version) {
   Finding f;
   f.rule = "syntax-error";
   f.gate = "lint";
-  f.level = Level::error;
-  f.message = fmt::format("PostgreSQL cannot parse this: {}", script.error->message);
-  f.help = "Fix the SQL: the migration fails here, and no statement after it runs.";
+  if (pg_version > sql::grammar_major()) {
+    f.level = Level::warning;
+    f.message = fmt::format(
+        "PostgreSQL {}'s grammar, which mgate parses with, cannot parse this: {}; the "
+        "migrations target PostgreSQL {}, which may accept it",
+        sql::grammar_major(), script.error->message, pg_version);
+    f.help = fmt::format(
+        "If this is syntax added after PostgreSQL {}, run mgate check on a PostgreSQL {} server: "
+        "its forward gate says whether the statement runs. Otherwise fix the SQL: the migration "
+        "fails here. The lint rules cannot check the statements of this file.",
+        sql::grammar_major(), pg_version);
+  } else {
+    f.level = Level::error;
+    f.message = fmt::format("PostgreSQL cannot parse this: {}", script.error->message);
+    f.help = "Fix the SQL: the migration fails here, and no statement after it runs.";
+  }
   std::size_t at = script.error->offset;
   f.location = locate(*script.file, {at, at});
   f.migration = migration.id();
@@ -53,7 +71,9 @@ class LintGate : public Gate {
         if (!*ref) continue;
         const sql::ParsedScript& script = input.parsed.script(**ref);
         statements += static_cast<int>(script.statements.size());
-        if (script.error) result.findings.push_back(syntax_error_finding(migration, script));
+        if (script.error) {
+          result.findings.push_back(syntax_error_finding(migration, script, input.pg_version));
+        }
       }
     }
     auto findings = lint_set(input.set, input.parsed, options);

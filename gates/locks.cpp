@@ -18,6 +18,7 @@
 #include "pg/lock_trace.hpp"
 #include "pg/session.hpp"
 #include "pg/traffic.hpp"
+#include "pg/watchdog.hpp"
 
 namespace mgate {
 namespace {
@@ -28,33 +29,39 @@ constexpr std::string_view kHeld = "locks-held-across-statements";
 constexpr std::string_view kTypeChangeSafe = "locks-type-change-safe";
 constexpr std::string_view kTrafficBlocked = "locks-traffic-blocked";
 constexpr std::string_view kDeadlock = "locks-traffic-deadlock";
+constexpr std::string_view kTimeout = "locks-timeout";
 // Operations per client before the migration: the quiet period latencies are compared with.
 constexpr std::size_t kQuietOperations = 20;
 
 using Clock = std::chrono::steady_clock;
 
+// A string literal that means the same whatever standard_conforming_strings the migration set.
+std::string literal(std::string_view text) {
+  std::string out = "E'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  return out + "'";
+}
+
 // Whether the expression calls a function the server marks volatile (pg_proc.provolatile, any
 // overload of the name): only such a DEFAULT is evaluated per row and rewrites the table; now()
 // is stable, evaluated once and kept in the catalog.
-bool calls_volatile(const sql::Node& expression, pqxx::connection_base& c) {
+bool calls_volatile(const sql::Node& expression, pg::Session& session) {
   std::vector<std::string> names;
   expression.walk([&](const sql::Node& node) {
     std::vector<sql::Node> name = node.as("FuncCall")["funcname"].items();
-    if (!name.empty()) names.emplace_back(name.back().str());
+    if (!name.empty()) names.push_back(literal(name.back().str()));
   });
   if (names.empty()) return false;
-  pqxx::nontransaction tx(c);
-  std::string list;
-  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + tx.quote(n);
-  return tx
-      .exec1(fmt::format("SELECT EXISTS (SELECT 1 FROM pg_proc WHERE provolatile = 'v' AND "
-                         "proname = ANY (ARRAY[{}]::text[]))",
-                         list))[0]
-      .as<bool>();
+  return session.rows(fmt::format("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE "
+                                  "provolatile = 'v' AND proname = ANY (ARRAY[{}]::text[]))",
+                                  fmt::join(names, ", ")))[0][0] == "t";
 }
 
 // The static lint rule that guesses this statement may rewrite its table, if any.
-std::string static_guess(const sql::Node& statement, pqxx::connection_base& c) {
+std::string static_guess(const sql::Node& statement, pg::Session& session) {
   sql::Node alter = statement.as("AlterTableStmt");
   if (!alter) return "";
   for (const sql::Node& item : alter["cmds"].items()) {
@@ -64,7 +71,7 @@ std::string static_guess(const sql::Node& statement, pqxx::connection_base& c) {
       for (const sql::Node& c_node : cmd["def"]["ColumnDef"]["constraints"].items()) {
         sql::Node constraint = c_node.as("Constraint");
         if (constraint["contype"].str() == "CONSTR_DEFAULT" &&
-            calls_volatile(constraint["raw_expr"], c)) {
+            calls_volatile(constraint["raw_expr"], session)) {
           return "volatile-default";
         }
       }
@@ -224,6 +231,9 @@ class LocksGate : public Gate {
              "longer than traffic.blocked_threshold."),
         rule(kDeadlock, Level::error,
              "The migration and the concurrent workload deadlocked (SQLSTATE 40P01)."),
+        rule(kTimeout, Level::error,
+             "Loading fixture rows ran past postgres.statement_timeout: code the migrations "
+             "defined hangs it."),
     };
   }
 
@@ -247,12 +257,17 @@ class LocksGate : public Gate {
       if (!m.up) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
       bool ok = true;
-      if (!m.gated || up.error) {
-        ok = !apply_in_database(server, database, m, up, input.config, input.pg_version);
-      } else if (runs_in_transaction(m, up, input.pg_version)) {
-        ok = trace(state, m, up);
-      } else {
-        ok = apply_under_traffic(state, m, up);
+      try {
+        if (!m.gated || up.error) {
+          ok = !apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
+        } else if (runs_inside_outer_transaction(up, input.parsed.plan(*m.up))) {
+          ok = trace(state, m, up);
+        } else {
+          ok = apply_under_traffic(state, m, up);
+        }
+      } catch (const pg::DeadlineExceeded& e) {
+        result.findings.push_back(deadline_finding("locks", kTimeout, m, start_of(up), e));
+        ok = false;
       }
       if (!ok) {
         result.metrics["stopped_at"] = m.id();  // forward (empty) or integrity (rows) reports it
@@ -292,14 +307,22 @@ class LocksGate : public Gate {
     return pg::user_workload(config.traffic.queries, text);
   }
 
-  static std::unique_ptr<pg::Traffic> start_traffic(Run& run, pqxx::connection& c,
+  // The workload on the tables the migration touches, or none. Generated workloads are read
+  // from the catalog and the rows on a connection of their own, closed before it starts.
+  static std::unique_ptr<pg::Traffic> start_traffic(Run& run,
                                                     const std::vector<std::string>& tables) {
     const Config& config = run.input.config;
     // A migration that touches no existing table blocks no one (and the user's queries would
     // only fail on tables it is about to create).
     if (config.traffic.clients == 0 || tables.empty()) return nullptr;
-    std::vector<pg::Operation> workload =
-        run.queries ? *run.queries : pg::generated_workload(c, tables, config.fixtures.random_seed);
+    std::vector<pg::Operation> workload;
+    if (run.queries) {
+      workload = *run.queries;
+    } else {
+      auto c = open_connection(run.server.owner(run.database));
+      workload = pg::generated_workload(*c, tables, config.fixtures.random_seed);
+      close_connection(run.server, c);
+    }
     if (workload.empty()) return nullptr;
     pg::TrafficOptions options;
     options.clients = config.traffic.clients;
@@ -313,12 +336,14 @@ class LocksGate : public Gate {
   static void load_fixtures(Run& run, const Migration& m) {
     int pid = 0;
     {
-      pqxx::connection admin(run.server.admin(run.database).conninfo());
-      pg::LoadedFixtures loaded = run.fixtures.load(admin);
+      pg::Endpoint endpoint = run.server.owner(run.database);
+      pqxx::connection owner(endpoint.conninfo());
+      pg::LoadedFixtures loaded =
+          run.fixtures.load(owner, endpoint, run.input.config.postgres.statement_timeout);
       nlohmann::json& fixtures = run.result.metrics["fixtures"][m.id()];
       fixtures = {{"seeds", loaded.seeds}, {"generated", nlohmann::json::object()}};
       for (const auto& t : loaded.generated.filled) fixtures["generated"][t.table] = t.rows;
-      pid = admin.backendpid();
+      pid = owner.backendpid();
     }
     run.server.wait_for_backends({pid});
   }
@@ -330,25 +355,23 @@ class LocksGate : public Gate {
   static bool apply_under_traffic(Run& run, const Migration& m, const sql::ParsedScript& up) {
     const GateInput& input = run.input;
     load_fixtures(run, m);
-    std::unique_ptr<pg::Traffic> traffic;
     std::map<unsigned, pg::Relation> existing;
-    std::vector<std::string> tables;
     int pid = 0;
     {
-      pqxx::connection c(run.server.owner(run.database).conninfo());
-      pid = c.backendpid();
-      existing = pg::read_relations(c);
-      tables = affected_tables(up, existing);
-      traffic = start_traffic(run, c, tables);
+      pg::Session session(run.server.owner(run.database), input.config.postgres.statement_timeout);
+      existing = pg::read_relations(session);
+      pid = session.backend_pid();
     }
     run.server.wait_for_backends({pid});
+    std::vector<std::string> tables = affected_tables(up, existing);
+    std::unique_ptr<pg::Traffic> traffic = start_traffic(run, tables);
     std::vector<pg::OperationRun> quiet;
     if (traffic) {
       quiet = traffic->run(kQuietOperations);
       traffic->start();
     }
     std::optional<ScriptFailure> failure =
-        apply_in_database(run.server, run.database, m, up, input.config, input.pg_version);
+        apply_in_database(run.server, run.database, up, input.parsed.plan(*m.up), input.config);
     if (!traffic) return !failure;
     std::vector<pg::OperationRun> during = traffic->stop();
     run.next_row = traffic->next_row();
@@ -377,16 +400,13 @@ class LocksGate : public Gate {
     std::vector<int> pids;
     nlohmann::json traffic_metrics;
     {
-      // Declared before the migration's connection so that, on an exception, that connection
-      // closes first and releases the locks the clients may be queued behind.
+      // Declared before the migration's session so that, on an exception, that session closes
+      // first and releases the locks the clients may be queued behind.
       std::unique_ptr<pg::Traffic> traffic;
-      pqxx::connection c(server.owner(run.database).conninfo());
-      pids.push_back(c.backendpid());
-      pqxx::nontransaction(c).exec(fmt::format("SET statement_timeout = {}",
-                                               input.config.postgres.statement_timeout.count()));
-      std::map<unsigned, pg::Relation> existing = pg::read_relations(c);
+      pg::Session session(server.owner(run.database), input.config.postgres.statement_timeout);
+      std::map<unsigned, pg::Relation> existing = pg::read_relations(session);
       std::vector<std::string> tables = affected_tables(up, existing);
-      traffic = start_traffic(run, c, tables);
+      traffic = start_traffic(run, tables);
       std::vector<pg::OperationRun> quiet;
       std::vector<int> clients;
       if (traffic) {
@@ -397,24 +417,20 @@ class LocksGate : public Gate {
       }
       std::vector<Observation> observations;
       std::set<std::pair<unsigned, sql::LockMode>> seen;
-      pqxx::nontransaction(c).exec("BEGIN");
+      control(session, "BEGIN");
       for (const sql::Statement& statement : up.statements) {
         Step step;
         step.statement = &statement;
-        step.guess = static_guess(statement.node, c);
-        step.lock_timeout_ms = pg::lock_timeout_ms(c);
+        step.guess = static_guess(statement.node, session);
+        step.lock_timeout_ms = pg::lock_timeout_ms(session);
         step.started = Clock::now();
-        try {
-          pqxx::nontransaction(c).exec(std::string(statement.text));
-        } catch (const pqxx::broken_connection&) {
-          throw;
-        } catch (const pqxx::failure& e) {
-          failure = Failure{steps.size(), pg::sqlstate_of(e), e.what()};
+        if (auto error = session.execute(statement.text)) {
+          failure = Failure{steps.size(), error->sqlstate, error->message};
           steps.push_back(std::move(step));
           break;
         }
         step.ms = std::chrono::duration<double, std::milli>(Clock::now() - step.started).count();
-        for (const auto& [oid, modes] : pg::held_locks(c)) {
+        for (const auto& [oid, modes] : pg::held_locks(session)) {
           auto relation = existing.find(oid);
           if (relation == existing.end()) continue;
           for (sql::LockMode mode : modes) {
@@ -422,7 +438,7 @@ class LocksGate : public Gate {
               step.new_locks.push_back({relation->second.name, mode});
           }
         }
-        for (const auto& [oid, now] : pg::read_relations(c)) {
+        for (const auto& [oid, now] : pg::read_relations(session)) {
           auto before = existing.find(oid);
           if (before == existing.end() || before->second.filenode == now.filenode) continue;
           step.rewritten.push_back(now.name);
@@ -431,12 +447,17 @@ class LocksGate : public Gate {
         }
         // The migration's locks are held until its transaction ends, so every client queued
         // behind them is still queued now.
-        for (const pg::Waiter& w : pg::waiters_behind(c, clients))
+        for (const pg::Waiter& w : pg::waiters_behind(session, clients))
           observations.push_back({Clock::now(), steps.size(), w});
         steps.push_back(std::move(step));
       }
       auto commit_start = Clock::now();
-      pqxx::nontransaction(c).exec(failure ? "ROLLBACK" : "COMMIT");
+      if (failure) {
+        control(session, "ROLLBACK");
+      } else if (auto error = session.execute("COMMIT")) {
+        // A deferred constraint, checked at commit: the last statement's doing.
+        failure = Failure{steps.empty() ? 0 : steps.size() - 1, error->sqlstate, error->message};
+      }
       double commit_ms =
           std::chrono::duration<double, std::milli>(Clock::now() - commit_start).count();
       if (traffic) {
@@ -447,10 +468,11 @@ class LocksGate : public Gate {
       }
       if (!failure) {
         report(input, m, up, steps, commit_ms, run.result);
-      } else if (failure->sqlstate == "40P01") {
+      } else if (failure->sqlstate == "40P01" && failure->step < steps.size()) {
         run.result.findings.push_back(
             deadlock(m, up, steps[failure->step], failure->message, "the migration"));
       }
+      pids.push_back(session.backend_pid());
     }
     server.wait_for_backends(pids);
     nlohmann::json trace = nlohmann::json::array();
@@ -461,6 +483,13 @@ class LocksGate : public Gate {
     run.result.metrics["migrations"][m.id()] = trace;
     if (!traffic_metrics.is_null()) run.result.metrics["traffic"][m.id()] = traffic_metrics;
     return !failure;
+  }
+
+  // mgate's own statements on the migration's session: an error here is the server's.
+  static void control(pg::Session& session, std::string_view sql) {
+    if (auto error = session.execute(sql)) {
+      throw EnvironmentError(fmt::format("{} failed: {}", sql, error->message));
+    }
   }
 
   static Finding deadlock(const Migration& m, Location where, std::string statement,

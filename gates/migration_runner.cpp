@@ -9,33 +9,6 @@
 namespace mgate {
 namespace {
 
-bool cannot_run_in_transaction(const sql::Node& node, int pg_version) {
-  if (node.as("IndexStmt")["concurrent"].boolean()) return true;
-  if (node.as("DropStmt")["concurrent"].boolean()) return true;
-  if (node.is("ReindexStmt")) {
-    for (const sql::Node& param : node.as("ReindexStmt")["params"].items()) {
-      if (param.as("DefElem")["defname"].str() == "concurrently") return true;
-    }
-    if (node.as("ReindexStmt")["concurrent"].boolean()) return true;
-  }
-  if (node.as("VacuumStmt")["is_vacuumcmd"].boolean()) return true;
-  if (pg_version < 12 && node.is("AlterEnumStmt") && !node.as("AlterEnumStmt")["oldVal"])
-    return true;
-  static const char* const kTypes[] = {"AlterSystemStmt",      "CreatedbStmt",
-                                       "DropdbStmt",           "CreateTableSpaceStmt",
-                                       "DropTableSpaceStmt",   "CreateSubscriptionStmt",
-                                       "DropSubscriptionStmt", "AlterDatabaseStmt"};
-  if (node.is("AlterDatabaseStmt")) {
-    // Only SET TABLESPACE moves files and refuses a transaction block.
-    for (const sql::Node& option : node.as("AlterDatabaseStmt")["options"].items()) {
-      if (option.as("DefElem")["defname"].str() == "tablespace") return true;
-    }
-    return false;
-  }
-  return std::any_of(std::begin(kTypes), std::end(kTypes),
-                     [&](const char* type) { return node.is(type); });
-}
-
 std::string trimmed(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
     text.remove_suffix(1);
@@ -104,19 +77,6 @@ Location error_location(const SourceFile& file, Span sent, const pg::ServerError
 
 }  // namespace
 
-std::optional<std::size_t> first_non_transactional(const sql::ParsedScript& script,
-                                                   int pg_version) {
-  for (std::size_t i = 0; i < script.statements.size(); ++i) {
-    if (cannot_run_in_transaction(script.statements[i].node, pg_version)) return i;
-  }
-  return std::nullopt;
-}
-
-bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& script,
-                         int pg_version) {
-  return migration.transactional && !first_non_transactional(script, pg_version);
-}
-
 std::optional<ScriptFailure> unsendable(const sql::ParsedScript& script) {
   const SourceFile& file = *script.file;
   std::size_t nul = file.slice(script.section).find('\0');
@@ -131,7 +91,8 @@ std::optional<ScriptFailure> unsendable(const sql::ParsedScript& script) {
 }
 
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
-                                          bool transactional) {
+                                          const ExecutionPlan& plan) {
+  const bool transactional = plan.runs_in_transaction();
   const SourceFile& file = *script.file;
   auto rolled_back = [&](ScriptFailure failure) {
     if (transactional || failure.error.sqlstate.starts_with("25")) session.execute("ROLLBACK");
@@ -197,10 +158,13 @@ std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
   return std::nullopt;
 }
 
-bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version) {
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, const ExecutionPlan& plan) {
   // A script that does not parse is sent whole, and what the server would make of it is
   // unknown here.
-  if (script.error || first_non_transactional(script, pg_version)) return false;
+  if (script.error || !plan.non_transactional.empty()) return false;
+  // Statements its tool commits one by one may depend on each other's commits (a new enum
+  // value used after ALTER TYPE ... ADD VALUE); a lone statement depends on nothing.
+  if (!plan.runs_in_transaction() && script.statements.size() > 1) return false;
   // SET TRANSACTION must come first in its transaction: the second up would not be first.
   return std::none_of(script.statements.begin(), script.statements.end(),
                       [](const sql::Statement& s) {
@@ -211,25 +175,40 @@ bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_versi
 
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
                                                const std::string& database,
-                                               const Migration& migration,
                                                const sql::ParsedScript& script,
-                                               const Config& config, int pg_version) {
+                                               const ExecutionPlan& plan, const Config& config) {
   std::optional<ScriptFailure> failure;
   int pid = 0;
   {
     pg::Session session(server.owner(database), config.postgres.statement_timeout);
     pid = session.backend_pid();
-    failure = apply_script(session, script, runs_in_transaction(migration, script, pg_version));
+    failure = apply_script(session, script, plan);
   }
   server.wait_for_backends({pid});
   return failure;
 }
 
+void create_history_table(pg::EphemeralServer& server, const std::string& database,
+                          const Layout& layout, const Config& config) {
+  if (layout.history_table.empty()) return;
+  int pid = 0;
+  {
+    pg::Session session(server.owner(database), config.postgres.statement_timeout);
+    pid = session.backend_pid();
+    if (auto error = session.execute(layout.history_table)) {
+      throw EnvironmentError(
+          fmt::format("cannot create {}'s history table: {}", layout.tool, error->message));
+    }
+  }
+  server.wait_for_backends({pid});
+}
+
 std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint) {
   try {
     return std::make_unique<pqxx::connection>(endpoint.conninfo());
-  } catch (const pqxx::broken_connection& e) {
-    throw EnvironmentError(fmt::format("cannot connect to PostgreSQL: {}", e.what()));
+  } catch (const pqxx::failure& e) {
+    throw EnvironmentError(
+        fmt::format("cannot connect to PostgreSQL as {}: {}", endpoint.redacted(), e.what()));
   }
 }
 
@@ -237,6 +216,12 @@ void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connect
   int pid = c->backendpid();
   c.reset();
   server.wait_for_backends({pid});
+}
+
+Location start_of(const sql::ParsedScript& script) {
+  Span at = script.statements.empty() ? Span{script.section.begin, script.section.begin}
+                                      : script.statements.front().span;
+  return locate(*script.file, at);
 }
 
 Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
@@ -249,7 +234,16 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   f.level = Level::error;
   f.location = failure.location;
   f.migration = migration.id();
-  if (e.timed_out()) {
+  if (e.terminated) {
+    f.message = fmt::format(
+        "migration {}: {} ran past postgres.statement_timeout ({} ms) and went on after "
+        "repeated cancel requests, so mgate terminated its backend: in production nothing "
+        "but ending its session stops it",
+        migration.id(), what, statement_timeout.count());
+    f.help =
+        "Do not catch query_canceled (EXCEPTION WHEN query_canceled or WHEN OTHERS around a "
+        "loop), and make the statement fast";
+  } else if (e.timed_out()) {
     f.message = fmt::format(
         "migration {}: {} was cancelled after postgres.statement_timeout ({} ms): in "
         "production it would hold its locks at least that long",
@@ -271,6 +265,27 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   if (!e.hint.empty()) f.evidence["hint"] = e.hint;
   if (!e.context.empty()) f.evidence["context"] = e.context;
   if (!e.internal_query.empty()) f.evidence["internal_query"] = e.internal_query;
+  return f;
+}
+
+Finding deadline_finding(std::string_view gate, std::string_view rule, const Migration& migration,
+                         Location where, const pg::DeadlineExceeded& timeout) {
+  Finding f;
+  f.rule = std::string(rule);
+  f.gate = std::string(gate);
+  f.level = Level::error;
+  f.location = std::move(where);
+  f.migration = migration.id();
+  f.message = fmt::format(
+      "at migration {}, {} did not end within postgres.statement_timeout ({} ms), even after "
+      "repeated cancel requests, and mgate ended it: code the migrations defined (a trigger, a "
+      "default, a CHECK, a function) runs that long or ignores cancellation, and would hang the "
+      "same statements in production",
+      migration.id(), timeout.step(), timeout.budget().count());
+  f.help =
+      "Find the trigger, default, constraint or function that loops or sleeps and fix it; if "
+      "the data is only large, raise postgres.statement_timeout or lower fixtures.rows";
+  f.evidence = {{"step", timeout.step()}, {"budget_ms", timeout.budget().count()}};
   return f;
 }
 

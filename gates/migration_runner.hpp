@@ -6,21 +6,19 @@
 #include <pqxx/connection>
 
 #include "core/config.hpp"
+#include "core/execution_plan.hpp"
 #include "core/finding.hpp"
 #include "core/gate_result.hpp"
+#include "core/layout.hpp"
 #include "core/migration.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/session.hpp"
+#include "pg/watchdog.hpp"
 #include "sql/parsed_script.hpp"
 
 // What the dynamic gates share: running a migration's script on a server the way a
 // migration tool does, and turning a failure into a finding at the failing statement.
 namespace mgate {
-
-// The first statement that PostgreSQL refuses to run inside a transaction block (CREATE/DROP
-// INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, CREATE/DROP DATABASE,
-// CREATE/DROP TABLESPACE; before 12, ALTER TYPE ... ADD VALUE), if any.
-std::optional<std::size_t> first_non_transactional(const sql::ParsedScript& script, int pg_version);
 
 // A script the server rejected: where (mapped from PostgreSQL's error position into the file)
 // and what it said.
@@ -34,12 +32,12 @@ struct ScriptFailure {
 // first NUL, so the rest would be dropped without a word: such a script is never sent.
 std::optional<ScriptFailure> unsendable(const sql::ParsedScript& script);
 
-// Runs a script: in one transaction when `transactional`, else statement by statement. A
+// Runs a script as its execution plan says: in one transaction, or statement by statement. A
 // script that does not parse is sent whole, so the server's own error and position are
 // reported; one that holds a NUL byte is not sent (unsendable). Throws EnvironmentError when
 // the connection is lost.
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
-                                          bool transactional);
+                                          const ExecutionPlan& plan);
 
 // Runs a script's statements inside the transaction the caller has open (no BEGIN, no COMMIT),
 // for a check that is rolled back whole. After a failure the transaction is aborted and the
@@ -53,17 +51,24 @@ std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
                                                    const sql::ParsedScript& script);
 
 // Whether a script can run inside a transaction that someone else opened and rolls back: it
-// parsed, needs no transaction of its own, never ends or splits one (BEGIN, COMMIT, ROLLBACK,
-// SAVEPOINT, PREPARE TRANSACTION) and sets no transaction characteristics (SET TRANSACTION).
-bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version);
+// parsed, runs in a transaction as its tool sends it (or is one statement) and has no statement
+// that refuses one, never ends or splits one (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, PREPARE
+// TRANSACTION) and sets no transaction characteristics (SET TRANSACTION).
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, const ExecutionPlan& plan);
 
-// Runs one script of `migration` in `database` as the owner role, on a session of its own that
-// is gone from the server when this returns (so the database can be cloned next).
+// Runs one script in `database` as the owner role, as its plan says, on a session of its own
+// that is gone from the server when this returns (so the database can be cloned next).
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
                                                const std::string& database,
-                                               const Migration& migration,
                                                const sql::ParsedScript& script,
-                                               const Config& config, int pg_version);
+                                               const ExecutionPlan& plan, const Config& config);
+
+// Creates the layout's history table in `database`, as its tool does before the first
+// migration, for migrations that read or change it (Layout::history_table). The forward and
+// rollback gates run on it; the gates that generate rows for every table, dump and restore
+// (integrity, locks, plans) do not. Throws EnvironmentError when the server refuses it.
+void create_history_table(pg::EphemeralServer& server, const std::string& database,
+                          const Layout& layout, const Config& config);
 
 // A libpqxx connection for what is not the migration itself (catalog reads, fixture rows,
 // checks). Throws EnvironmentError when the server cannot be reached.
@@ -73,15 +78,18 @@ std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint);
 // cloned or dropped.
 void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c);
 
-// Whether a migration's up script runs in a transaction: as its layout declares, except that
-// a statement that cannot run in one forces it out (the forward gate reports the mismatch).
-bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& script,
-                         int pg_version);
+// Where a finding about a whole script points: its first statement.
+Location start_of(const sql::ParsedScript& script);
 
 // A finding for a failed script. `what` says which step failed, e.g. "the up migration".
 Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
                         const ScriptFailure& failure, std::string_view what,
                         std::chrono::milliseconds statement_timeout);
+
+// A finding for a step mgate ran on the migration's behalf (fixture rows, a check, pg_dump) that
+// did not end in time, at `where`.
+Finding deadline_finding(std::string_view gate, std::string_view rule, const Migration& migration,
+                         Location where, const pg::DeadlineExceeded& timeout);
 
 // Applies [rules] levels from mgate.toml to a dynamic gate's findings (`off` removes them).
 void apply_configured_levels(GateResult& result, const Config& config);

@@ -6,6 +6,8 @@
 #include <chrono>
 
 #include "gates/gate.hpp"
+#include "pg/ephemeral_server.hpp"
+#include "pg/postgres_error.hpp"
 
 namespace mgate {
 namespace {
@@ -117,6 +119,55 @@ Finding unused_ignore_finding(const ActiveSuppression& a) {
   return f;
 }
 
+constexpr std::string_view kMaxDisk = "max-disk-exceeded";
+
+RuleDescriptor max_disk_rule(std::string_view gate) {
+  return {std::string(kMaxDisk), std::string(gate), Level::error,
+          "The server's files outgrew postgres.max_disk while the gate ran, and mgate stopped the "
+          "server.",
+          std::string(MGATE_DOCS_URL) + "/security.md#resource-limits"};
+}
+
+// A dynamic gate whose server the provider stopped (postgres.max_disk) fails with a finding
+// instead of an environment error, and the dynamic gates after it have no server.
+GateResult run_gate(const Gate& gate, const GateInput& input, Report& report) {
+  std::optional<std::string> stopped =
+      input.postgres ? input.postgres->stopped_early() : std::nullopt;
+  if (gate.dynamic() && stopped) {
+    GateResult result;
+    result.status = GateStatus::skip;
+    result.skip_reason = "no PostgreSQL server: " + *stopped;
+    return result;
+  }
+  try {
+    return gate.run(input);
+  } catch (const EnvironmentError&) {
+    stopped = input.postgres ? input.postgres->stopped_early() : std::nullopt;
+    if (!gate.dynamic() || !stopped) throw;
+  } catch (const std::exception& e) {
+    std::optional<std::string> failure = pg::postgres_failure(e);
+    if (!failure) throw;
+    stopped = input.postgres ? input.postgres->stopped_early() : std::nullopt;
+    if (!stopped) throw EnvironmentError(*failure);
+  }
+  report.rules[std::string(kMaxDisk)] = max_disk_rule(gate.name());
+  Finding f;
+  f.rule = std::string(kMaxDisk);
+  f.gate = std::string(gate.name());
+  f.level = Level::error;
+  f.message = fmt::format(
+      "while the {} gate ran, {}: a migration (or the fixture rows it is checked on) writes "
+      "that much, and in production it would fill the disk as fast",
+      gate.name(), *stopped);
+  f.help =
+      "Find the migration that writes the data (a runaway INSERT ... SELECT, a cross join) and "
+      "bound it; if the data is expected, raise postgres.max_disk or lower fixtures.rows";
+  f.evidence = {{"stopped", *stopped}};
+  GateResult result;
+  result.findings.push_back(std::move(f));
+  return result;
+}
+
 }  // namespace
 
 Report run_pipeline(const Config& config, const MigrationSet& set, const sql::ParsedSet& parsed,
@@ -135,7 +186,7 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
   for (const Gate* gate : select_gates(config, options)) {
     for (RuleDescriptor& rule : gate->rules()) report.rules[rule.id] = std::move(rule);
     auto started = std::chrono::steady_clock::now();
-    GateResult result = gate->run(input);
+    GateResult result = run_gate(*gate, input, report);
     result.gate = std::string(gate->name());
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);

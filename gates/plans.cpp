@@ -20,6 +20,7 @@
 #include "pg/ephemeral_server.hpp"
 #include "pg/fixture_data.hpp"
 #include "pg/query_plan.hpp"
+#include "pg/watchdog.hpp"
 #include "sql/locks.hpp"
 
 namespace mgate {
@@ -31,6 +32,7 @@ constexpr std::string_view kCostRise = "plans-cost-rise";
 constexpr std::string_view kSlower = "plans-timing-regression";
 constexpr std::string_view kBudget = "plans-budget-exceeded";
 constexpr std::string_view kQueryFails = "plans-query-fails";
+constexpr std::string_view kTimeout = "plans-timeout";
 
 using Json = nlohmann::json;
 
@@ -56,8 +58,9 @@ void run_outside_transaction(pqxx::connection& c, const std::string& sql) {
 }
 
 // Statistics for every table that has none for some column: new tables, and columns whose
-// type a migration changed. Tables the migrations left alone keep the statistics of the
-// database both sides were cloned from, so the planner sees the same numbers on both.
+// type a migration changed (pg_stats: pg_statistic is for superusers). Tables the migrations left
+// alone keep the statistics of the database both sides were cloned from, so the planner sees the
+// same numbers on both.
 void analyze_tables_without_statistics(pqxx::connection& c) {
   pqxx::nontransaction tx(c);
   pqxx::result tables = tx.exec(
@@ -66,15 +69,34 @@ void analyze_tables_without_statistics(pqxx::connection& c) {
       "WHERE t.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', "
       "'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND EXISTS (SELECT 1 FROM "
       "pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT "
-      "EXISTS (SELECT 1 FROM pg_statistic s WHERE s.starelid = t.oid AND s.staattnum = "
-      "a.attnum)) ORDER BY 1");
+      "EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = "
+      "t.relname AND s.attname = a.attname)) ORDER BY 1");
   for (const auto& row : tables) tx.exec(fmt::format("ANALYZE {}", row[0].c_str()));
 }
 
-// One side of the comparison: a database and the connection the queries run on.
+// One side of the comparison: a database, the connection the queries run on, and the watchdog
+// that bounds each run (a query may call functions the migrations defined).
 struct Side {
   std::string database;
   std::unique_ptr<pqxx::connection> connection;
+  std::unique_ptr<pg::Watchdog> watchdog;
+
+  void open(pg::EphemeralServer& server) {
+    pg::Endpoint endpoint = server.owner(database);
+    connection = open_connection(endpoint);
+    watchdog = std::make_unique<pg::Watchdog>();
+    watchdog->watch({endpoint, connection->backendpid(), connection->sock(), [this] {
+                       try {
+                         connection->cancel_query();
+                       } catch (const std::exception&) {
+                         // The watchdog's next step follows.
+                       }
+                     }});
+  }
+  void close(pg::EphemeralServer& server) {
+    watchdog.reset();
+    close_connection(server, connection);
+  }
 };
 
 // What one query did on one side.
@@ -94,16 +116,27 @@ double timed_run(pqxx::connection& c, const std::string& sql) {
   return took.count();
 }
 
-// Runs `step`; a failure of the query is recorded and ends the measurements of that side.
+// Runs `step` on `side` within postgres.statement_timeout; a failure of the query is recorded
+// and ends the measurements of that side. A query that ignores cancellation ends the gate
+// (DeadlineExceeded): its connection is gone.
 template <typename Step>
-bool attempt(Measurement& m, Step&& step) {
+bool attempt(Measurement& m, Side& side, const CriticalQuery& q, std::chrono::milliseconds budget,
+             Step&& step) {
   if (!m.error.empty()) return false;
+  side.watchdog->arm(budget);
   try {
     step();
+    if (side.watchdog->disarm() == pg::Watchdog::Outcome::terminated) {
+      throw pg::DeadlineExceeded("critical query " + q.name, budget);
+    }
     return true;
   } catch (const pqxx::broken_connection& e) {
+    if (side.watchdog->disarm() == pg::Watchdog::Outcome::terminated) {
+      throw pg::DeadlineExceeded("critical query " + q.name, budget);
+    }
     throw EnvironmentError(fmt::format("lost the connection to PostgreSQL: {}", e.what()));
   } catch (const pqxx::sql_error& e) {
+    side.watchdog->disarm();
     m.error = e.what();
     m.sqlstate = e.sqlstate();
     while (!m.error.empty() && std::isspace(static_cast<unsigned char>(m.error.back())))
@@ -119,18 +152,21 @@ std::pair<Measurement, Measurement> measure(Side& before, Side& after, const Cri
                                             const Config& config) {
   Measurement b;
   Measurement a;
+  std::chrono::milliseconds budget = config.postgres.statement_timeout;
   for (int i = 0; i < config.plans.warmup; ++i) {
-    attempt(b, [&] { timed_run(*before.connection, q.sql); });
-    attempt(a, [&] { timed_run(*after.connection, q.sql); });
+    attempt(b, before, q, budget, [&] { timed_run(*before.connection, q.sql); });
+    attempt(a, after, q, budget, [&] { timed_run(*after.connection, q.sql); });
   }
-  attempt(b, [&] { b.plan = pg::explain_analyze(*before.connection, q.sql); });
-  attempt(a, [&] { a.plan = pg::explain_analyze(*after.connection, q.sql); });
+  attempt(b, before, q, budget, [&] { b.plan = pg::explain_analyze(*before.connection, q.sql); });
+  attempt(a, after, q, budget, [&] { a.plan = pg::explain_analyze(*after.connection, q.sql); });
   for (int i = 0; i < config.plans.runs; ++i) {
     auto run_before = [&] {
-      attempt(b, [&] { b.samples_ms.push_back(timed_run(*before.connection, q.sql)); });
+      attempt(b, before, q, budget,
+              [&] { b.samples_ms.push_back(timed_run(*before.connection, q.sql)); });
     };
     auto run_after = [&] {
-      attempt(a, [&] { a.samples_ms.push_back(timed_run(*after.connection, q.sql)); });
+      attempt(a, after, q, budget,
+              [&] { a.samples_ms.push_back(timed_run(*after.connection, q.sql)); });
     };
     if (i % 2 == 0) {
       run_before();
@@ -199,6 +235,9 @@ class PlansGate : public Gate {
         rule(kBudget, Level::error,
              "A critical query's median latency after the migrations exceeds its budget_ms."),
         rule(kQueryFails, Level::error, "A critical query fails after the migrations."),
+        rule(kTimeout, Level::error,
+             "A critical query, loading fixture rows or ANALYZE ran past "
+             "postgres.statement_timeout and ignored cancellation."),
     };
     for (RuleDescriptor& r : baseline_rules()) out.push_back(std::move(r));
     return out;
@@ -220,69 +259,32 @@ class PlansGate : public Gate {
     }
     pg::EphemeralServer& server = *input.postgres;
     const Config& config = input.config;
-    const long long rows = config.plans.rows > 0 ? config.plans.rows : config.fixtures.rows;
-
-    std::string base = server.clone(server.base(), "plans");
-    if (auto failed = apply_migrations(input, server, base, false)) {
-      server.drop(base);
-      return skipped(std::move(result), fmt::format("base migration {} fails", *failed));
-    }
-    pg::FixtureData fixtures(config.root, config.fixtures.seed,
-                             {rows, config.fixtures.random_seed});
-    {
-      auto c = open_connection(server.admin(base));
-      pg::LoadedFixtures loaded = fixtures.load(*c);
-      result.metrics["fixtures"] = fixtures_json(config, rows, loaded);
-      // VACUUM sets the visibility map (index-only scans depend on it) and ANALYZE gives the
-      // planner its statistics, once, in the database both sides are cloned from.
-      run_outside_transaction(*c, "VACUUM ANALYZE");
-      close_connection(server, c);
-    }
-    Side before{server.clone(base, "plans_before"), nullptr};
-    Side after{server.clone(base, "plans_after"), nullptr};
-    server.drop(base);
-    if (auto failed = apply_migrations(input, server, after.database, true)) {
-      server.drop(before.database);
-      server.drop(after.database);
-      return skipped(std::move(result), fmt::format("migration {} fails on the fixture data "
-                                                    "(the forward and integrity gates report it)",
-                                                    *failed));
-    }
-    {
-      auto c = open_connection(server.admin(after.database));
-      pg::LoadedFixtures loaded = fixtures.load(*c);
-      for (const auto& t : loaded.generated.filled)
-        result.metrics["fixtures"]["generated_after"][t.table] = t.rows;
-      analyze_tables_without_statistics(*c);
-      close_connection(server, c);
-    }
-
-    before.connection = open_connection(server.owner(before.database));
-    after.connection = open_connection(server.owner(after.database));
-    std::string timeout =
-        fmt::format("SET statement_timeout = {}", config.postgres.statement_timeout.count());
-    run_outside_transaction(*before.connection, timeout);
-    run_outside_transaction(*after.connection, timeout);
-    if (server.provider() == "local") {
-      result.metrics["pinned_cpu"] =
-          pin_to_one_cpu({before.connection->backendpid(), after.connection->backendpid()});
-    }
-
-    result.metrics["runs"] = config.plans.runs;
-    result.metrics["warmup"] = config.plans.warmup;
-    result.metrics["regression_threshold"] = config.plans.regression_threshold;
-    result.metrics["machine_class"] = machine_class();
-    result.metrics["postgres_version"] = server.version();
-    result.metrics["queries"] = Json::object();
+    std::vector<std::string> made;  // the gate's databases, dropped at the end
+    std::optional<std::string> skip;
+    std::optional<Finding> timed_out;
     Counts counts;
-    for (const CriticalQuery& q : queries) {
-      auto [b, a] = measure(before, after, q, config);
-      judge(input, q, b, a, *after.connection, result, counts);
+    try {
+      skip = compare(input, queries, made, counts, result);
+    } catch (const pg::DeadlineExceeded& e) {
+      timed_out = timeout_finding(queries, e);
+    } catch (...) {
+      for (const std::string& database : made) {
+        try {
+          server.drop(database);
+        } catch (const std::exception&) {
+          // The exception on its way matters more; the teardown drops what is left.
+        }
+      }
+      throw;
     }
-    close_connection(server, before.connection);
-    close_connection(server, after.connection);
-    server.drop(before.database);
-    server.drop(after.database);
+    for (const std::string& database : made) server.drop(database);
+    if (skip) return skipped(std::move(result), *skip);
+    if (timed_out) {
+      // What was measured before it is incomplete: no summary, no baseline comparison.
+      result.findings.push_back(std::move(*timed_out));
+      apply_configured_levels(result, config);
+      return result;
+    }
 
     compare_with_committed_baseline(config, queries, result);
     result.metrics["summary"] = fmt::format(
@@ -301,6 +303,97 @@ class PlansGate : public Gate {
     int over_budget = 0;
     int failing = 0;
   };
+
+  // Both sides, from fixture rows to the last timed run; the databases it makes go into `made`.
+  // Returns why the gate is skipped, if it is.
+  std::optional<std::string> compare(const GateInput& input,
+                                     const std::vector<CriticalQuery>& queries,
+                                     std::vector<std::string>& made, Counts& counts,
+                                     GateResult& result) const {
+    pg::EphemeralServer& server = *input.postgres;
+    const Config& config = input.config;
+    const long long rows = config.plans.rows > 0 ? config.plans.rows : config.fixtures.rows;
+    std::chrono::milliseconds budget = config.postgres.statement_timeout;
+
+    std::string base = made.emplace_back(server.clone(server.base(), "plans"));
+    if (auto failed = apply_migrations(input, server, base, false)) {
+      return fmt::format("base migration {} fails", *failed);
+    }
+    pg::FixtureData fixtures(config.root, config.fixtures.seed,
+                             {rows, config.fixtures.random_seed});
+    {
+      pg::Endpoint endpoint = server.owner(base);
+      auto c = open_connection(endpoint);
+      pg::LoadedFixtures loaded = fixtures.load(*c, endpoint, budget);
+      result.metrics["fixtures"] = fixtures_json(config, rows, loaded);
+      // VACUUM sets the visibility map (index-only scans depend on it) and ANALYZE gives the
+      // planner its statistics, once, in the database both sides are cloned from. ANALYZE runs
+      // the functions of expression indexes.
+      pg::run_bounded(*c, endpoint, budget, "VACUUM ANALYZE",
+                      [&] { run_outside_transaction(*c, "VACUUM ANALYZE"); });
+      close_connection(server, c);
+    }
+    Side before{made.emplace_back(server.clone(base, "plans_before")), nullptr, nullptr};
+    Side after{made.emplace_back(server.clone(base, "plans_after")), nullptr, nullptr};
+    if (auto failed = apply_migrations(input, server, after.database, true)) {
+      return fmt::format(
+          "migration {} fails on the fixture data (the forward and integrity gates report it)",
+          *failed);
+    }
+    {
+      pg::Endpoint endpoint = server.owner(after.database);
+      auto c = open_connection(endpoint);
+      pg::LoadedFixtures loaded = fixtures.load(*c, endpoint, budget);
+      for (const auto& t : loaded.generated.filled)
+        result.metrics["fixtures"]["generated_after"][t.table] = t.rows;
+      pg::run_bounded(*c, endpoint, budget, "ANALYZE",
+                      [&] { analyze_tables_without_statistics(*c); });
+      close_connection(server, c);
+    }
+
+    before.open(server);
+    after.open(server);
+    if (server.provider() == "local") {
+      result.metrics["pinned_cpu"] =
+          pin_to_one_cpu({before.connection->backendpid(), after.connection->backendpid()});
+    }
+
+    result.metrics["runs"] = config.plans.runs;
+    result.metrics["warmup"] = config.plans.warmup;
+    result.metrics["regression_threshold"] = config.plans.regression_threshold;
+    result.metrics["machine_class"] = machine_class();
+    result.metrics["postgres_version"] = server.version();
+    result.metrics["queries"] = Json::object();
+    for (const CriticalQuery& q : queries) {
+      auto [b, a] = measure(before, after, q, config);
+      judge(input, q, b, a, *after.connection, result, counts);
+    }
+    before.close(server);
+    after.close(server);
+    return std::nullopt;
+  }
+
+  // A critical query, or what mgate did before the runs, that ran past its deadline.
+  static Finding timeout_finding(const std::vector<CriticalQuery>& queries,
+                                 const pg::DeadlineExceeded& e) {
+    Finding f;
+    f.rule = std::string(kTimeout);
+    f.gate = "plans";
+    f.level = Level::error;
+    for (const CriticalQuery& q : queries) {
+      if (e.step() == "critical query " + q.name) f.location = q.location;
+    }
+    f.message = fmt::format(
+        "{} did not end within postgres.statement_timeout ({} ms), even after repeated cancel "
+        "requests, and mgate ended it: code the migrations defined (a function, a trigger, an "
+        "expression index) runs that long or ignores cancellation",
+        e.step(), e.budget().count());
+    f.help =
+        "Find the function that loops or sleeps and fix it; if the data is only large, raise "
+        "postgres.statement_timeout or lower plans.rows";
+    f.evidence = {{"step", e.step()}, {"budget_ms", e.budget().count()}};
+    return f;
+  }
 
   static GateResult skipped(GateResult result, std::string reason) {
     result.status = GateStatus::skip;
@@ -327,7 +420,8 @@ class PlansGate : public Gate {
     for (const Migration& m : input.set.migrations) {
       if (!m.up || m.gated != gated) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
-      if (apply_in_database(server, database, m, up, input.config, input.pg_version)) return m.id();
+      if (apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config))
+        return m.id();
     }
     return std::nullopt;
   }

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # Installs everything mgate needs to build, test and run on Debian 12. Idempotent.
-#   scripts/setup.sh          build dependencies and the PostgreSQL server
-#   scripts/setup.sh --dev    also the npm tools used by the tests and benchmarks
-#   scripts/setup.sh --hardening   also clang and its sanitizer and libFuzzer runtimes
-#                                  (scripts/sanitize.sh, scripts/fuzz.sh); combines with --dev
+#   scripts/setup.sh            build dependencies and the PostgreSQL server
+#   scripts/setup.sh --dev      also what the tests use, and the npm tools of the tests and benchmarks
+#   scripts/setup.sh --package  also what scripts/package.sh uses
+#   scripts/setup.sh --cleanroom  only what the clean-room tests use (they build nothing)
+#   scripts/setup.sh --hardening  also clang and its sanitizer and libFuzzer runtimes
+#                                 (scripts/sanitize.sh, scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libpg-query-dev libpqxx-dev libsimdjson-dev nlohmann-json3-dev libfmt-dev libcli11-dev
-  libtomlplusplus-dev libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
+  libtomlplusplus-dev libboost-dev libboost-filesystem-dev libssl-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
 )
 # Dev only: clang-format for the format check; chromium opens the HTML report in a test;
-# python3-junitparser reads the JUnit report in a test.
-dev_packages=(clang-format chromium python3-junitparser)
+# python3-junitparser reads the JUnit report in a test; curl, jq and python3 run the action's
+# script against a stand-in for GitHub's API in a test.
+dev_packages=(clang-format chromium python3-junitparser curl jq python3)
+# Packaging: patchelf gives the tarball's binary its $ORIGIN rpath, file and dpkg-dev serve
+# CPack's dependency lookup (dpkg-shlibdeps).
+package_packages=(patchelf file dpkg-dev)
+# The clean-room tests: mmdebstrap makes the roots, jq reads mgate's JSON report.
+cleanroom_packages=(mmdebstrap jq ca-certificates)
 # Node.js from another source (NodeSource's nodejs bundles npm) conflicts with Debian's npm
 # package: install Debian's only when no npm is on the PATH.
 command -v npm >/dev/null 2>&1 || dev_packages+=(nodejs npm)
@@ -25,18 +33,17 @@ command -v npm >/dev/null 2>&1 || dev_packages+=(nodejs npm)
 hardening_packages=(clang-14 libclang-rt-14-dev llvm-14)
 
 dev=false
-hardening=false
-for flag in "$@"; do
-  case "$flag" in
-    --dev) dev=true ;;
-    --hardening) hardening=true ;;
-    *) echo "scripts/setup.sh: unknown option $flag (known: --dev, --hardening)" >&2; exit 2 ;;
+want=()
+for option in "$@"; do
+  case "$option" in
+    --dev) dev=true; want+=("${dev_packages[@]}") ;;
+    --package) want+=("${package_packages[@]}") ;;
+    --cleanroom) want+=("${cleanroom_packages[@]}") ;;
+    --hardening) want+=("${hardening_packages[@]}") ;;
+    *) echo "usage: scripts/setup.sh [--dev] [--package] [--cleanroom] [--hardening]" >&2; exit 2 ;;
   esac
 done
-
-want=("${packages[@]}")
-$dev && want+=("${dev_packages[@]}")
-$hardening && want+=("${hardening_packages[@]}")
+[[ "$*" == --cleanroom ]] || want+=("${packages[@]}")
 
 missing=()
 for p in "${want[@]}"; do

@@ -38,6 +38,7 @@ std::unique_ptr<pg::Provider> make_provider(const CheckCommand& c, const Config&
   if (provider == "docker") {
     pg::DockerOptions options;
     options.image = config.postgres.image;
+    options.max_disk = config.postgres.max_disk;
     return pg::make_docker_provider(options);
   }
   pg::LocalOptions options;
@@ -47,6 +48,7 @@ std::unique_ptr<pg::Provider> make_provider(const CheckCommand& c, const Config&
     options.bin_dir = config.root / options.bin_dir;
   }
   options.run_as = config.postgres.run_as;
+  options.max_disk = config.postgres.max_disk;
   return pg::make_local_provider(options);
 }
 
@@ -69,7 +71,8 @@ void add_server_options(CLI::App* cmd, CheckCommand& c) {
       ->check(CLI::IsMember({"local", "docker", "external"}));
   cmd->add_option("--database-url", c.database_url,
                   "postgres://USER:PASSWORD@HOST:PORT/DB of an existing server (external "
-                  "provider): mgate works only in a scratch database it creates and drops");
+                  "provider): mgate works only in scratch databases it creates and drops, as a "
+                  "role it creates; its query may not set dbname, user, options or service");
   cmd->add_option("--pg-bin", c.pg_bin,
                   "Directory of the server binaries (initdb, postgres) for the local provider "
                   "(default: [postgres] bin_dir, pg_config --bindir, /usr/lib/postgresql/*/bin)");
@@ -89,6 +92,7 @@ std::unique_ptr<pg::EphemeralServer> start_server(const CheckCommand& c, const C
   pg::ServerSettings settings;
   settings.superuser = config.postgres.superuser;
   settings.extensions = config.postgres.extensions;
+  settings.statement_timeout = config.postgres.statement_timeout;
   return std::make_unique<pg::EphemeralServer>(make_provider(c, config, pg_version),
                                                std::move(settings));
 }

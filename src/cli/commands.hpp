@@ -16,7 +16,8 @@ class EphemeralServer;
 }
 
 struct LintCommand {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths;  // `-` is standard input
+  std::string stdin_filename;      // how reports name standard input
   std::string config;
   std::string layout;
   std::string fail_on = "error";
@@ -46,7 +47,10 @@ struct RulesCommand {
 };
 
 struct HookCommand {
-  bool force = false;
+  enum class Action { install, uninstall };
+  Action action = Action::install;
+  bool force = false;      // install: replace a hook that is not mgate's
+  std::string invoked_as;  // argv[0]: which mgate the installed hook runs
 };
 
 struct InitCommand {
@@ -56,6 +60,10 @@ struct InitCommand {
 
 struct CompletionCommand {
   std::string shell;
+};
+
+struct HelpCommand {
+  std::vector<std::string> command;  // empty: mgate's own help
 };
 
 // Each add_* declares a command's options on `app`; each run_* runs it and returns the exit code.
@@ -87,14 +95,20 @@ Report run_gates(const LintCommand& options, const Config& config, pg::Ephemeral
 CLI::App* add_rules_command(CLI::App& app, RulesCommand& command);
 int run_rules(const RulesCommand& command);
 
-// Returns the `hook install` subcommand.
+// `hook install` and `hook uninstall`; returns the `hook` command.
 CLI::App* add_hook_command(CLI::App& app, HookCommand& command);
-int run_hook_install(const HookCommand& command);
+int run_hook(const HookCommand& command);
 
 CLI::App* add_init_command(CLI::App& app, InitCommand& command);
 int run_init(const InitCommand& command);
 
 CLI::App* add_completion_command(CLI::App& app, CompletionCommand& command);
 int run_completion(const CompletionCommand& command, const CLI::App& app);
+
+CLI::App* add_help_command(CLI::App& app, HelpCommand& command);
+int run_help(const HelpCommand& command, const CLI::App& app);
+// Throws InputError, naming the nearest command, when the first argument is no command of
+// `app` (CLI11 would only say that a subcommand is required).
+void reject_unknown_command(const CLI::App& app, int argc, char** argv);
 
 }  // namespace mgate

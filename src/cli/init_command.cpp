@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/targets.hpp"
 #include "core/config.hpp"
+#include "core/layout.hpp"
 #include "discover/discover.hpp"
 
 namespace mgate {
@@ -15,11 +16,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where the supported tools keep migrations by default, most specific first.
-constexpr std::string_view kUsualDirs[] = {"db/migrations",  "db/migrate",
-                                           "migrations",     "database/migrations",
-                                           "sql/migrations", "src/main/resources/db/migration",
-                                           "db/migration",   "sqitch"};
+// Where the supported tools keep migrations by default, most specific first; "." is a sqitch
+// project at the root (its sqitch.plan there).
+constexpr std::string_view kUsualDirs[] = {"db/migrations",
+                                           "db/migrate",
+                                           "migrations",
+                                           "prisma/migrations",
+                                           "database/migrations",
+                                           "sql/migrations",
+                                           "src/main/resources/db/migration",
+                                           "src/main/resources/db/changelog",
+                                           "db/migration",
+                                           "db/changelog",
+                                           "sqitch",
+                                           "."};
 
 struct Found {
   std::string dir;  // relative to the root
@@ -32,6 +42,9 @@ std::optional<Found> find_migrations(const fs::path& root, const std::string& la
   for (std::string_view dir : kUsualDirs) {
     const fs::path path = root / dir;
     if (!fs::is_directory(path, ec)) continue;
+    // The root is a migrations directory only as a sqitch project: anything else there would
+    // be read as plain files.
+    if (dir == "." && !fs::is_regular_file(path / "sqitch.plan", ec)) continue;
     try {
       MigrationSet set = discover(root, path, layout);
       if (!set.migrations.empty()) return Found{std::string(dir), std::move(set)};
@@ -51,6 +64,15 @@ std::string toml_string(const std::string& text) {
   return out + "\"";
 }
 
+// Only where the runner decides how a file is sent: every other tool decides itself.
+std::string transaction_line(const Layout& layout) {
+  if (!layout.configurable_transaction) return "";
+  return fmt::format(
+      "# transaction = \"{}\"   # how the runner sends a file: per-migration | per-statement | "
+      "per-query\n",
+      to_string(layout.transaction));
+}
+
 std::string config_text(const Found& found) {
   return fmt::format(
       R"(# mgate.toml: written by `mgate init`. Every key is documented in docs/configuration.md;
@@ -58,42 +80,55 @@ std::string config_text(const Found& found) {
 
 [migrations]
 dir = {dir}        # {count} migrations found here
-layout = {layout}   # detected; auto | plain | golang-migrate | flyway | dbmate | diesel | goose | sqitch
-
+layout = {layout}   # detected; auto, {layouts}
+{transaction}
 [naming]
-# pattern = '^\d{{3}}_[a-z0-9_]+$'   # file names without extension; default: the layout's own
-# require_down = true                # every migration needs a down/undo/revert script
+# pattern = ""                 # regex for file names without extension; "": the layout's own
+# require_down = false         # true: a migration without a down/undo/revert script is an error
 
 [rules]
 # One line per rule to change its level: error | warning | note | off. `mgate rules` lists them.
 # require-concurrent-index = "error"
 
 [postgres]
-version = 15                 # the major version production runs: some rules depend on it
-# provider = "local"         # dynamic gates (mgate check): local | docker | external
-# url = ""                   # external: a server mgate may create a scratch database on
+version = 15                   # the major version production runs: some rules depend on it
+# provider = "local"           # dynamic gates (mgate check): local | docker | external
+# bin_dir = ""                 # local: where initdb and postgres live; "": found
+# image = "postgres:15"        # docker
+# url = ""                     # external: a server mgate may create a scratch database on
+# run_as = "postgres"          # local: OS user for the server when mgate runs as root
+# superuser = false            # run the migrations as a superuser
+# extensions = []              # created by mgate before the migrations
+# statement_timeout = "5min"   # bounds every statement of the dynamic gates
+# max_disk = "2GB"             # local, docker: the server's files may take this much
 
 # [gates]
 # run = ["naming", "history", "lint", "forward", "rollback", "integrity", "locks", "plans"]
 
-# [fixtures]                 # the rows the integrity, locks and plans gates run migrations on
-# seed = []                  # SQL files loaded first, each once the tables it fills exist
-# rows = 1000                # generated rows in every table still empty
+# [fixtures]                   # the rows the integrity, locks and plans gates run migrations on
+# seed = []                    # SQL files loaded first, each once the tables it fills exist
+# rows = 1000                  # generated rows in every table still empty
 # random_seed = 42
 
-# [traffic]                  # the locks gate's concurrent workload while a migration runs
-# clients = 4                # 0: none
-# blocked_threshold = "1s"   # a read or write blocked longer than this is a finding
-# queries = ""               # the application's own queries instead of generated ones
+# [traffic]                    # the locks gate's concurrent workload while a migration runs
+# clients = 4                  # 0: none
+# blocked_threshold = "1s"     # a read or write blocked longer than this is a finding
+# queries = ""                 # the application's own queries instead of generated ones
 
-# [plans]                    # the plans gate; skipped until queries is set
-# queries = ""               # SQL file of named critical queries (docs/gates/plans.md)
-# runs = 30                  # timed runs per query on each side
-# regression_threshold = 0.20
+# [plans]                      # the plans gate; skipped until queries is set
+# queries = ""                 # SQL file of named critical queries (docs/gates/plans.md)
+# runs = 30                    # timed runs per query on each side
+# warmup = 5                   # untimed runs per query on each side first
+# rows = 0                     # generated rows per table; 0: fixtures.rows
+# regression_threshold = 0.20  # a median this much slower (and significantly so) is reported
+# cost_threshold = 2.0         # estimated cost growth (a factor) that is reported
+# large_table_rows = 1000      # a new sequential scan on a table this big is reported
 # baseline = "mgate-baseline.json"   # written by `mgate baseline`; commit it
+# history = 20                 # recordings the baseline keeps for the drift test
 )",
       fmt::arg("dir", toml_string(found.dir)), fmt::arg("count", found.set.migrations.size()),
-      fmt::arg("layout", toml_string(found.set.layout)));
+      fmt::arg("layout", toml_string(found.set.layout)), fmt::arg("layouts", layout_list()),
+      fmt::arg("transaction", transaction_line(layout_named(found.set.layout))));
 }
 
 }  // namespace

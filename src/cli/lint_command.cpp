@@ -1,8 +1,16 @@
 #include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <iterator>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/staged.hpp"
 #include "cli/targets.hpp"
+#include "core/layout.hpp"
+#include "gates/gate.hpp"
 #include "gates/history.hpp"
 #include "gates/pipeline.hpp"
 #include "sql/parsed_set.hpp"
@@ -29,6 +37,7 @@ void merge_into(Report& total, Report&& part) {
     total = std::move(part);
     return;
   }
+  std::move(part.layouts.begin(), part.layouts.end(), std::back_inserter(total.layouts));
   std::move(part.migrations.begin(), part.migrations.end(), std::back_inserter(total.migrations));
   total.rules.merge(part.rules);
   for (GateResult& gate : part.gates) {
@@ -44,18 +53,70 @@ void merge_into(Report& total, Report&& part) {
   }
 }
 
+// `mgate lint --gates forward` would run nothing and pass: lint never starts PostgreSQL.
+void refuse_dynamic_gates(const LintCommand& c) {
+  std::vector<std::string> dynamic;
+  for (const std::string& name : c.gates) {
+    const Gate* gate = find_gate(name);
+    if (gate && gate->dynamic()) dynamic.push_back(name);
+  }
+  if (dynamic.empty()) return;
+  std::vector<std::string> static_gates;
+  for (const auto& gate : all_gates()) {
+    if (!gate->dynamic()) static_gates.emplace_back(gate->name());
+  }
+  throw InputError(fmt::format(
+      "--gates {}: {} on PostgreSQL, which mgate lint never starts (it runs {}): use "
+      "'mgate check --gates {}'",
+      fmt::join(dynamic, ","),
+      dynamic.size() == 1 ? "this gate runs the migrations" : "these gates run the migrations",
+      fmt::join(static_gates, ", "), fmt::join(c.gates, ",")));
+}
+
+void check_stdin_use(const LintCommand& c, bool from_stdin) {
+  if (std::count(c.paths.begin(), c.paths.end(), kStdinPath) > 1) {
+    throw InputError("- (standard input) is given twice: it can be read once");
+  }
+  if (!from_stdin && !c.stdin_filename.empty()) {
+    throw InputError("--stdin-filename names the SQL read from standard input: add - to the PATHs");
+  }
+  if (from_stdin && c.staged) {
+    throw InputError(
+        "--staged judges files in the git index; standard input is none: drop - or --staged");
+  }
+}
+
+std::string read_stdin() {
+  std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  if (std::cin.bad()) throw InputError("cannot read standard input");
+  return text;
+}
+
+// Loose SQL is no history: the gates that judge one (naming, history, rollback) skip it.
+std::vector<std::string> gates_for_loose_sql(const LintCommand& c, const Config& config) {
+  static const std::set<std::string_view> history_gates = {"naming", "history", "rollback"};
+  std::vector<std::string> wanted = c.gates.empty() ? config.gates.run : c.gates;
+  if (wanted.empty()) {
+    for (const auto& gate : all_gates()) wanted.emplace_back(gate->name());
+  }
+  std::erase_if(wanted, [](const std::string& name) { return history_gates.count(name) > 0; });
+  return wanted;
+}
+
 }  // namespace
 
 void add_gate_options(CLI::App* cmd, LintCommand& c) {
   cmd->add_option("PATH", c.paths,
-                  "Migrations directory, or migration files (the rest of their directory is "
-                  "context). Default: [migrations] dir of mgate.toml");
+                  "Migrations directory, or files: a migration (the rest of its directory is "
+                  "context) or any SQL file, whatever its name; - reads SQL from standard input. "
+                  "Default: [migrations] dir of mgate.toml");
+  cmd->add_option("--stdin-filename", c.stdin_filename,
+                  "The file name reports give the SQL read from standard input (PATH -), e.g. "
+                  "the migration it was printed from. Default: <stdin>");
   cmd->add_option("--config", c.config,
                   "mgate.toml to use (default: the nearest one above the "
                   "working directory)");
-  cmd->add_option(
-      "--layout", c.layout,
-      "Migration layout: auto, plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch");
+  cmd->add_option("--layout", c.layout, fmt::format("Migration layout: auto, {}", layout_list()));
   add_output_options(*cmd, c.output);
   cmd->add_option("--fail-on", c.fail_on,
                   "Lowest finding level that fails the run (exit 1): error, warning, never")
@@ -101,18 +162,24 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
   options.postgres = postgres;
   options.jobs = jobs;
 
+  const bool from_stdin = std::count(c.paths.begin(), c.paths.end(), kStdinPath) > 0;
+  check_stdin_use(c, from_stdin);
   std::optional<git::Repository> repository;
   if (c.staged) repository.emplace(config.root);
   const std::vector<Target> targets = c.staged && c.paths.empty()
                                           ? staged_targets(config, *repository)
                                           : resolve_targets(config, c.paths);
-  // The hook on a commit that stages no migration: nothing to judge, an empty report that passes.
-  if (targets.empty()) return {};
 
   Report report;
+  std::vector<LooseSql> loose;
   for (const Target& target : targets) {
-    MigrationSet set = discover_target(config, target, layout);
+    std::vector<std::string> loose_files;
+    MigrationSet set = discover_target(config, target, layout, loose_files);
     refuse_overwriting_inputs(c.output, config, set);
+    // Named files that are no migration of their directory leave nothing of it to judge.
+    const bool judged =
+        !set.strays.empty() || std::any_of(set.migrations.begin(), set.migrations.end(),
+                                           [](const Migration& m) { return m.gated; });
     if (!c.since.empty()) mark_gated_since(set, config.root, c.since, c.staged);
     StagedView staged;
     if (c.staged) {
@@ -121,9 +188,38 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
     }
     sql::FileReader reader =
         c.staged ? staged_reader(staged) : sql::working_tree_reader(config.root);
-    sql::ParsedSet parsed(set, reader);
-    merge_into(report, run_pipeline(config, set, parsed, options));
+    for (std::string& file : loose_files) {
+      std::string text = reader(file);
+      loose.push_back({std::move(file), std::move(text), false});
+    }
+    if (target.named && !target.files.empty() && !judged) continue;
+    sql::ParsedSet parsed(set, reader, options.pg_version);
+    Report part = run_pipeline(config, set, parsed, options);
+    part.layouts.push_back(
+        {set.dir, set.layout, layout == "auto", static_cast<int>(set.migrations.size())});
+    merge_into(report, std::move(part));
   }
+  if (from_stdin) {
+    const std::string name = c.stdin_filename.empty() ? std::string(kStdinName)
+                                                      : relative_to(config.root, c.stdin_filename);
+    loose.push_back({name, read_stdin(), true});
+  }
+  // The hook on a commit that stages no migration: nothing to judge, an empty report that passes.
+  if (loose.empty()) return report;
+  for (const LooseSql& sql : loose) check_loose_sql(config, sql);
+  options.gates = gates_for_loose_sql(c, config);
+  if (options.gates.empty()) return report;
+  const MigrationSet set = loose_sql_set(loose);
+  refuse_overwriting_inputs(c.output, config, set);
+  sql::ParsedSet parsed(
+      set,
+      [&](const std::string& file) {
+        auto it = std::find_if(loose.begin(), loose.end(),
+                               [&](const LooseSql& sql) { return sql.file == file; });
+        return it->text;
+      },
+      options.pg_version);
+  merge_into(report, run_pipeline(config, set, parsed, options));
   return report;
 }
 
@@ -135,6 +231,7 @@ OutputRequest output_request(const LintCommand& c) {
 }
 
 int run_lint(const LintCommand& c) {
+  refuse_dynamic_gates(c);
   OutputRequest output = output_request(c);
   Config config = resolve_config(c.config);
   Report report = run_gates(c, config, nullptr, 1);

@@ -8,7 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "core/config.hpp"
+#include "core/version.hpp"
 #include "pg/teardown.hpp"
+#include "sql/grammar.hpp"
 
 static int run(int argc, char** argv) {
   using namespace mgate;
@@ -21,8 +23,11 @@ static int run(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 passed; 1 a gate failed (a finding at or above --fail-on); 2 usage, "
       "configuration or input error; 3 environment error.\n"
-      "Run 'mgate <command> --help' for a command's options. Docs: docs/ in the repository.");
-  app.set_version_flag("--version", std::string("mgate ") + MGATE_VERSION);
+      "Run 'mgate help <command>' (or 'mgate <command> --help') for a command's options. Docs: "
+      "docs/ in the repository.");
+  const std::string version_text = fmt::format("mgate {}\nSQL grammar: PostgreSQL {} (libpg_query)",
+                                               version(), sql::grammar_version());
+  app.set_version_flag("--version", version_text);
 
   LintCommand lint;
   CLI::App* lint_app = add_lint_command(app, lint);
@@ -35,21 +40,27 @@ static int run(int argc, char** argv) {
   InitCommand init;
   CLI::App* init_app = add_init_command(app, init);
   HookCommand hook;
-  CLI::App* hook_install_app = add_hook_command(app, hook);
+  hook.invoked_as = argc > 0 ? argv[0] : "";
+  CLI::App* hook_app = add_hook_command(app, hook);
   CompletionCommand completion;
   CLI::App* completion_app = add_completion_command(app, completion);
-  CLI::App* version_app = app.add_subcommand("version", "Print mgate's version");
+  CLI::App* version_app =
+      app.add_subcommand("version", "Print mgate's version and the PostgreSQL grammar it parses");
+  HelpCommand help;
+  CLI::App* help_app = add_help_command(app, help);
 
   try {
+    reject_unknown_command(app, argc, argv);
     app.parse(argc, argv);
     if (lint_app->parsed()) return run_lint(lint);
     if (check_app->parsed()) return run_check(check);
     if (baseline_app->parsed()) return run_baseline(baseline);
     if (rules_app->parsed()) return run_rules(rules);
     if (init_app->parsed()) return run_init(init);
-    if (hook_install_app->parsed()) return run_hook_install(hook);
+    if (hook_app->parsed()) return run_hook(hook);
     if (completion_app->parsed()) return run_completion(completion, app);
-    if (version_app->parsed()) std::cout << "mgate " << MGATE_VERSION << "\n";
+    if (help_app->parsed()) return run_help(help, app);
+    if (version_app->parsed()) std::cout << version_text << "\n";
     return 0;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

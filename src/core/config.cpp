@@ -4,8 +4,12 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
+
+#include "core/layout.hpp"
+#include "core/suggest.hpp"
 
 namespace mgate {
 namespace {
@@ -124,6 +128,42 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
+void check_rule_ids(const Config& config, const std::vector<std::string>& known) {
+  for (const auto& [id, setting] : config.rules) {
+    if (std::find(known.begin(), known.end(), id) != known.end()) continue;
+    const auto nearest = nearest_name(id, known);
+    throw InputError(
+        fmt::format("{}:{}:{}: unknown rule '{}' in [rules] ({}run 'mgate rules' for the list)",
+                    config.file.string(), setting.where.line, setting.where.column, id,
+                    nearest ? fmt::format("did you mean '{}'? ", *nearest) : std::string()));
+  }
+}
+
+std::uint64_t parse_size(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+    ++i;
+  std::string unit(text.substr(i));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  static const std::map<std::string, double> units = {{"B", 1},
+                                                      {"kB", 1024.0},
+                                                      {"MB", 1024.0 * 1024},
+                                                      {"GB", 1024.0 * 1024 * 1024},
+                                                      {"TB", 1024.0 * 1024 * 1024 * 1024}};
+  auto factor = units.find(unit);
+  double value = 0;
+  try {
+    value = i > 0 ? std::stod(std::string(text.substr(0, i))) : -1;
+  } catch (const std::exception&) {
+    value = -1;
+  }
+  if (factor == units.end() || value <= 0 || value * factor->second > 1e18) {
+    throw InputError(
+        fmt::format("'{}' is not a size (write e.g. 512MB, 2GB, 1.5GB: kB, MB, GB, TB)", text));
+  }
+  return static_cast<std::uint64_t>(value * factor->second);
+}
+
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec);
@@ -154,14 +194,22 @@ Config load_config(const std::filesystem::path& file) {
       {{"migrations", H([&](const toml::node& n) {
           r.keys(n, "migrations",
                  {{"dir", [&](auto& v) { config.migrations.dir = r.string(v, "dir"); }},
-                  {"layout", [&](auto& v) {
+                  {"layout",
+                   [&](auto& v) {
                      config.migrations.layout = r.string(v, "layout");
-                     static const std::vector<std::string> layouts = {
-                         "auto",   "plain",  "golang-migrate", "flyway",
-                         "dbmate", "diesel", "goose",          "sqitch"};
-                     if (std::find(layouts.begin(), layouts.end(), config.migrations.layout) ==
-                         layouts.end()) {
-                       r.fail(v, fmt::format("unknown layout '{}'", config.migrations.layout));
+                     if (config.migrations.layout != "auto" &&
+                         !find_layout(config.migrations.layout)) {
+                       r.fail(v, fmt::format("unknown layout '{}' (known: auto, {})",
+                                             config.migrations.layout, layout_list()));
+                     }
+                   }},
+                  {"transaction", [&](auto& v) {
+                     std::string value = r.string(v, "transaction");
+                     config.migrations.transaction = configurable_transaction(value);
+                     if (!config.migrations.transaction) {
+                       r.fail(v, fmt::format("transaction must be per-migration, per-statement "
+                                             "or per-query, not '{}'",
+                                             value));
                      }
                    }}});
         })},
@@ -176,10 +224,12 @@ Config load_config(const std::filesystem::path& file) {
           if (!table) r.fail(n, "[rules] must be a table");
           for (const auto& [key, value] : *table) {
             std::string level = r.string(value, key.str());
+            const Position where{static_cast<int>(key.source().begin.line),
+                                 static_cast<int>(key.source().begin.column)};
             if (level == "off") {
-              config.rules[std::string(key.str())] = RuleSetting{std::nullopt};
+              config.rules[std::string(key.str())] = RuleSetting{std::nullopt, where};
             } else if (auto parsed = parse_level(level)) {
-              config.rules[std::string(key.str())] = RuleSetting{parsed};
+              config.rules[std::string(key.str())] = RuleSetting{parsed, where};
             } else {
               r.fail(value, fmt::format("rule '{}': level must be error, warning, note or off",
                                         key.str()));
@@ -204,10 +254,19 @@ Config load_config(const std::filesystem::path& file) {
                {"run_as", [&](auto& v) { p.run_as = r.string(v, "run_as"); }},
                {"superuser", [&](auto& v) { p.superuser = r.boolean(v, "superuser"); }},
                {"extensions", [&](auto& v) { p.extensions = r.strings(v, "extensions"); }},
-               {"statement_timeout", [&](auto& v) {
+               {"statement_timeout",
+                [&](auto& v) {
                   p.statement_timeout =
                       r.duration(v, "statement_timeout", std::chrono::milliseconds(1),
                                  kLongestStatementTimeout);
+                }},
+               {"max_disk", [&](auto& v) {
+                  std::string text = r.string(v, "max_disk");
+                  try {
+                    p.max_disk = parse_size(text);
+                  } catch (const InputError& e) {
+                    r.fail(v, fmt::format("'max_disk': {}", e.what()));
+                  }
                 }}});
         })},
        {"gates", H([&](const toml::node& n) {

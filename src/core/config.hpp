@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/execution_plan.hpp"
 #include "core/finding.hpp"
 
 namespace mgate {
@@ -26,6 +28,7 @@ class EnvironmentError : public std::runtime_error {
 // A rule's configured level; `off` disables it.
 struct RuleSetting {
   std::optional<Level> level;  // nullopt means off
+  Position where;              // of its key in mgate.toml, for messages
 };
 
 // mgate.toml. Every key is documented in docs/configuration.md.
@@ -36,6 +39,8 @@ struct Config {
   struct {
     std::string dir;  // empty: the PATH arguments, or the layout's usual place
     std::string layout = "auto";
+    // How a plain runner (or Prisma) sends a script; nullopt: the layout's own rule.
+    std::optional<Transaction> transaction;
   } migrations;
 
   struct {
@@ -55,6 +60,7 @@ struct Config {
     bool superuser = false;
     std::vector<std::string> extensions;
     std::chrono::milliseconds statement_timeout{5 * 60 * 1000};
+    std::uint64_t max_disk = 2ULL << 30;  // bytes the server's files may take (local, docker)
   } postgres;
 
   struct {
@@ -90,10 +96,18 @@ struct Config {
 // key and its line.
 Config load_config(const std::filesystem::path& file);
 
+// Throws an InputError naming the first [rules] key that is no id of `known` (every rule of
+// every gate), with the nearest known id: a misspelt rule must not silently stay at its level.
+void check_rule_ids(const Config& config, const std::vector<std::string>& known);
+
 // The nearest mgate.toml in `start` or a directory above it.
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
 
 // "5min", "300s", "1500ms", "2h" -> milliseconds; throws InputError.
 std::chrono::milliseconds parse_duration(std::string_view text);
+
+// "512MB", "2GB", "1.5GB", "800kB" (PostgreSQL's units, powers of 1024) -> bytes; throws
+// InputError.
+std::uint64_t parse_size(std::string_view text);
 
 }  // namespace mgate

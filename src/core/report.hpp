@@ -7,6 +7,7 @@
 
 #include "core/finding.hpp"
 #include "core/gate_result.hpp"
+#include "core/version.hpp"
 
 namespace mgate {
 
@@ -30,6 +31,14 @@ struct MigrationEntry {
   bool gated = true;
 };
 
+// How one migrations directory was read: by which layout, and whether `auto` detected it.
+struct LayoutChoice {
+  std::string dir;  // relative to the root
+  std::string layout;
+  bool detected = false;
+  int migrations = 0;  // read from it, gated or not
+};
+
 struct PostgresInfo {
   std::string provider;
   std::string version;
@@ -45,9 +54,12 @@ struct Summary {
 };
 
 struct Report {
-  std::string tool_version = MGATE_VERSION;
+  std::string tool_version{version()};
   std::string root;  // the repository root that file paths are relative to (absolute)
   std::optional<PostgresInfo> postgres;
+  // One per migrations directory; SQL named on the command line that no layout reads as a
+  // migration, and standard input, have none.
+  std::vector<LayoutChoice> layouts;
   std::vector<MigrationEntry> migrations;
   std::vector<GateResult> gates;
   std::map<std::string, RuleDescriptor> rules;  // every rule a finding may name

@@ -68,7 +68,7 @@ class DockerProvider : public Provider {
                                      "--publish",
                                      "127.0.0.1::5432",
                                      "--tmpfs",
-                                     "/var/lib/postgresql/data",
+                                     data_mount(),
                                      options_.image,
                                      "-c",
                                      "fsync=off",
@@ -105,6 +105,14 @@ class DockerProvider : public Provider {
   }
 
  private:
+  // The image's data directory in memory, as big as postgres.max_disk: a migration that writes
+  // more fails with "No space left on device" (SQLSTATE 53100).
+  std::string data_mount() const {
+    std::string mount = "/var/lib/postgresql/data";
+    if (options_.max_disk > 0) mount += fmt::format(":rw,size={}", options_.max_disk);
+    return mount;
+  }
+
   int published_port(const std::string& container) {
     CommandResult r = run_command({options_.program, "port", container, "5432/tcp"});
     // "127.0.0.1:49153"

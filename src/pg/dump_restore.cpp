@@ -1,12 +1,21 @@
 #include "pg/dump_restore.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/core.h>
 
+#include <pqxx/pqxx>
+
+#include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "core/config.hpp"
 #include "pg/process.hpp"
+#include "pg/teardown.hpp"
+#include "pg/watchdog.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -44,12 +53,83 @@ std::pair<std::string, std::vector<std::string>> connection_arguments(const Endp
   return {without.conninfo(), env};
 }
 
-fs::path private_directory() {
-  std::random_device random;
-  fs::path dir = fs::temp_directory_path() / fmt::format("mgate-dump-{:08x}", random());
-  fs::create_directory(dir);
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
-  return dir;
+constexpr std::string_view kDumpPrefix = "mgate-dump-";
+
+// Dump directories of mgate processes that were killed before they removed theirs, and only
+// this user's.
+void remove_stale_dump_directories(const fs::path& temp) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(temp, ec)) {
+    struct stat st;
+    if (!made_by_a_dead_process(entry.path().filename().string(), kDumpPrefix) ||
+        lstat(entry.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+      continue;
+    }
+    std::error_code rm;
+    fs::remove_all(entry.path(), rm);
+  }
+}
+
+// A 0700 directory for one dump, removed on return and on a signal's teardown.
+class DumpDirectory {
+ public:
+  DumpDirectory() {
+    fs::path temp = fs::temp_directory_path();
+    remove_stale_dump_directories(temp);
+    std::random_device random;
+    path_ = temp / fmt::format("{}{}-{:08x}", kDumpPrefix, getpid(), random());
+    fs::create_directory(path_);
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
+    teardown_ = register_teardown([path = path_] {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    });
+  }
+  ~DumpDirectory() {
+    unregister_teardown(teardown_);
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  DumpDirectory(const DumpDirectory&) = delete;
+  DumpDirectory& operator=(const DumpDirectory&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  int teardown_ = 0;
+};
+
+std::set<std::string> extensions_in(const Endpoint& database) {
+  std::set<std::string> out;
+  try {
+    pqxx::connection c(database.conninfo());
+    pqxx::nontransaction tx(c);
+    for (const auto& row : tx.exec("SELECT extname FROM pg_catalog.pg_extension"))
+      out.insert(row[0].c_str());
+  } catch (const pqxx::failure& e) {
+    throw EnvironmentError(
+        fmt::format("cannot read the extensions of {}: {}", database.redacted(), e.what()));
+  }
+  return out;
+}
+
+// The dump's table of contents without the extensions `target` already has (the scratch
+// databases are copies of one that holds postgres.extensions): the migrations' role restores,
+// and COMMENT ON EXTENSION is for the extension's owner.
+std::string restore_list(const std::string& toc, const std::set<std::string>& present) {
+  std::istringstream lines(toc);
+  std::string line, out;
+  while (std::getline(lines, line)) {
+    // "2; 3079 16395 EXTENSION - citext", "3431; 0 0 COMMENT - EXTENSION citext"
+    std::istringstream fields(line);
+    std::string id, tableoid, oid, desc, schema, tag;
+    fields >> id >> tableoid >> oid >> desc >> schema >> tag;
+    bool extension =
+        desc == "EXTENSION" || (desc == "COMMENT" && tag == "EXTENSION" && (fields >> tag));
+    bool skip = !id.starts_with(";") && extension && present.count(tag);
+    out += (skip ? ";" : "") + line + "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -81,31 +161,41 @@ std::optional<DumpTools> find_dump_tools(const fs::path& bin_dir, int server_maj
 }
 
 RestoreOutcome dump_and_restore(const DumpTools& tools, const Endpoint& source,
-                                const Endpoint& target) {
+                                const Endpoint& target, std::chrono::milliseconds budget) {
   RestoreOutcome out;
-  fs::path dir = private_directory();
-  fs::path file = dir / "dump";
+  DumpDirectory dir;
+  fs::path file = dir.path() / "dump";
   auto [from, from_env] = connection_arguments(source);
   SpawnOptions dump_options;
   dump_options.extra_env = from_env;
+  dump_options.deadline = budget;
   CommandResult dump = run_command(
       {tools.pg_dump.string(), "--format=custom", "--file=" + file.string(), "--dbname=" + from},
       dump_options);
+  if (dump.timed_out) throw DeadlineExceeded("pg_dump", budget);
   if (dump.exit_code != 0) {
     out.dump_output = dump.output;
-    fs::remove_all(dir);
     return out;
   }
   out.dumped = true;
+  CommandResult toc = run_command({tools.pg_restore.string(), "--list", file.string()});
+  if (toc.exit_code != 0) {
+    out.errors.push_back(toc.output);
+    return out;
+  }
+  fs::path list = dir.path() / "list";
+  std::ofstream(list) << restore_list(toc.output, extensions_in(target));
   auto [to, to_env] = connection_arguments(target);
   SpawnOptions restore_options;
   restore_options.extra_env = to_env;
-  // Owners and grants are left out: on an external server the restoring role may not be allowed
-  // to give objects away, and neither is part of the schema compared afterwards.
-  CommandResult restore = run_command(
-      {tools.pg_restore.string(), "--no-owner", "--no-privileges", "--dbname=" + to, file.string()},
-      restore_options);
-  fs::remove_all(dir);
+  restore_options.deadline = budget;
+  // Owners and grants are left out: the restoring role may not be allowed to give objects away,
+  // and neither is part of the schema compared afterwards.
+  CommandResult restore =
+      run_command({tools.pg_restore.string(), "--no-owner", "--no-privileges",
+                   "--use-list=" + list.string(), "--dbname=" + to, file.string()},
+                  restore_options);
+  if (restore.timed_out) throw DeadlineExceeded("pg_restore", budget);
   if (restore.exit_code == 0) return out;
   std::istringstream lines(restore.output);
   std::string line, error;

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,9 +31,9 @@ struct RestoreOutcome {
 };
 
 // pg_dump (custom format) of `source`, then pg_restore of that dump into `target`, an empty
-// database, without owners and grants; the dump file lives in a private temporary directory
-// removed before returning.
+// database, without owners and grants, each killed after `budget` (DeadlineExceeded); the dump
+// file lives in a private temporary directory removed before returning.
 RestoreOutcome dump_and_restore(const DumpTools& tools, const Endpoint& source,
-                                const Endpoint& target);
+                                const Endpoint& target, std::chrono::milliseconds budget);
 
 }  // namespace mgate::pg

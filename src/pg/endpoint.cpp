@@ -1,4 +1,9 @@
+#include <libpq-fe.h>
+
 #include <fmt/core.h>
+
+#include <optional>
+#include <set>
 
 #include "core/config.hpp"
 #include "pg/provider.hpp"
@@ -15,31 +20,110 @@ std::string quoted(const std::string& value) {
   return out + "'";
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// As libpq decodes a URL's parts: %XX only, and never a NUL (libpq refuses %00; a NUL would end
+// the value early in the connection string).
 std::string percent_decoded(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      auto hex = std::string(text.substr(i + 1, 2));
-      try {
-        out += static_cast<char>(std::stoi(hex, nullptr, 16));
-        i += 2;
-        continue;
-      } catch (const std::exception&) {
-      }
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
     }
-    out += text[i];
+    int high = i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
+    int low = high >= 0 ? hex_digit(text[i + 2]) : -1;
+    if (low < 0) {
+      throw InputError(fmt::format("--database-url: '{}' is not valid percent-encoding (%XX)",
+                                   text.substr(i, 3)));
+    }
+    char c = static_cast<char>(high * 16 + low);
+    if (c == '\0') throw InputError("--database-url: %00 (a NUL byte) is not allowed");
+    out += c;
+    i += 2;
   }
   return out;
+}
+
+// Query parameters that would take the connections somewhere other than where mgate sends them,
+// and why: mgate runs the migrations only in scratch databases it creates, as a role it creates.
+std::optional<std::string_view> why_refused(const std::string& keyword) {
+  if (keyword == "dbname")
+    return "it would replace the scratch databases mgate creates (the URL's path names the "
+           "database mgate connects to only to create and drop them)";
+  if (keyword == "user")
+    return "it would replace the role mgate runs the migrations as (give the user before the "
+           "'@')";
+  if (keyword == "options")
+    return "it would set server options (-c role=..., -c search_path=...) on every connection, "
+           "the migrations' own included";
+  if (keyword == "service")
+    return "a service file may set the database, the user or server options";
+  if (keyword == "replication") return "it would open replication connections";
+  return std::nullopt;
+}
+
+// The keywords this libpq accepts in a connection string.
+const std::set<std::string>& libpq_keywords() {
+  static const std::set<std::string> keywords = [] {
+    std::set<std::string> out;
+    if (PQconninfoOption* options = PQconndefaults()) {
+      for (PQconninfoOption* o = options; o->keyword; ++o) out.insert(o->keyword);
+      PQconninfoFree(options);
+    }
+    return out;
+  }();
+  return keywords;
+}
+
+// One `keyword=value` of the URL's query string, as libpq reads it.
+void add_parameter(Endpoint& e, std::string_view pair) {
+  auto eq = pair.find('=');
+  if (eq == std::string_view::npos) {
+    throw InputError(fmt::format("--database-url: the query parameter '{}' has no '=value'",
+                                 percent_decoded(pair)));
+  }
+  std::string keyword = percent_decoded(pair.substr(0, eq));
+  std::string value = percent_decoded(pair.substr(eq + 1));
+  if (auto why = why_refused(keyword)) {
+    throw InputError(fmt::format("--database-url must not set '{}': {}", keyword, *why));
+  }
+  if (keyword == "ssl" && value == "true") {
+    // The JDBC spelling libpq also accepts.
+    keyword = "sslmode";
+    value = "require";
+  }
+  if (!libpq_keywords().count(keyword)) {
+    throw InputError(
+        fmt::format("--database-url: '{}' is not a connection parameter libpq knows (e.g. sslmode, "
+                    "connect_timeout, host, port)",
+                    keyword));
+  }
+  if (keyword == "host") {
+    e.host = value;
+  } else if (keyword == "port") {
+    e.port = std::atoi(value.c_str());
+  } else if (keyword == "password") {
+    e.password = value;  // kept out of the options: they reach pg_dump's command line
+  } else {
+    e.options[keyword] = value;
+  }
 }
 
 }  // namespace
 
 std::string Endpoint::conninfo(const std::string& other_database) const {
-  std::string out =
-      fmt::format("host={} port={} user={} dbname={}", quoted(host), port, quoted(user),
-                  quoted(other_database.empty() ? database : other_database));
+  // libpq keeps the last value of a keyword: the target comes after everything else.
+  std::string out;
+  for (const auto& [key, value] : options) out += fmt::format("{}={} ", key, quoted(value));
+  out += fmt::format("host={} port={} user={} dbname={}", quoted(host), port, quoted(user),
+                     quoted(other_database.empty() ? database : other_database));
   if (!password.empty()) out += " password=" + quoted(password);
-  for (const auto& [key, value] : options) out += fmt::format(" {}={}", key, quoted(value));
   return out;
 }
 
@@ -63,16 +147,10 @@ Endpoint parse_database_url(const std::string& url) {
   }
   Endpoint e;
   e.host = "localhost";
+  std::string_view query;
   if (auto q = rest.find('?'); q != std::string_view::npos) {
-    std::string_view query = rest.substr(q + 1);
+    query = rest.substr(q + 1);
     rest = rest.substr(0, q);
-    while (!query.empty()) {
-      std::string_view pair = query.substr(0, query.find('&'));
-      query.remove_prefix(std::min(query.size(), pair.size() + 1));
-      auto eq = pair.find('=');
-      if (eq == std::string_view::npos) continue;
-      e.options[percent_decoded(pair.substr(0, eq))] = percent_decoded(pair.substr(eq + 1));
-    }
   }
   std::string_view authority = rest.substr(0, rest.find('/'));
   if (authority.size() < rest.size())
@@ -99,8 +177,11 @@ Endpoint parse_database_url(const std::string& url) {
     }
     if (!host.empty()) e.host = percent_decoded(host);
   }
-  if (e.options.count("host")) e.host = e.options.extract("host").mapped();
-  if (e.options.count("port")) e.port = std::atoi(e.options.extract("port").mapped().c_str());
+  while (!query.empty()) {
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    if (!pair.empty()) add_parameter(e, pair);
+  }
   if (e.port <= 0 || e.port > 65535) throw InputError("--database-url has an invalid port");
   if (e.user.empty()) {
     const char* user = std::getenv("USER");

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,9 @@ namespace mgate::pg {
 struct ServerSettings {
   bool superuser = false;               // run migrations as the superuser
   std::vector<std::string> extensions;  // created in the base database before any migration
+  // Set on every connection as the migrations' role when it starts, over any default a
+  // migration gave its role or database (ALTER ROLE ... SET statement_timeout = 0).
+  std::chrono::milliseconds statement_timeout{5 * 60 * 1000};
 };
 
 // A server the dynamic gates may use, and the databases mgate made on it. On start it creates
@@ -34,6 +38,8 @@ class EphemeralServer {
   EphemeralServer& operator=(const EphemeralServer&) = delete;
 
   std::string_view provider() const { return provider_->name(); }
+  // Why the provider stopped the server during the run (Provider::stopped_early), if it did.
+  std::optional<std::string> stopped_early() const { return provider_->stopped_early(); }
   const std::string& version() const { return version_; }  // e.g. 15.18
   int version_number() const { return version_number_; }   // e.g. 150018
   const ServerSettings& settings() const { return settings_; }
@@ -49,14 +55,19 @@ class EphemeralServer {
   // database waits for its other sessions, and PostgreSQL re-checks only every 100 ms.
   void wait_for_backends(const std::vector<int>& pids);
 
-  // Where migrations run: the owner role (or the superuser when settings allow it).
+  // Where migrations run: the owner role (or the superuser when settings allow it), with
+  // settings.statement_timeout.
   Endpoint owner(const std::string& database) const;
   // The administrative role: catalog snapshots, creating and dropping databases.
   Endpoint admin(const std::string& database) const;
 
  private:
-  void create_owner_role(bool is_superuser, bool can_create_databases);
-  std::string create_database(const std::string& source, std::string_view label);
+  void check_admin_rights(bool is_superuser, bool can_create_databases,
+                          bool can_create_roles) const;
+  void create_owner_role(bool admin_is_superuser);
+  // A database copied from `source`, owned by the migrations' role when `owned_by_owner`.
+  std::string create_database(const std::string& source, std::string_view label,
+                              bool owned_by_owner);
   void drop_scratch_objects();
 
   std::unique_ptr<Provider> provider_;
@@ -64,6 +75,7 @@ class EphemeralServer {
   Endpoint endpoint_;
   std::unique_ptr<pqxx::connection> admin_;
   std::mutex admin_mutex_;  // a connection runs one statement at a time, whichever thread asks
+  std::atomic<int> admin_pid_{0};  // its backend, for the teardown to cancel what it runs
   std::string version_;
   int version_number_ = 0;
   std::string prefix_;  // of every database and role this run creates
@@ -72,8 +84,9 @@ class EphemeralServer {
   std::string created_role_;
 
   std::mutex mutex_;
-  std::vector<std::string> databases_;  // created and not yet dropped
+  std::vector<std::string> databases_;  // about to be created, or created and not yet dropped
   int counter_ = 0;
+  bool stopping_ = false;  // the teardown began: no more databases
   std::optional<int> teardown_;
 };
 

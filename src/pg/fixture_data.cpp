@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "core/config.hpp"
+#include "pg/watchdog.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -24,24 +25,27 @@ FixtureData::FixtureData(std::filesystem::path root, std::vector<std::string> se
                          FixtureOptions options)
     : root_(std::move(root)), pending_(std::move(seeds)), options_(options) {}
 
-LoadedFixtures FixtureData::load(pqxx::connection_base& connection) {
+LoadedFixtures FixtureData::load(pqxx::connection_base& connection, const Endpoint& endpoint,
+                                 std::chrono::milliseconds budget) {
   LoadedFixtures out;
-  std::erase_if(pending_, [&](const std::string& file) {
-    std::string text = read_seed(root_ / file);
-    try {
-      pqxx::work tx(connection);
-      tx.exec(text);
-      tx.commit();
-      out.seeds.push_back(file);
-      return true;
-    } catch (const pqxx::sql_error&) {
-      return false;  // its tables do not exist yet: tried again at the next load
-    }
+  run_bounded(connection, endpoint, budget, "loading the fixture rows", [&] {
+    std::erase_if(pending_, [&](const std::string& file) {
+      std::string text = read_seed(root_ / file);
+      try {
+        pqxx::work tx(connection);
+        tx.exec(text);
+        tx.commit();
+        out.seeds.push_back(file);
+        return true;
+      } catch (const pqxx::sql_error&) {
+        return false;  // its tables do not exist yet: tried again at the next load
+      }
+    });
+    auto start = std::chrono::steady_clock::now();
+    out.generated = generate_fixtures(connection, options_);
+    out.generated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
   });
-  auto start = std::chrono::steady_clock::now();
-  out.generated = generate_fixtures(connection, options_);
-  out.generated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
   return out;
 }
 

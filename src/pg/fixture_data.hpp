@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pg/fixture_generator.hpp"
+#include "pg/provider.hpp"
 
 namespace pqxx {
 class connection_base;
@@ -28,8 +29,11 @@ class FixtureData {
   FixtureData(std::filesystem::path root, std::vector<std::string> seeds, FixtureOptions options);
 
   // Loads the seeds that apply now (a seed that fails is tried again at the next load) and
-  // generates rows. Throws InputError for a seed file that cannot be read.
-  LoadedFixtures load(pqxx::connection_base& connection);
+  // generates rows, on `connection` (to `endpoint`, the migrations' role). Triggers, defaults
+  // and checks the migrations defined run meanwhile: the whole load is bounded by `budget`
+  // (run_bounded, DeadlineExceeded). Throws InputError for a seed file that cannot be read.
+  LoadedFixtures load(pqxx::connection_base& connection, const Endpoint& endpoint,
+                      std::chrono::milliseconds budget);
 
  private:
   std::filesystem::path root_;

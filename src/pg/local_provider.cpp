@@ -12,12 +12,15 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -119,6 +122,9 @@ Binaries find_binaries(const LocalOptions& options, const fs::path& cache) {
     std::string dir = r.output.substr(0, r.output.find('\n'));
     if (r.exit_code == 0 && !dir.empty()) candidates.push_back(dir);
   }
+  // Distributions other than Debian's family (Fedora, Arch) put the server in /usr/bin, and
+  // pg_config in a development package that is rarely installed.
+  if (auto postgres = find_on_path("postgres")) candidates.push_back(postgres->parent_path());
   std::error_code ec;
   std::vector<fs::path> installed;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
@@ -138,9 +144,9 @@ Binaries find_binaries(const LocalOptions& options, const fs::path& cache) {
   }
   if (fallback) return *fallback;
   throw EnvironmentError(
-      "no PostgreSQL server binaries found (looked at pg_config --bindir and "
-      "/usr/lib/postgresql/*/bin): install postgresql-15 (scripts/setup.sh does), or give "
-      "--pg-bin DIR");
+      "no PostgreSQL server binaries found (looked at pg_config --bindir, postgres on PATH and "
+      "/usr/lib/postgresql/*/bin): install the PostgreSQL server (on Debian postgresql-15, "
+      "which scripts/setup.sh installs), or give --pg-bin DIR");
 }
 
 fs::path env_path(const char* name) {
@@ -194,22 +200,75 @@ std::vector<pid_t> processes_inside(const fs::path& dir) {
   return found;
 }
 
-void kill_processes_inside(const fs::path& dir) {
-  auto pids = processes_inside(dir);
-  for (pid_t pid : pids) kill(pid, SIGKILL);
-  // SIGKILL cannot be ignored; wait (bounded) for the kernel to take them away.
-  auto deadline = Clock::now() + std::chrono::seconds(5);
-  while (!pids.empty() && Clock::now() < deadline) {
-    std::erase_if(pids, [](pid_t pid) {
-      std::error_code ec;
-      std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-      std::string line;
-      if (!std::getline(stat, line)) return true;
-      auto close = line.rfind(')');
-      return close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z';
-    });
-    if (!pids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+// The shared memory processes had mapped: POSIX segments in /dev/shm (an initdb's backends use
+// dynamic_shared_memory_type=posix; the server mgate starts does not) and System V segments.
+struct SharedMemory {
+  std::set<fs::path> posix;
+  std::set<std::pair<int, key_t>> sysv;  // id, key
+};
+
+void add_mapped_shared_memory(pid_t pid, SharedMemory& out) {
+  std::ifstream maps(fmt::format("/proc/{}/maps", pid));
+  std::string line;
+  while (std::getline(maps, line)) {
+    // "7f2c1a5e0000-7f2c1a5e1000 rw-s 00000000 00:01 32769   /SYSV0052e2c1 (deleted)": a System
+    // V segment shows its id as the inode and its key in the name.
+    std::istringstream fields(line);
+    std::string range, perms, offset, device, path;
+    unsigned long inode = 0;
+    fields >> range >> perms >> offset >> device >> inode >> path;
+    if (path.starts_with("/dev/shm/PostgreSQL.")) {
+      out.posix.insert(path);
+    } else if (path.starts_with("/SYSV") && path.size() == 13) {
+      out.sysv.insert(
+          {static_cast<int>(inode), static_cast<key_t>(std::stoul(path.substr(5), nullptr, 16))});
+    }
   }
+}
+
+// Only what `owner` (the server's OS user) owns, and a System V segment only once nothing is
+// attached to it any more.
+void remove_shared_memory(const SharedMemory& shm, uid_t owner) {
+  for (const fs::path& file : shm.posix) {
+    struct stat st;
+    if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == owner) {
+      unlink(file.c_str());
+    }
+  }
+  for (auto [id, key] : shm.sysv) {
+    struct shmid_ds info;
+    if (shmctl(id, IPC_STAT, &info) == 0 && info.shm_nattch == 0 && info.shm_perm.__key == key &&
+        info.shm_perm.uid == owner) {
+      shmctl(id, IPC_RMID, nullptr);
+    }
+  }
+}
+
+// Kills the processes working inside `dir` (a server and its backends, an initdb and the
+// backends it runs) and removes the shared memory they had mapped, which a killed process leaves
+// behind.
+void kill_processes_inside(const fs::path& dir, uid_t owner) {
+  SharedMemory shm;
+  // A process may start another meanwhile (initdb starts one backend after another).
+  for (int round = 0; round < 10; ++round) {
+    auto pids = processes_inside(dir);
+    if (pids.empty()) break;
+    for (pid_t pid : pids) add_mapped_shared_memory(pid, shm);
+    for (pid_t pid : pids) kill(pid, SIGKILL);
+    // SIGKILL cannot be ignored; wait (bounded) for the kernel to take them away.
+    auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (!pids.empty() && Clock::now() < deadline) {
+      std::erase_if(pids, [](pid_t pid) {
+        std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+        std::string line;
+        if (!std::getline(stat, line)) return true;
+        auto close = line.rfind(')');
+        return close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z';
+      });
+      if (!pids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  remove_shared_memory(shm, owner);
 }
 
 // Line `number` (from 1) of the data directory's postmaster.pid; empty when there is none.
@@ -224,15 +283,16 @@ std::string postmaster_pid_line(const fs::path& data_dir, int number) {
 
 // A server killed with SIGKILL leaves its small System V interlock segment behind (the rest
 // of its shared memory is anonymous, or in the data directory: dynamic_shared_memory_type is
-// mmap). postmaster.pid's seventh line names it; it goes once nothing is attached.
-void remove_orphaned_shared_memory(const fs::path& data_dir) {
+// mmap). postmaster.pid's seventh line names it; it goes once nothing is attached, and only if
+// `owner` (the server's OS user) owns it.
+void remove_orphaned_shared_memory(const fs::path& data_dir, uid_t owner) {
   std::istringstream fields(postmaster_pid_line(data_dir, 7));
   unsigned long key = 0;
   long id = -1;
   if (!(fields >> key >> id) || id < 0) return;
   struct shmid_ds info;
   if (shmctl(static_cast<int>(id), IPC_STAT, &info) == 0 && info.shm_nattch == 0 &&
-      static_cast<unsigned long>(info.shm_perm.__key) == key) {
+      static_cast<unsigned long>(info.shm_perm.__key) == key && info.shm_perm.uid == owner) {
     shmctl(static_cast<int>(id), IPC_RMID, nullptr);
   }
 }
@@ -241,12 +301,11 @@ void remove_orphaned_shared_memory(const fs::path& data_dir) {
 void remove_stale_runs(const fs::path& runtime_dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(runtime_dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind(kRunPrefix, 0) != 0) continue;
-    pid_t owner = std::atoi(name.c_str() + kRunPrefix.size());
-    if (owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH) continue;
-    kill_processes_inside(entry.path());
-    remove_orphaned_shared_memory(entry.path() / "data");
+    if (!made_by_a_dead_process(entry.path().filename().string(), kRunPrefix)) continue;
+    struct stat run;
+    if (stat(entry.path().c_str(), &run) != 0) continue;
+    kill_processes_inside(entry.path(), run.st_uid);  // given to the server's user
+    remove_orphaned_shared_memory(entry.path() / "data", run.st_uid);
     std::error_code rm;
     fs::remove_all(entry.path(), rm);
   }
@@ -273,6 +332,25 @@ bool reports_ready(const fs::path& data_dir) {
   return postmaster_pid_line(data_dir, 8).rfind("ready", 0) == 0;
 }
 
+// Bytes allocated to the files under `dir`. Files come and go while it counts (a database being
+// copied or dropped): those are passed over.
+std::uint64_t disk_usage(const fs::path& dir) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    struct stat st;
+    if (lstat(it->path().c_str(), &st) == 0)
+      total += static_cast<std::uint64_t>(st.st_blocks) * 512;
+  }
+  return total;
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  return fmt::format("{} MB", bytes / (1024 * 1024));
+}
+
 class LocalProvider : public Provider {
  public:
   explicit LocalProvider(LocalOptions options) : options_(std::move(options)) {}
@@ -282,6 +360,11 @@ class LocalProvider : public Provider {
   }
 
   std::string_view name() const override { return "local"; }
+
+  std::optional<std::string> stopped_early() const override {
+    std::lock_guard lock(watch_mutex_);
+    return stopped_early_;
+  }
 
   Endpoint start() override {
     Binaries binaries = find_binaries(options_, cache_dir());
@@ -307,6 +390,7 @@ class LocalProvider : public Provider {
       fs::permissions(socket, fs::perms::owner_all);
       if (account_) chown_tree(socket, *account_);
       start_server(binaries, data, socket);
+      if (options_.max_disk > 0) watcher_ = std::thread([this] { watch_disk(); });
       return Endpoint{socket.string(), kPort, std::string(kSuperuser), "", "postgres", {}};
     } catch (...) {
       stop();
@@ -315,6 +399,12 @@ class LocalProvider : public Provider {
   }
 
   void stop() override {
+    {
+      std::lock_guard lock(watch_mutex_);
+      watching_ = false;
+    }
+    watch_wake_.notify_all();
+    if (watcher_.joinable() && watcher_.get_id() != std::this_thread::get_id()) watcher_.join();
     std::lock_guard lock(mutex_);
     if (server_) {
       // Immediate shutdown: the data is thrown away, so nothing needs to be flushed.
@@ -322,8 +412,9 @@ class LocalProvider : public Provider {
       server_.reset();
     }
     if (!run_dir_.empty()) {
-      kill_processes_inside(run_dir_);
-      remove_orphaned_shared_memory(run_dir_ / "data");
+      uid_t owner = account_ ? account_->uid : geteuid();
+      kill_processes_inside(run_dir_, owner);
+      remove_orphaned_shared_memory(run_dir_ / "data", owner);
       // The publisher reads the template in the run directory. On SIGINT this waits for its
       // copy too, so no half-written template is left in the cache.
       if (publisher_.joinable()) publisher_.join();
@@ -334,6 +425,29 @@ class LocalProvider : public Provider {
   }
 
  private:
+  // Stops the server (immediate shutdown) once the run directory outgrows options_.max_disk:
+  // one migration could otherwise fill the machine's memory (/dev/shm) or disk. Counting the
+  // files costs a few milliseconds; it runs at most a twentieth of the time.
+  void watch_disk() {
+    std::unique_lock lock(watch_mutex_);
+    while (watching_) {
+      lock.unlock();
+      auto started = Clock::now();
+      std::uint64_t used = disk_usage(run_dir_);
+      auto pause = std::clamp<Clock::duration>(
+          (Clock::now() - started) * 20, std::chrono::milliseconds(100), std::chrono::seconds(1));
+      lock.lock();
+      if (used > options_.max_disk && watching_) {
+        stopped_early_ = fmt::format(
+            "the server's files grew to {}, past postgres.max_disk ({}): mgate stopped the server",
+            megabytes(used), megabytes(options_.max_disk));
+        if (pid_t pid = server_pid_) kill(pid, SIGQUIT);  // immediate shutdown
+        return;
+      }
+      watch_wake_.wait_for(lock, pause, [this] { return !watching_; });
+    }
+  }
+
   SpawnOptions as_server_user(const fs::path& log) const {
     SpawnOptions o;
     o.run_as = account_;
@@ -428,6 +542,7 @@ class LocalProvider : public Provider {
     {
       std::lock_guard lock(mutex_);
       server_ = std::make_unique<ChildProcess>(argv, o);
+      server_pid_ = server_->pid();
     }
     wait_until_ready(data, log);
   }
@@ -467,6 +582,13 @@ class LocalProvider : public Provider {
   std::unique_ptr<ChildProcess> server_;
   std::thread publisher_;  // copies a fresh initdb into the template cache
   std::optional<int> teardown_;
+
+  std::atomic<pid_t> server_pid_{0};
+  std::thread watcher_;  // of the run directory's size
+  mutable std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watching_ = true;
+  std::optional<std::string> stopped_early_;
 };
 
 }  // namespace

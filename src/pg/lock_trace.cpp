@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <pqxx/pqxx>
-
 #include <optional>
+
+#include "pg/session.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -23,38 +23,36 @@ std::optional<sql::LockMode> mode_named(const std::string& name) {
 
 }  // namespace
 
-std::map<unsigned, Relation> read_relations(pqxx::connection_base& connection) {
-  pqxx::nontransaction tx(connection);
+std::map<unsigned, Relation> read_relations(Session& session) {
   std::map<unsigned, Relation> out;
-  for (const auto& row :
-       tx.exec("SELECT c.oid, format('%I.%I', n.nspname, c.relname), c.relkind, c.relfilenode "
-               "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-               "WHERE c.relkind IN ('r', 'p', 'i', 'm') "
-               "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-               "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'")) {
-    out[row[0].as<unsigned>()] = {row[1].c_str(), row[2].c_str()[0], row[3].as<unsigned>()};
+  for (const auto& row : session.rows(
+           "SELECT c.oid, pg_catalog.format('%I.%I', n.nspname, c.relname), c.relkind, "
+           "c.relfilenode FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+           "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'm') "
+           "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+           "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'")) {
+    out[std::stoul(row[0])] = {row[1], row[2].empty() ? 'r' : row[2][0],
+                               static_cast<unsigned>(std::stoul(row[3]))};
   }
   return out;
 }
 
-std::map<unsigned, std::vector<sql::LockMode>> held_locks(pqxx::connection_base& connection) {
-  pqxx::nontransaction tx(connection);
+std::map<unsigned, std::vector<sql::LockMode>> held_locks(Session& session) {
   std::map<unsigned, std::vector<sql::LockMode>> out;
   for (const auto& row :
-       tx.exec("SELECT relation, mode FROM pg_locks WHERE pid = pg_backend_pid() "
-               "AND locktype = 'relation' AND granted AND relation IS NOT NULL")) {
-    if (auto mode = mode_named(row[1].c_str())) out[row[0].as<unsigned>()].push_back(*mode);
+       session.rows("SELECT relation, mode FROM pg_catalog.pg_locks "
+                    "WHERE pid = pg_catalog.pg_backend_pid() AND locktype = 'relation' AND granted "
+                    "AND relation IS NOT NULL")) {
+    if (auto mode = mode_named(row[1])) out[std::stoul(row[0])].push_back(*mode);
   }
   return out;
 }
 
-long long lock_timeout_ms(pqxx::connection_base& connection) {
-  pqxx::nontransaction tx(connection);
-  return tx
-      .exec1(
-          "SELECT setting::bigint * CASE unit WHEN 's' THEN 1000 WHEN 'min' THEN 60000 "
-          "ELSE 1 END FROM pg_settings WHERE name = 'lock_timeout'")[0]
-      .as<long long>();
+long long lock_timeout_ms(Session& session) {
+  auto rows = session.rows(
+      "SELECT setting::bigint * CASE unit WHEN 's' THEN 1000 WHEN 'min' THEN 60000 "
+      "ELSE 1 END FROM pg_catalog.pg_settings WHERE name = 'lock_timeout'");
+  return rows.empty() ? 0 : std::stoll(rows[0][0]);
 }
 
 bool conflicts(sql::LockMode a, sql::LockMode b) {
@@ -72,17 +70,16 @@ bool conflicts(sql::LockMode a, sql::LockMode b) {
   return (kConflicts[static_cast<int>(a)] >> static_cast<int>(b)) & 1u;
 }
 
-std::vector<Waiter> waiters_behind(pqxx::connection_base& connection,
-                                   const std::vector<int>& pids) {
+std::vector<Waiter> waiters_behind(Session& session, const std::vector<int>& pids) {
   std::vector<Waiter> out;
   if (pids.empty()) return out;
-  pqxx::nontransaction tx(connection);
-  for (const auto& row : tx.exec(fmt::format(
-           "SELECT pid, relation, mode FROM pg_locks WHERE NOT granted AND locktype = 'relation' "
-           "AND pid = ANY ('{{{}}}'::int[]) AND pg_backend_pid() = ANY (pg_blocking_pids(pid))",
-           fmt::join(pids, ",")))) {
-    if (auto mode = mode_named(row[2].c_str()))
-      out.push_back({row[0].as<int>(), row[1].as<unsigned>(), *mode});
+  for (const auto& row : session.rows(
+           fmt::format("SELECT pid, relation, mode FROM pg_catalog.pg_locks WHERE NOT granted "
+                       "AND locktype = 'relation' AND pid = ANY ('{{{}}}'::int[]) "
+                       "AND pg_catalog.pg_backend_pid() = ANY (pg_catalog.pg_blocking_pids(pid))",
+                       fmt::join(pids, ",")))) {
+    if (auto mode = mode_named(row[2]))
+      out.push_back({std::stoi(row[0]), static_cast<unsigned>(std::stoul(row[1])), *mode});
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -10,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +34,16 @@ Account lookup_account(const std::string& name) {
         name));
   }
   return {found->pw_uid, found->pw_gid, name};
+}
+
+bool made_by_a_dead_process(std::string_view name, std::string_view prefix) {
+  if (!name.starts_with(prefix)) return false;
+  std::string_view rest = name.substr(prefix.size());
+  std::size_t digits = 0;
+  while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
+  if (digits == 0 || digits > 9 || digits == rest.size() || rest[digits] != '-') return false;
+  pid_t pid = std::atoi(std::string(rest.substr(0, digits)).c_str());
+  return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 std::optional<fs::path> find_on_path(const std::string& program) {
@@ -204,7 +216,23 @@ CommandResult run_command(const std::vector<std::string>& argv, const SpawnOptio
   close(fds[1]);
   CommandResult result;
   char buffer[4096];
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> deadline;
+  if (options.deadline) deadline = Clock::now() + *options.deadline;
   for (;;) {
+    if (deadline && !result.timed_out) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+      pollfd p{fds[0], POLLIN, 0};
+      int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) {
+        // Its own process group (exec_child): whatever it started goes too.
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        result.timed_out = true;
+        continue;
+      }
+    }
     ssize_t n = read(fds[0], buffer, sizeof buffer);
     if (n > 0) {
       result.output.append(buffer, static_cast<std::size_t>(n));

@@ -1,6 +1,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct SpawnOptions {
   bool die_with_parent = false;        // SIGQUIT to the child when mgate dies, even by SIGKILL
   std::vector<std::string> extra_env;  // NAME=value added to the environment
   std::filesystem::path cwd;           // empty: mgate's own
+  // run_command: how long the program may run before it is killed (with its process group).
+  std::optional<std::chrono::milliseconds> deadline;
 };
 
 // A child process, started with fork/exec so that it can drop privileges and be tied to mgate's
@@ -51,12 +54,18 @@ class ChildProcess {
 
 struct CommandResult {
   int exit_code = -1;
-  std::string output;  // stdout and stderr together
+  std::string output;      // stdout and stderr together
+  bool timed_out = false;  // killed at SpawnOptions::deadline
 };
 
 // Runs a program to completion and captures its output. Throws EnvironmentError when it cannot
 // be started (not when it exits non-zero).
 CommandResult run_command(const std::vector<std::string>& argv, const SpawnOptions& options = {});
+
+// Whether `name` is one a process gives what it makes, `prefix` and its process id
+// ("mgate-run-<pid>-...", "mgate-dump-<pid>-..."), of a process that no longer runs: left by an
+// mgate that was killed.
+bool made_by_a_dead_process(std::string_view name, std::string_view prefix);
 
 // The full path of `program` on PATH, or nullopt.
 std::optional<std::filesystem::path> find_on_path(const std::string& program);

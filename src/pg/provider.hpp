@@ -1,8 +1,10 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +41,9 @@ class Provider {
   virtual void stop() = 0;
   // Whether databases other than the ones mgate creates exist that mgate must never touch.
   virtual bool shared() const { return false; }
+  // Why the provider stopped the server itself before stop() (it outgrew postgres.max_disk),
+  // if it did. Thread-safe.
+  virtual std::optional<std::string> stopped_early() const { return std::nullopt; }
 };
 
 struct LocalOptions {
@@ -48,12 +53,16 @@ struct LocalOptions {
       cache_dir;  // empty: $MGATE_CACHE_DIR, $XDG_CACHE_HOME/mgate, ~/.cache/mgate
   std::filesystem::path runtime_dir;  // per-run directories; empty: $MGATE_RUNTIME_DIR or $TMPDIR
   std::string run_as = "postgres";    // when mgate runs as root
+  // The run directory (data, log) may grow to this many bytes; past it the server is stopped.
+  // 0: no limit.
+  std::uint64_t max_disk = 0;
 };
 
 struct DockerOptions {
   std::string image = "postgres:15";
   std::string program = "docker";  // the docker executable (tests use a stand-in)
   std::chrono::milliseconds ready_timeout{60000};
+  std::uint64_t max_disk = 0;  // bytes of the container's data directory (a tmpfs); 0: no limit
 };
 
 std::unique_ptr<Provider> make_local_provider(const LocalOptions& options);

@@ -9,11 +9,6 @@
 namespace mgate::pg {
 namespace {
 
-// How long after statement_timeout the watchdog cancels a statement the server did not stop.
-std::chrono::milliseconds grace(std::chrono::milliseconds timeout) {
-  return std::min(timeout / 4 + std::chrono::milliseconds(50), std::chrono::milliseconds(2000));
-}
-
 std::string field(const PGresult* result, int code) {
   const char* value = PQresultErrorField(result, code);
   return value ? value : "";
@@ -28,8 +23,12 @@ std::string field(const PGresult* result, int code) {
 }  // namespace
 
 Session::Session(const Endpoint& endpoint, std::chrono::milliseconds statement_timeout)
-    : timeout_(statement_timeout), where_(endpoint.redacted()) {
-  std::string conninfo = endpoint.conninfo() + " connect_timeout=10";
+    : endpoint_(endpoint), timeout_(statement_timeout), where_(endpoint.redacted()) {
+  connect();
+}
+
+void Session::connect() {
+  std::string conninfo = endpoint_.conninfo() + " connect_timeout=10";
   conn_ = PQconnectdb(conninfo.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn_);
@@ -39,17 +38,17 @@ Session::Session(const Endpoint& endpoint, std::chrono::milliseconds statement_t
   }
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
+  cancel_ = PQgetCancel(conn_);
+  watchdog_.watch({endpoint_, PQbackendPID(conn_), PQsocket(conn_), [cancel = cancel_] {
+                     char error[256];
+                     if (cancel) PQcancel(cancel, error, sizeof error);
+                   }});
   reset();
-  watchdog_ = std::thread([this] { watch(); });
 }
 
 Session::~Session() {
-  {
-    std::lock_guard lock(mutex_);
-    closing_ = true;
-  }
-  wake_.notify_all();
-  if (watchdog_.joinable()) watchdog_.join();
+  watchdog_.disarm();
+  if (cancel_) PQfreeCancel(cancel_);
   if (conn_) PQfinish(conn_);
 }
 
@@ -79,25 +78,6 @@ void Session::discard() {
     throw EnvironmentError(fmt::format("cannot clean up the session: {}", error->message));
   }
   reset();
-}
-
-void Session::watch() {
-  std::unique_lock lock(mutex_);
-  while (!closing_) {
-    if (!deadline_) {
-      wake_.wait(lock);
-      continue;
-    }
-    auto deadline = *deadline_;
-    if (wake_.wait_until(lock, deadline) == std::cv_status::timeout && deadline_ == deadline) {
-      if (PGcancel* cancel = PQgetCancel(conn_)) {
-        char error[256];
-        PQcancel(cancel, error, sizeof error);
-        PQfreeCancel(cancel);
-      }
-      deadline_.reset();
-    }
-  }
 }
 
 std::optional<ServerError> Session::execute(std::string_view sql) {
@@ -137,11 +117,7 @@ std::vector<std::vector<std::string>> Session::prepared_rows(const std::string& 
 
 std::optional<ServerError> Session::run(const std::function<int()>& send,
                                         std::vector<std::vector<std::string>>* rows) {
-  {
-    std::lock_guard lock(mutex_);
-    deadline_ = std::chrono::steady_clock::now() + timeout_ + grace(timeout_);
-  }
-  wake_.notify_all();
+  watchdog_.arm(timeout_);
   // The last result carries the error when a statement of a multi-statement string fails.
   std::optional<ServerError> error;
   if (!send()) {
@@ -179,14 +155,24 @@ std::optional<ServerError> Session::run(const std::function<int()>& send,
       PQclear(result);
     }
   }
-  {
-    std::lock_guard lock(mutex_);
-    deadline_.reset();
-  }
-  if (PQstatus(conn_) != CONNECTION_OK) {
+  if (watchdog_.disarm() != Watchdog::Outcome::terminated) {
+    if (PQstatus(conn_) == CONNECTION_OK) return error;
     throw EnvironmentError(fmt::format("lost the connection to PostgreSQL ({}): {}", where_,
                                        error ? error->message : PQerrorMessage(conn_)));
   }
+  // Whatever the statement returned last, its backend is gone or going.
+  error = ServerError{};
+  error->sqlstate = "57014";
+  error->terminated = true;
+  error->message = fmt::format(
+      "the statement ran past statement_timeout ({} ms) and went on after repeated cancel "
+      "requests: mgate terminated its backend",
+      timeout_.count());
+  PQfreeCancel(cancel_);
+  cancel_ = nullptr;
+  PQfinish(conn_);
+  conn_ = nullptr;
+  connect();
   return error;
 }
 

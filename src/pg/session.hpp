@@ -1,18 +1,16 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "pg/provider.hpp"
+#include "pg/watchdog.hpp"
 
 struct pg_conn;
+struct pg_cancel;
 
 namespace mgate::pg {
 
@@ -29,6 +27,9 @@ struct ServerError {
   std::string internal_query;
   int internal_position = 0;
 
+  // The statement caught the cancellations, and the watchdog terminated its backend.
+  bool terminated = false;
+
   bool timed_out() const { return sqlstate == "57014"; }
 };
 
@@ -37,9 +38,11 @@ struct ServerError {
 // rollback gate run on it too, so that they see the transaction a check keeps open; everything
 // else goes through libpqxx.
 //
-// Every statement is bounded twice: the server's statement_timeout, and a client-side watchdog
+// Every statement is bounded twice: the server's statement_timeout, and a client-side Watchdog
 // that cancels the statement shortly after it, in case the migration itself changed the
-// setting (SET statement_timeout = 0).
+// setting (SET statement_timeout = 0), cancels it again, and terminates the backend of a
+// statement that catches the cancellations. A statement whose backend was terminated fails as
+// a cancelled one (SQLSTATE 57014), and the session goes on on a new connection.
 class Session {
  public:
   // Throws EnvironmentError when the server cannot be reached.
@@ -61,6 +64,7 @@ class Session {
   std::vector<std::vector<std::string>> prepared_rows(const std::string& name,
                                                       const std::string& sql);
 
+  // The current backend (a new one after a statement's backend was terminated).
   int backend_pid() const;
 
   // Puts the session settings back (a migration's SET must not leak into the next one).
@@ -71,21 +75,18 @@ class Session {
   void discard();
 
  private:
-  void watch();
+  void connect();
   // Sends with `send` (a PQsend* call) and collects the rows of the results into `rows` when
   // given.
   std::optional<ServerError> run(const std::function<int()>& send,
                                  std::vector<std::vector<std::string>>* rows);
 
+  Endpoint endpoint_;
   pg_conn* conn_ = nullptr;
+  pg_cancel* cancel_ = nullptr;  // made on this thread, used by the watchdog's
   std::chrono::milliseconds timeout_;
   std::string where_;  // redacted endpoint, for messages
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::optional<std::chrono::steady_clock::time_point> deadline_;
-  bool closing_ = false;
-  std::thread watchdog_;
+  Watchdog watchdog_;
 };
 
 }  // namespace mgate::pg

@@ -49,8 +49,7 @@ void wait_for_signal(sigset_t signals) {
 void stop_everything_on_signal() {
   sigset_t signals;
   sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&signals, signal);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::thread(wait_for_signal, signals).detach();
 }

@@ -4,9 +4,10 @@
 namespace mgate::pg {
 
 // What mgate started (servers, containers, scratch databases) is stopped on every exit path:
-// destructors cover normal ends, errors and exceptions; this covers SIGINT and SIGTERM.
+// destructors cover normal ends, errors and exceptions; this covers SIGINT, SIGTERM, SIGHUP (the
+// terminal closed) and SIGQUIT.
 //
-// Blocks SIGINT and SIGTERM in the calling thread (call it first thing in main, before any
+// Blocks those signals in the calling thread (call it first thing in main, before any
 // other thread exists) and starts a thread that waits for them, runs every registered teardown,
 // and exits with 128 + the signal's number.
 void stop_everything_on_signal();

@@ -13,6 +13,7 @@
 #include "core/config.hpp"
 #include "core/source_file.hpp"
 #include "pg/fixture_generator.hpp"
+#include "pg/watchdog.hpp"
 #include "sql/parsed_script.hpp"
 
 namespace mgate::pg {
@@ -154,6 +155,9 @@ std::vector<Operation> user_workload(const std::string& path, const std::string&
 
 struct Traffic::Client {
   std::unique_ptr<pqxx::connection> connection;
+  // Bounds each operation: a write fires the migrations' triggers, which may ignore
+  // statement_timeout.
+  Watchdog watchdog;
   int pid = 0;
   std::size_t next = 0;
   std::vector<OperationRun> runs;
@@ -170,6 +174,14 @@ Traffic::Traffic(const Endpoint& endpoint, std::vector<Operation> workload, Traf
       throw EnvironmentError(fmt::format("a traffic client cannot connect: {}", e.what()));
     }
     client->pid = client->connection->backendpid();
+    client->watchdog.watch(
+        {endpoint, client->pid, client->connection->sock(), [c = client->connection.get()] {
+           try {
+             c->cancel_query();
+           } catch (const std::exception&) {
+             // The watchdog's next step follows.
+           }
+         }});
     client->next =
         static_cast<std::size_t>(i) * workload_.size() / static_cast<std::size_t>(options_.clients);
     pqxx::nontransaction(*client->connection)
@@ -206,6 +218,7 @@ void Traffic::loop(Client& client, std::size_t limit) {
     const Operation& op = workload_[index];
     OperationRun run{index, client.pid, Clock::now(), {}, "", ""};
     bool client_done = false;
+    client.watchdog.arm(options_.statement_timeout);
     try {
       pqxx::nontransaction tx(*client.connection);
       if (op.numbered) {
@@ -229,6 +242,7 @@ void Traffic::loop(Client& client, std::size_t limit) {
       client_done = true;
     }
     run.end = Clock::now();
+    client.watchdog.disarm();
     client.runs.push_back(std::move(run));
     if (client_done) return;
   }

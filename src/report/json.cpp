@@ -61,6 +61,13 @@ Json migration_json(const MigrationEntry& m, const std::set<std::string>& failed
           {"status", failed.count(m.version) ? "fail" : "pass"}};
 }
 
+Json layout_json(const LayoutChoice& layout) {
+  return {{"dir", layout.dir},
+          {"layout", layout.layout},
+          {"detected", layout.detected},
+          {"migrations", layout.migrations}};
+}
+
 class JsonWriter final : public Writer {
  public:
   std::string_view format() const override { return "json"; }
@@ -70,6 +77,8 @@ class JsonWriter final : public Writer {
     if (report.postgres) {
       postgres = {{"provider", report.postgres->provider}, {"version", report.postgres->version}};
     }
+    Json layouts = Json::array();
+    for (const auto& layout : report.layouts) layouts.push_back(layout_json(layout));
     Json migrations = Json::array();
     const std::set<std::string> failed = report.failed_migrations();
     for (const auto& m : report.migrations) migrations.push_back(migration_json(m, failed));
@@ -82,6 +91,7 @@ class JsonWriter final : public Writer {
     write_json_document(out, {{"schema", "mgate-report/1"},
                               {"tool", {{"name", "mgate"}, {"version", report.tool_version}}},
                               {"postgres", std::move(postgres)},
+                              {"layouts", std::move(layouts)},
                               {"migrations", std::move(migrations)},
                               {"gates", std::move(gates)},
                               {"findings", std::move(findings)},

@@ -164,6 +164,15 @@ std::string quantity(int n, std::string_view noun) {
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
+// Which layout read each migrations directory: what `auto` picked is the first thing to check
+// when findings look like a misreading.
+void write_layouts(std::ostream& out, const std::vector<LayoutChoice>& layouts) {
+  for (const LayoutChoice& l : layouts) {
+    out << l.dir << ": " << quantity(l.migrations, "migration") << ", " << l.layout << " layout"
+        << (l.detected ? " (detected)" : "") << '\n';
+  }
+}
+
 void write_verdict(std::ostream& out, const Report& report, const Style& style) {
   const Summary summary = report.summary();
   const auto gated = std::count_if(report.migrations.begin(), report.migrations.end(),
@@ -185,6 +194,7 @@ class TextWriter final : public Writer {
     const auto findings = report.findings();
     for (const Finding* f : findings) write_finding(out, *f, style);
     if (!findings.empty()) out << '\n';
+    write_layouts(out, report.layouts);
     write_gates(out, report.gates, style);
     write_verdict(out, report, style);
   }

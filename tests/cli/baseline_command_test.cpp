@@ -36,7 +36,9 @@ TEST(BaselineCommand, RecordsTheQueriesAndCheckReportsAChangedPlan) {
   auto baseline = nlohmann::json::parse(read_file(dir.path() / "perf/baseline.json"));
   EXPECT_EQ(baseline["schema"], "mgate-baseline/1");
   EXPECT_EQ(baseline["commit"], "");  // not a git work tree
-  EXPECT_THAT(baseline["postgres"].get<std::string>(), ::testing::StartsWith("15."));
+  // The server's version, whichever major the machine has (15 in CI, 17 in scripts/test-pg17.sh).
+  EXPECT_THAT(baseline["postgres"].get<std::string>(),
+              ::testing::MatchesRegex("[0-9]+\\.[0-9]+.*"));
   EXPECT_THAT(baseline["machine_class"].get<std::string>(), HasSubstr(" cores, "));
   EXPECT_EQ(baseline["fixtures"], nlohmann::json({{"rows", 1000}, {"random_seed", 42}}));
   const auto& history = baseline["queries"]["order_history"];

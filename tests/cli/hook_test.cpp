@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/process/search_path.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 #include "support/run.hpp"
@@ -14,6 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr std::string_view kDangerous = "CREATE INDEX orders_status_idx ON orders (status);\n";
 constexpr std::string_view kSafe = "ALTER TABLE orders ADD COLUMN note text;\n";
@@ -161,6 +163,73 @@ TEST_F(PreCommitHook, TheInstalledHookIsTheRepositorysHooksFile) {
   shipped.replace(shipped.find(default_line), default_line.size(),
                   std::string(": \"${MGATE:=") + MGATE_BINARY + "}\"");
   EXPECT_EQ(read_file(hook()), shipped);
+}
+
+TEST_F(PreCommitHook, KeepsTheSymlinkItWasInvokedByNotTheFileBehindIt) {
+  // A package manager's upgrade replaces the file behind /usr/bin/mgate or ~/.local/bin/mgate:
+  // the hook must go on naming the link.
+  TempDir bin;
+  fs::create_symlink(MGATE_BINARY, bin.path() / "mgate");
+  const RunResult r = run({(bin.path() / "mgate").string(), "hook", "install"}, repo.dir());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = read_file(hook());
+  EXPECT_THAT(text, HasSubstr(": \"${MGATE:=" + (bin.path() / "mgate").string() + "}\""));
+  EXPECT_THAT(text, Not(HasSubstr(MGATE_BINARY)));
+}
+
+TEST_F(PreCommitHook, RunsMgateFromThePathWhenInvokedByName) {
+  TempDir bin;
+  fs::create_symlink(MGATE_BINARY, bin.path() / "mgate");
+  const std::string path = "PATH=" + bin.path().string() + ":" + std::getenv("PATH");
+  RunResult r = run({"/bin/sh", "-c", "mgate hook install"}, repo.dir(), {path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(read_file(hook()), HasSubstr(": \"${MGATE:=mgate}\""));
+  // git runs the hook with that PATH: mgate is found there and blocks the commit.
+  repo.write("db/002_index_orders_status.sql", std::string(kDangerous));
+  repo.git({"add", "db/002_index_orders_status.sql"});
+  r = run({boost::process::search_path("git").string(), "-c", "user.name=mgate tests", "-c",
+           "user.email=tests@mgate.invalid", "commit", "-q", "-m", "index"},
+          repo.dir(), {path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out + r.err, HasSubstr("[require-concurrent-index]"));
+}
+
+TEST_F(PreCommitHook, UninstallRemovesMgatesHook) {
+  install();
+  const RunResult r = run_mgate({"hook", "uninstall"}, repo.dir());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "mgate: removed " + hook().string() + "\n");
+  EXPECT_FALSE(fs::exists(hook()));
+  // Commits are no longer gated.
+  repo.write("db/002_index_orders_status.sql", std::string(kDangerous));
+  repo.git({"add", "db/002_index_orders_status.sql"});
+  EXPECT_EQ(commit("index").exit_code, 0);
+}
+
+TEST_F(PreCommitHook, UninstallRefusesAHookMgateDidNotWrite) {
+  const std::string theirs = "#!/bin/sh\nmgate lint --staged --quiet || exit 1\n";
+  repo.write(".git/hooks/pre-commit", theirs);
+  const RunResult r = run_mgate({"hook", "uninstall"}, repo.dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("is not mgate's hook, so it is left as it is"));
+  EXPECT_EQ(read_file(hook()), theirs);
+}
+
+TEST_F(PreCommitHook, UninstallPutsBackTheHookThatInstallSetAside) {
+  repo.write(".git/hooks/pre-commit", "#!/bin/sh\necho theirs\n");
+  ASSERT_EQ(run_mgate({"hook", "install", "--force"}, repo.dir()).exit_code, 0);
+  const RunResult r = run_mgate({"hook", "uninstall"}, repo.dir());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("mgate: restored " + hook().string()));
+  EXPECT_EQ(read_file(hook()), "#!/bin/sh\necho theirs\n");
+  EXPECT_FALSE(fs::exists(hook().parent_path() / "pre-commit.before-mgate"));
+}
+
+TEST_F(PreCommitHook, UninstallWithoutAHookChangesNothing) {
+  const RunResult r = run_mgate({"hook", "uninstall"}, repo.dir());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("nothing to remove"));
+  EXPECT_FALSE(fs::exists(hook()));
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <set>
 
+#include "core/version.hpp"
+#include "sql/grammar.hpp"
 #include "support/run.hpp"
 
 namespace mgate::testing {
@@ -14,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::Not;
 
 TEST(LintCommand, DemoFindingsAtExactPositionsAndExitOne) {
@@ -51,6 +54,26 @@ TEST(LintCommand, SyntaxErrorIsAFindingAtItsLineAndColumn) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_THAT(r.out, HasSubstr("db/001_init.sql:2:13: error: PostgreSQL cannot parse this: syntax "
                                "error at or near \",\" [syntax-error]"));
+}
+
+TEST(LintCommand, SyntaxNewerThanTheGrammarIsAWarningWhenTheMigrationsTargetANewerMajor) {
+  TempDir dir;
+  dir.write("db/001_init.sql", "CREATE TABLE t (id bigint PRIMARY KEY, v text);\n");
+  // PostgreSQL 17 syntax: MERGE ... RETURNING.
+  dir.write("db/002_merge.sql",
+            "MERGE INTO t USING (SELECT 1 AS id) s ON t.id = s.id\n"
+            "WHEN MATCHED THEN UPDATE SET v = 'x' RETURNING t.id;\n");
+  RunResult r = run_mgate({"lint", "db", "--gates", "lint", "--pg-version", "17"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("db/002_merge.sql:2:38: warning: PostgreSQL 15's grammar, which "
+                               "mgate parses with, cannot parse this: syntax error at or near "
+                               "\"RETURNING\"; the migrations target PostgreSQL 17, which may "
+                               "accept it [syntax-error]"));
+  EXPECT_THAT(r.out, HasSubstr("run mgate check on a PostgreSQL 17 server"));
+  // For the grammar's own major it is an error, as before.
+  r = run_mgate({"lint", "db", "--gates", "lint", "--pg-version", "15"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("db/002_merge.sql:2:38: error: PostgreSQL cannot parse this"));
 }
 
 TEST(LintCommand, MissingPathIsAUsageErrorWithOneLine) {
@@ -177,10 +200,15 @@ TEST(RulesCommand, ListsRulesAndPrintsTheirDocs) {
   EXPECT_THAT(unknown.err, HasSubstr("unknown rule 'no-such-rule'"));
 }
 
-TEST(VersionCommand, PrintsTheVersion) {
+TEST(VersionCommand, PrintsTheBuildsVersionAndTheGrammarsPostgresRelease) {
   RunResult r = run_mgate({"version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.out, HasSubstr("mgate "));
+  // git describe of the source tree ("0.1.0-12-g1a2b3c4d5e6f-dirty") or the project version.
+  EXPECT_THAT(r.out, MatchesRegex("mgate [0-9]+\\.[0-9]+\\.[0-9]+[-+.0-9A-Za-z]*\n"
+                                  "SQL grammar: PostgreSQL 15\\.[0-9]+ \\(libpg_query\\)\n"));
+  EXPECT_EQ(r.out, "mgate " + std::string(version()) + "\nSQL grammar: PostgreSQL " +
+                       std::string(sql::grammar_version()) + " (libpg_query)\n");
+  EXPECT_EQ(run_mgate({"--version"}).out, r.out);
   RunResult help = run_mgate({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("lint"));

@@ -53,6 +53,7 @@ TEST(DockerProvider, RunsThePostgresImageOnLoopbackAndRemovesAFailedContainer) {
   pg::DockerOptions options;
   options.image = "postgres:15-alpine";
   options.program = docker.program;
+  options.max_disk = 512ULL << 20;
   auto provider = pg::make_docker_provider(options);
   try {
     provider->start();
@@ -64,6 +65,8 @@ TEST(DockerProvider, RunsThePostgresImageOnLoopbackAndRemovesAFailedContainer) {
   std::string calls = docker.calls();
   EXPECT_THAT(calls, HasSubstr("run --detach --rm --name mgate-"));
   EXPECT_THAT(calls, HasSubstr("--publish 127.0.0.1::5432"));
+  // postgres.max_disk: the data directory is a tmpfs of that size.
+  EXPECT_THAT(calls, HasSubstr("--tmpfs /var/lib/postgresql/data:rw,size=536870912"));
   EXPECT_THAT(calls, HasSubstr("postgres:15-alpine -c fsync=off"));
   // The password reaches docker through the environment, never on its command line.
   EXPECT_THAT(calls, HasSubstr("--env POSTGRES_PASSWORD --env"));

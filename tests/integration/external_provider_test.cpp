@@ -76,18 +76,5 @@ TEST_F(ExternalProvider, UnreachableServerIsAnEnvironmentError) {
   }
 }
 
-TEST(DatabaseUrl, ParsesAndRedacts) {
-  pg::Endpoint e =
-      pg::parse_database_url("postgres://app:p%40ss@db.example:6543/shop?sslmode=require");
-  EXPECT_EQ(e.host, "db.example");
-  EXPECT_EQ(e.port, 6543);
-  EXPECT_EQ(e.user, "app");
-  EXPECT_EQ(e.password, "p@ss");
-  EXPECT_EQ(e.database, "shop");
-  EXPECT_EQ(e.options.at("sslmode"), "require");
-  EXPECT_THAT(e.redacted(), Not(HasSubstr("p@ss")));
-  EXPECT_THROW(pg::parse_database_url("mysql://x"), InputError);
-}
-
 }  // namespace
 }  // namespace mgate::testing

@@ -1,25 +1,20 @@
 // The local provider: a private server on a unix socket, cached template, nothing left behind
-// on any exit path (normal end, SIGINT, SIGTERM, a server killed mid-run).
+// when it stops (interrupted runs: interrupted_check_test.cpp).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
-#include <signal.h>
-#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <thread>
 
 #include <pqxx/pqxx>
 
 #include "core/config.hpp"
 #include "pg/process.hpp"
 #include "pg/provider.hpp"
+#include "support/processes.hpp"
 #include "support/run.hpp"
 
 namespace mgate::testing {
@@ -29,38 +24,6 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
-
-std::vector<fs::path> run_dirs(const fs::path& runtime) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(runtime, ec)) {
-    if (e.path().filename().string().starts_with("mgate-run-")) out.push_back(e.path());
-  }
-  return out;
-}
-
-// Processes that work in `dir` (a server and its backends) or name it on their command line.
-std::vector<std::string> processes_using(const fs::path& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    std::string pid = e.path().filename().string();
-    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), ::isdigit)) continue;
-    std::error_code link;
-    std::string cwd = fs::read_symlink(e.path() / "cwd", link).string();
-    std::string cmdline = read_file(e.path() / "cmdline");
-    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-    if (cwd.starts_with(dir.string()) || cmdline.find(dir.string()) != std::string::npos) {
-      std::ifstream status(e.path() / "status");
-      std::string line;
-      std::getline(status, line);
-      std::getline(status, line);
-      std::getline(status, line);  // State: Z (zombie) is already dead
-      if (line.find("Z (zombie)") == std::string::npos) out.push_back(pid + " " + cmdline);
-    }
-  }
-  return out;
-}
 
 std::string setting(pqxx::connection& c, const std::string& name) {
   pqxx::nontransaction tx(c);
@@ -201,104 +164,6 @@ TEST(LocalProvider, MissingBinariesAreAUserError) {
   pg::LocalOptions options;
   options.bin_dir = "/nonexistent/bin";
   EXPECT_THROW(pg::make_local_provider(options)->start(), InputError);
-}
-
-// A repository whose second migration sleeps until it is interrupted.
-struct SleepingRepository {
-  TempDir repo;
-  TempDir runtime;
-  SleepingRepository() {
-    repo.write("mgate.toml", "[postgres]\nstatement_timeout = \"10min\"\n");
-    repo.write("db/001_create_t.sql", "CREATE TABLE t (id int);\n");
-    repo.write("db/002_sleep.sql", "SELECT pg_sleep(600);\n");
-  }
-
-  std::unique_ptr<pg::ChildProcess> start_check() {
-    pg::SpawnOptions o;
-    o.cwd = repo.path();
-    o.output = repo.path() / "mgate.log";
-    o.extra_env = {"MGATE_RUNTIME_DIR=" + runtime.path().string()};
-    return std::make_unique<pg::ChildProcess>(
-        std::vector<std::string>{MGATE_BINARY, "check", "db", "--gates", "forward"}, o);
-  }
-
-  // Waits (bounded) until the migration's pg_sleep runs on the server mgate started, and
-  // returns the server's data directory.
-  fs::path wait_for_sleep() {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      for (const fs::path& run : run_dirs(runtime.path())) {
-        std::string conninfo =
-            "host=" + (run / "socket").string() + " user=postgres dbname=postgres";
-        PGconn* c = PQconnectdb(conninfo.c_str());
-        bool sleeping = false;
-        if (PQstatus(c) == CONNECTION_OK) {
-          PGresult* r = PQexec(c,
-                               "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                               "AND query LIKE 'SELECT pg_sleep(600)%'");
-          sleeping =
-              PQresultStatus(r) == PGRES_TUPLES_OK && std::string(PQgetvalue(r, 0, 0)) == "1";
-          PQclear(r);
-        }
-        PQfinish(c);
-        if (sleeping) return run / "data";
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ADD_FAILURE() << "the migration never started sleeping:\n"
-                  << read_file(repo.path() / "mgate.log");
-    return {};
-  }
-
-  void expect_nothing_left() {
-    EXPECT_THAT(run_dirs(runtime.path()), IsEmpty());
-    EXPECT_THAT(processes_using(runtime.path()), IsEmpty());
-  }
-};
-
-class SignalToCheck : public ::testing::TestWithParam<int> {};
-
-TEST_P(SignalToCheck, StopsTheServerAndRemovesItsDirectories) {
-  SleepingRepository r;
-  auto mgate = r.start_check();
-  ASSERT_FALSE(r.wait_for_sleep().empty());
-  kill(mgate->pid(), GetParam());
-  EXPECT_EQ(mgate->wait(), 128 + GetParam()) << read_file(r.repo.path() / "mgate.log");
-  r.expect_nothing_left();
-}
-
-INSTANTIATE_TEST_SUITE_P(LocalProvider, SignalToCheck, ::testing::Values(SIGINT, SIGTERM),
-                         [](const auto& info) {
-                           return info.param == SIGINT ? "SIGINT" : "SIGTERM";
-                         });
-
-TEST(LocalProvider, ServerKilledMidRunIsAnEnvironmentErrorAndLeavesNothing) {
-  SleepingRepository r;
-  auto mgate = r.start_check();
-  fs::path data = r.wait_for_sleep();
-  ASSERT_FALSE(data.empty());
-  std::ifstream pidfile(data / "postmaster.pid");
-  pid_t postmaster = 0;
-  pidfile >> postmaster;
-  ASSERT_GT(postmaster, 0);
-  // What the killed server cannot remove itself: its dynamic segments (in the data directory)
-  // and its System V interlock segment (postmaster.pid's seventh line: key and id).
-  EXPECT_FALSE(fs::is_empty(data / "pg_dynshmem"));
-  std::string line;
-  for (int i = 0; i < 7; ++i) std::getline(pidfile, line);  // the rest of line 1, then 2-7
-  unsigned long key = 0;
-  int shmid = -1;
-  std::istringstream(line) >> key >> shmid;
-  ASSERT_GE(shmid, 0) << line;
-  kill(postmaster, SIGKILL);
-  std::string log;
-  int code = mgate->wait();
-  log = read_file(r.repo.path() / "mgate.log");
-  EXPECT_EQ(code, 3) << log;
-  EXPECT_THAT(log, ::testing::HasSubstr("environment error"));
-  r.expect_nothing_left();
-  struct shmid_ds info;
-  EXPECT_EQ(shmctl(shmid, IPC_STAT, &info), -1) << "System V segment " << shmid << " is left";
 }
 
 }  // namespace

@@ -68,8 +68,9 @@ Fixture read_fixture(const std::string& relative, const std::string& text) {
     Migration migration;
     migration.version = {fmt::format("{:03}", fixture.set.migrations.size() + 1)};
     migration.name = relative;
-    migration.up = Script{relative, {at, std::string::npos}};
-    migration.transactional = transactional;
+    migration.up = Script{relative,
+                          {at, std::string::npos},
+                          transactional ? Transaction::script : Transaction::statement};
     migration.files = {relative};
     fixture.set.migrations.push_back(migration);
   };
@@ -116,7 +117,8 @@ TEST_P(RuleFixture, FlagsExactlyTheExpectedStatements) {
                                  << " expects nothing: every fixture has a positive case";
 
   Fixture fixture = read_fixture(relative, text);
-  sql::ParsedSet parsed(fixture.set, [&](const std::string&) { return text; });
+  sql::ParsedSet parsed(
+      fixture.set, [&](const std::string&) { return text; }, fixture.options.pg_version);
   for (const Migration& migration : fixture.set.migrations) {
     ASSERT_FALSE(parsed.script(*migration.up).error)
         << relative << ": " << parsed.script(*migration.up).error->message;
@@ -139,7 +141,8 @@ TEST_P(RuleFixture, FixesParseAndSilenceTheirFinding) {
   const std::string text = read_file(kFixtureDir / (id + ".sql"));
   auto lint = [&](const std::string& sql) {
     Fixture fixture = read_fixture(relative, sql);
-    sql::ParsedSet parsed(fixture.set, [&](const std::string&) { return sql; });
+    sql::ParsedSet parsed(
+        fixture.set, [&](const std::string&) { return sql; }, fixture.options.pg_version);
     for (const Migration& migration : fixture.set.migrations) {
       EXPECT_FALSE(parsed.script(*migration.up).error) << sql;
     }
@@ -180,9 +183,9 @@ TEST(LintEngine, ImplicitTransactionHoldsOnlyForSeveralStatements) {
     MigrationSet set;
     Migration migration;
     migration.version = {"001"};
-    migration.up = Script{"db/001_x.up.sql"};
-    migration.implicit_transaction = true;
+    migration.up = Script{"db/001_x.up.sql", {0, std::string::npos}, Transaction::query};
     set.migrations.push_back(migration);
+    set.layout = "golang-migrate";
     sql::ParsedSet parsed(set, [&](const std::string&) { return sql; });
     int count = 0;
     for (const Finding& f : lint_set(set, parsed, LintOptions{})) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,14 +12,19 @@ struct RunResult {
   std::string err;
 };
 
-// Runs a program (no shell) in `cwd` and waits for it; stdin is /dev/null.
+// Runs a program (no shell) in `cwd` and waits for it; stdin is `input`, or /dev/null.
 RunResult run(const std::vector<std::string>& argv,
               const std::filesystem::path& cwd = MGATE_SOURCE_DIR,
-              const std::vector<std::string>& extra_env = {});
+              const std::vector<std::string>& extra_env = {},
+              const std::optional<std::string>& input = std::nullopt);
 
 // Runs the built mgate binary.
 RunResult run_mgate(const std::vector<std::string>& args,
                     const std::filesystem::path& cwd = MGATE_SOURCE_DIR);
+
+// Runs the built mgate binary with `input` on its standard input, as `... | mgate` does.
+RunResult run_mgate_with_input(const std::vector<std::string>& args, const std::string& input,
+                               const std::filesystem::path& cwd = MGATE_SOURCE_DIR);
 
 // A fresh directory under the system temp dir, removed when the object dies.
 class TempDir {

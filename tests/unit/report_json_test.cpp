@@ -48,13 +48,24 @@ TEST(JsonWriter, PrettyPrintsInSchemaOrderWithATrailingNewline) {
 
 TEST(JsonWriter, WritesTheTopLevelShape) {
   const json doc = json::parse(json_text(sample::small_report()));
-  EXPECT_EQ(keys(doc), (std::set<std::string>{"schema", "tool", "postgres", "migrations", "gates",
-                                              "findings", "summary"}));
+  EXPECT_EQ(keys(doc), (std::set<std::string>{"schema", "tool", "postgres", "layouts", "migrations",
+                                              "gates", "findings", "summary"}));
   EXPECT_EQ(doc["schema"], "mgate-report/1");
   EXPECT_EQ(doc["tool"], (json{{"name", "mgate"}, {"version", "1.2.3"}}));
   EXPECT_EQ(doc["postgres"], (json{{"provider", "local"}, {"version", "15.4"}}));
   EXPECT_EQ(doc["summary"],
             (json{{"passed", false}, {"errors", 1}, {"warnings", 1}, {"notes", 1}}));
+}
+
+TEST(JsonWriter, SaysWhichLayoutReadEachDirectory) {
+  Report report = sample::small_report();
+  EXPECT_EQ(json::parse(json_text(report))["layouts"], json::array());
+  report.layouts = {{"db", "golang-migrate", true, 2}, {"other", "flyway", false, 0}};
+  EXPECT_EQ(json::parse(json_text(report))["layouts"],
+            json::parse(R"([{"dir": "db", "layout": "golang-migrate", "detected": true,
+                             "migrations": 2},
+                            {"dir": "other", "layout": "flyway", "detected": false,
+                             "migrations": 0}])"));
 }
 
 TEST(JsonWriter, PostgresIsNullWithoutAServer) {
