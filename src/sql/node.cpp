@@ -11,7 +11,6 @@ namespace mgate::sql {
 namespace dom = simdjson::dom;
 
 struct Tree::Storage {
-  dom::parser parser;
   dom::document document;
   dom::element root;
 };
@@ -29,14 +28,40 @@ dom::element element_of(const unsigned char* bytes) {
   return e;
 }
 
+// A dom::element is a tape_ref (document, tape index) and nothing else; NodeList keeps the two
+// parts and rebuilds elements from them.
+static_assert(sizeof(dom::element) == sizeof(simdjson::internal::tape_ref) &&
+              sizeof(dom::array::iterator) == sizeof(simdjson::internal::tape_ref));
+
+simdjson::internal::tape_ref tape_of(const dom::array::iterator& it) {
+  simdjson::internal::tape_ref tape;
+  std::memcpy(static_cast<void*>(&tape), static_cast<const void*>(&it), sizeof tape);
+  return tape;
+}
+
+dom::element element_at(const void* document, std::size_t position) {
+  simdjson::internal::tape_ref tape(static_cast<const dom::document*>(document), position);
+  dom::element e;
+  std::memcpy(static_cast<void*>(&e), static_cast<const void*>(&tape), sizeof e);
+  return e;
+}
+
+// One parser per thread, reused: its buffers grow to the largest script instead of being
+// allocated for every file. Each Tree keeps only its own document.
+dom::parser& thread_parser() {
+  thread_local dom::parser parser;
+  return parser;
+}
+
 }  // namespace
 
 Tree::Tree(const char* json, std::size_t length) : storage_(std::make_unique<Storage>()) {
-  if (storage_->parser.allocate(length, kMaxDepth)) {
+  dom::parser& parser = thread_parser();
+  if (parser.max_depth() < kMaxDepth && parser.allocate(length, kMaxDepth)) {
     throw std::runtime_error("cannot allocate the parse tree");
   }
   // realloc_if_needed: libpg_query's buffer has no simdjson padding, so simdjson copies it.
-  auto error = storage_->parser
+  auto error = parser
                    .parse_into_document(storage_->document, reinterpret_cast<const uint8_t*>(json),
                                         length, true)
                    .get(storage_->root);
@@ -136,20 +161,59 @@ Node Node::at(std::size_t index) const {
   return Node(tree_, &value);
 }
 
-std::vector<Node> Node::items() const {
-  return is_list() ? children() : std::vector<Node>{};
+NodeList Node::items() const {
+  NodeList list;
+  if (!tree_) return list;
+  dom::array array;
+  if (element_of(element_).get(array)) return list;
+  std::size_t size = array.size();
+  if (size == 0) return list;
+  auto set = [&](NodeList::iterator& it, const dom::array::iterator& at) {
+    it.tree_ = tree_;
+    it.document_ = tape_of(at).doc;
+    it.position_ = tape_of(at).json_index;
+  };
+  set(list.first_, array.begin());
+  set(list.last_, array.end());
+  list.size_ = size;
+  return list;
 }
 
-std::vector<Node> Node::children() const {
-  std::vector<Node> out;
-  if (!tree_) return out;
+Node NodeList::iterator::operator*() const {
+  dom::element e = element_at(document_, position_);
+  return Node(tree_, &e);
+}
+
+NodeList::iterator& NodeList::iterator::operator++() {
+  position_ = simdjson::internal::tape_ref(static_cast<const dom::document*>(document_), position_)
+                  .after_element();
+  return *this;
+}
+
+NodeList::iterator NodeList::begin() const {
+  return first_;
+}
+
+NodeList::iterator NodeList::end() const {
+  return last_;
+}
+
+Node NodeList::operator[](std::size_t index) const {
+  if (index >= size_) return {};
+  iterator it = first_;
+  while (index-- > 0) ++it;
+  return *it;
+}
+
+void Node::walk_nodes(void* context, void (*visit)(void* context, const Node& node)) const {
+  if (!tree_) return;
+  if (!type().empty()) visit(context, *this);
   dom::element e = element_of(element_);
   if (e.is_array()) {
-    for (dom::element item : dom::array(e)) out.push_back(Node(tree_, &item));
+    for (dom::element item : dom::array(e)) Node(tree_, &item).walk_nodes(context, visit);
   } else if (e.is_object()) {
-    for (auto field : dom::object(e)) out.push_back(Node(tree_, &field.value));
+    for (auto field : dom::object(e)) Node(tree_, &field.value).walk_nodes(context, visit);
   }
-  return out;
 }
 
 }  // namespace mgate::sql
