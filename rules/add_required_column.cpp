@@ -10,8 +10,11 @@ class AddRequiredColumn : public Rule {
  public:
   RuleInfo info() const override {
     return {"add-required-column", Level::error,
-            "ADD COLUMN … NOT NULL without a DEFAULT fails on any table that has rows."};
+            "ADD COLUMN … NOT NULL without a DEFAULT fails on any table that has rows.",
+            Risk::failure};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -24,8 +24,11 @@ class AddSerialColumn : public Rule {
   RuleInfo info() const override {
     return {"add-serial-column", Level::error,
             "Adding a serial or identity column to an existing table rewrites it under an "
-            "ACCESS EXCLUSIVE lock."};
+            "ACCESS EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

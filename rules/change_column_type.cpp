@@ -23,8 +23,11 @@ class ChangeColumnType : public Rule {
   RuleInfo info() const override {
     return {"change-column-type", Level::error,
             "ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock and usually rewrites the table and "
-            "its indexes."};
+            "its indexes.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -18,8 +18,11 @@ class ColumnUsedByView : public Rule {
   RuleInfo info() const override {
     return {"column-used-by-view", Level::error,
             "Changing the type of, or dropping, a column that a view reads fails, or with "
-            "CASCADE drops the view."};
+            "CASCADE drops the view.",
+            Risk::failure};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

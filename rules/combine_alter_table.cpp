@@ -52,8 +52,11 @@ class CombineAlterTable : public Rule {
   RuleInfo info() const override {
     return {"combine-alter-table", Level::note,
             "Consecutive ALTER TABLE statements on one table that could be one statement: one "
-            "lock acquisition and one pass over the table."};
+            "lock acquisition and one pass over the table.",
+            Risk::blocking, Specificity::generic};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -33,7 +33,12 @@ class ConcurrentlyInTransaction : public Rule {
   RuleInfo info() const override {
     return {"concurrently-in-transaction", Level::error,
             "A CONCURRENTLY statement inside a transaction fails: PostgreSQL refuses to run it "
-            "in a transaction block."};
+            "in a transaction block.",
+            Risk::failure};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"IndexStmt", "DropStmt", "ReindexStmt", "AlterTableStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext& context,

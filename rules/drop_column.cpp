@@ -9,8 +9,11 @@ class DropColumn : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-column", Level::error,
-            "DROP COLUMN deletes the column's data and breaks queries that still name it."};
+            "DROP COLUMN deletes the column's data and breaks queries that still name it.",
+            Risk::breaking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -9,8 +9,11 @@ class DropNotNull : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-not-null", Level::warning,
-            "DROP NOT NULL lets NULLs into a column that readers assume is never NULL."};
+            "DROP NOT NULL lets NULLs into a column that readers assume is never NULL.",
+            Risk::breaking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

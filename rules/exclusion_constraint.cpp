@@ -10,8 +10,11 @@ class ExclusionConstraint : public Rule {
   RuleInfo info() const override {
     return {"exclusion-constraint", Level::error,
             "ADD CONSTRAINT … EXCLUDE builds its index and checks every row under an ACCESS "
-            "EXCLUSIVE lock."};
+            "EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

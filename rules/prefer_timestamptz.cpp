@@ -9,12 +9,17 @@ namespace {
 class PreferTimestamptz : public Rule {
  public:
   RuleInfo info() const override {
-    return {"prefer-timestamptz", Level::note,
-            "Prefer timestamptz to timestamp without time zone."};
+    return {"prefer-timestamptz", Level::note, "Prefer timestamptz to timestamp without time zone.",
+            Risk::design};
   }
 
-  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const TypedColumn& column : column_types(statement)) {
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateStmt", "AlterTableStmt"};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    for (const TypedColumn& column : context.columns(statement)) {
       if (base_type(column.type_name) != "timestamp" || !builtin_spelling(column.type_name)) {
         continue;
       }

@@ -10,8 +10,11 @@ class RequireNotValid : public Rule {
   RuleInfo info() const override {
     return {"require-not-valid", Level::error,
             "A CHECK or FOREIGN KEY constraint added without NOT VALID scans the whole table "
-            "under lock."};
+            "under lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
@@ -19,7 +22,8 @@ class RequireNotValid : public Rule {
     if (!alter) return;
     std::string table = sql::relation_name(alter["relation"]);
     if (context.is_new(table)) return;
-    std::vector<sql::Node> cmds = alter["cmds"].items();
+    sql::NodeList cmds = alter["cmds"].items();
+    bool partitioned = context.is_partitioned(table);
     for (const sql::Node& item : cmds) {
       sql::Node cmd = item.as("AlterTableCmd");
       sql::Node constraint = cmd["def"].as("Constraint");
@@ -45,11 +49,24 @@ class RequireNotValid : public Rule {
       } else {
         continue;
       }
+      std::string validate =
+          name.empty() ? "VALIDATE CONSTRAINT <name>" : "VALIDATE CONSTRAINT " + name;
+      // PostgreSQL before 18 refuses NOT VALID foreign keys on a partitioned table (SQLSTATE
+      // 42809); each partition can take one, and the parent's key then adopts them.
+      if (type == "CONSTR_FOREIGN" && partitioned) {
+        out.flag(
+            statement.span,
+            message + fmt::format("; `{}` is partitioned, so it cannot be added NOT VALID", table),
+            fmt::format("Add the foreign key NOT VALID to each partition of `{0}` and "
+                        "VALIDATE it there in a later migration (SHARE UPDATE EXCLUSIVE: "
+                        "traffic goes on); then add it to `{0}` itself, which adopts the "
+                        "partitions' validated keys without scanning them again.",
+                        table));
+        continue;
+      }
       std::optional<Fix> fix;
       if (cmds.size() == 1)
         fix = insert_at_end(statement, " NOT VALID", "Add the constraint NOT VALID");
-      std::string validate =
-          name.empty() ? "VALIDATE CONSTRAINT <name>" : "VALIDATE CONSTRAINT " + name;
       out.flag(
           statement.span, std::move(message),
           fmt::format("Add it NOT VALID (new rows are checked at once, the lock is brief), then "

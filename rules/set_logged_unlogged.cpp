@@ -10,8 +10,11 @@ class SetLoggedUnlogged : public Rule {
   RuleInfo info() const override {
     return {"set-logged-unlogged", Level::error,
             "ALTER TABLE SET LOGGED or SET UNLOGGED rewrites the table under an ACCESS EXCLUSIVE "
-            "lock."};
+            "lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -9,8 +9,11 @@ class SetNotNull : public Rule {
  public:
   RuleInfo info() const override {
     return {"set-not-null", Level::error,
-            "ALTER COLUMN SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock."};
+            "ALTER COLUMN SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

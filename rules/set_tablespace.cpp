@@ -10,7 +10,12 @@ class SetTablespace : public Rule {
   RuleInfo info() const override {
     return {"set-tablespace", Level::error,
             "SET TABLESPACE copies the table or index to the new tablespace under an ACCESS "
-            "EXCLUSIVE lock."};
+            "EXCLUSIVE lock.",
+            Risk::blocking};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"AlterTableStmt", "AlterTableMoveAllStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext& context,

@@ -10,8 +10,11 @@ class StoredGeneratedColumn : public Rule {
   RuleInfo info() const override {
     return {"stored-generated-column", Level::error,
             "Adding a stored generated column rewrites the whole table under an ACCESS "
-            "EXCLUSIVE lock."};
+            "EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

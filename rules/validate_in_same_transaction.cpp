@@ -10,8 +10,11 @@ class ValidateInSameTransaction : public Rule {
   RuleInfo info() const override {
     return {"validate-in-same-transaction", Level::error,
             "VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID scans "
-            "the table under the add's strong lock."};
+            "the table under the add's strong lock.",
+            Risk::blocking, Specificity::contextual};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -34,8 +34,11 @@ class VolatileDefault : public Rule {
   RuleInfo info() const override {
     return {"volatile-default", Level::error,
             "A column added with a volatile DEFAULT (before PostgreSQL 11: any DEFAULT) rewrites "
-            "the whole table under an ACCESS EXCLUSIVE lock."};
+            "the whole table under an ACCESS EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
