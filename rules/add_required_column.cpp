@@ -18,7 +18,7 @@ class AddRequiredColumn : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_AddColumn")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AddColumn")) {
       if (context.is_new(table)) continue;
       sql::Node column = cmd["def"].as("ColumnDef");
       bool not_null = false;

@@ -95,7 +95,7 @@ class AttachPartitionWithoutCheck : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [parent, cmd] : alter_commands(statement, "AT_AttachPartition")) {
+    for (const auto& [parent, cmd] : context.alter_commands(statement, "AT_AttachPartition")) {
       sql::Node partition_cmd = cmd["def"].as("PartitionCmd");
       std::string partition = sql::relation_name(partition_cmd["name"]);
       PartitionBound bound = partition_bound(partition_cmd["bound"]);

@@ -31,7 +31,7 @@ class ChangeColumnType : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_AlterColumnType")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AlterColumnType")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       sql::Node column_def = cmd["def"].as("ColumnDef");

@@ -17,7 +17,7 @@ class DropColumn : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_DropColumn")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_DropColumn")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       out.flag(statement.span,

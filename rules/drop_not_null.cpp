@@ -17,13 +17,13 @@ class DropNotNull : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     // In a down script, DROP NOT NULL reverts its up's SET NOT NULL.
     if (!alter || context.down) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_DropNotNull") continue;
+    const std::string& table = alter->table;
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
+      if (command.subtype != "AT_DropNotNull") continue;
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       out.flag(statement.span,

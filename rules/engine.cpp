@@ -409,12 +409,13 @@ void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, co
 }  // namespace
 
 bool LintContext::is_new(std::string_view relation) const {
-  return created_relations.count(std::string(relation)) > 0;
+  return created_relations.count(relation) > 0;
 }
 
 bool LintContext::is_new_column(std::string_view relation, std::string_view column) const {
-  return is_new(relation) ||
-         added_columns.count(std::string(relation) + "." + std::string(column)) > 0;
+  if (is_new(relation)) return true;
+  if (added_columns.empty()) return false;
+  return added_columns.count(std::string(relation) + "." + std::string(column)) > 0;
 }
 
 bool LintContext::is_partitioned(std::string_view relation) const {
@@ -423,19 +424,60 @@ bool LintContext::is_partitioned(std::string_view relation) const {
 }
 
 const std::vector<sql::RelationLock>& LintContext::locks(const sql::Statement& statement) const {
-  if (locks_of_ != &statement) {
-    locks_ = sql::locks_taken(statement.node);
-    locks_of_ = &statement;
+  for (int i = 0; i < 2; ++i) {
+    if (locks_of_[i] == &statement) return locks_[i];
   }
-  return locks_;
+  // Replace the entry of neither this statement nor the one before it.
+  int slot = locks_of_[0] == previous ? 1 : 0;
+  locks_[slot] = sql::locks_taken(statement.node);
+  locks_of_[slot] = &statement;
+  return locks_[slot];
+}
+
+const AlteredTable* LintContext::alter(const sql::Statement& statement) const {
+  if (alter_of_ != &statement) {
+    alter_of_ = &statement;
+    alter_.reset();
+    if (sql::Node stmt = statement.node.as("AlterTableStmt")) {
+      AlteredTable& altered = alter_.emplace();
+      altered.table = sql::relation_name(stmt["relation"]);
+      for (const sql::Node& item : stmt["cmds"].items()) {
+        sql::Node cmd = item.as("AlterTableCmd");
+        altered.commands.push_back({cmd["subtype"].str(), cmd});
+      }
+    }
+  }
+  return alter_ ? &*alter_ : nullptr;
+}
+
+std::vector<AlterCommand> LintContext::alter_commands(const sql::Statement& statement,
+                                                      std::string_view subtype) const {
+  std::vector<AlterCommand> out;
+  if (const AlteredTable* altered = alter(statement)) {
+    for (const AlteredTable::Command& command : altered->commands) {
+      if (command.subtype == subtype) out.push_back({altered->table, command.cmd});
+    }
+  }
+  return out;
 }
 
 const std::vector<TypedColumn>& LintContext::columns(const sql::Statement& statement) const {
   if (columns_of_ != &statement) {
     columns_ = column_types(statement);
     columns_of_ = &statement;
+    columns_located_ = false;
   }
   return columns_;
+}
+
+const TypedColumn& LintContext::located(const sql::Statement& statement,
+                                        const TypedColumn& column) const {
+  columns(statement);
+  if (!columns_located_) {
+    locate_columns(statement, columns_);
+    columns_located_ = true;
+  }
+  return columns_[&column - columns_.data()];
 }
 
 std::string_view to_string(Risk risk) {

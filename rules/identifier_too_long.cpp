@@ -88,7 +88,8 @@ bool may_hold_long_name(std::string_view text) {
       continue;
     }
     unsigned char u = static_cast<unsigned char>(c);
-    bool part = quoted || std::isalnum(u) || c == '_' || c == '$' || u >= 0x80;
+    bool part = quoted || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '_' || c == '$' || u >= 0x80;
     run = part ? run + 1 : 0;
     if (run > kMaxIdentifierBytes) return true;
   }

@@ -32,7 +32,7 @@ class PreferBigintKey : public Rule {
       std::string_view limit = small_integer_limit(type);
       bool generated = column.identity || type.find("serial") != std::string_view::npos;
       if (limit.empty() || column.retyped || !(column.primary_key || generated)) continue;
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("{} `{}` is {}: its values stop at {}, and widening it later is a "
                            "type change that rewrites the table and every index and foreign key "
                            "on it under an ACCESS EXCLUSIVE lock",

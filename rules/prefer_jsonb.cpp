@@ -20,7 +20,7 @@ class PreferJsonb : public Rule {
              RuleOutput& out) const override {
     for (const TypedColumn& column : context.columns(statement)) {
       if (base_type(column.type_name) != "json") continue;
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("column `{}` is json: it stores the text as written and reparses it "
                            "on every access, has no equality operator (so no DISTINCT, GROUP BY, "
                            "UNIQUE or index on the value) and no GIN indexing",

@@ -20,7 +20,7 @@ class PreferNumericOverMoney : public Rule {
              RuleOutput& out) const override {
     for (const TypedColumn& column : context.columns(statement)) {
       if (base_type(column.type_name) != "money") continue;
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("column `{}` is money: its input and output depend on the server's "
                            "lc_monetary setting (a restore on a server with another locale "
                            "reads the amounts differently), it holds no currency, and it has a "

@@ -36,7 +36,8 @@ class PreferText : public Rule {
     for (const TypedColumn& column : context.columns(statement)) {
       std::string modifiers = type_modifiers(column.type_name);
       if (base_type(column.type_name) != "varchar" || modifiers.empty()) continue;
-      out.flag(column.span, fmt::format("column `{}` is varchar{}", column.column, modifiers),
+      out.flag(context.located(statement, column).span,
+               fmt::format("column `{}` is varchar{}", column.column, modifiers),
                fmt::format("use text with a CHECK constraint (CHECK (char_length({}) <= {})): "
                            "same storage and speed, and changing the limit later is a quick "
                            "constraint swap (NOT VALID, then VALIDATE) instead of a type change "

@@ -22,7 +22,7 @@ class PreferTextOverChar : public Rule {
       // char(n) and character(n) are bpchar; the quoted "char" is a one-byte internal type.
       if (base_type(column.type_name) != "bpchar") continue;
       std::string modifiers = type_modifiers(column.type_name);
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("column `{}` is char{}: values are blank-padded to the length, "
                            "trailing spaces are ignored in comparisons but kept elsewhere, and "
                            "longer values are an error; it is no faster than text",

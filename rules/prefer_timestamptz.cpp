@@ -23,7 +23,7 @@ class PreferTimestamptz : public Rule {
       if (base_type(column.type_name) != "timestamp" || !builtin_spelling(column.type_name)) {
         continue;
       }
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("column `{}` is timestamp without time zone: it stores a wall-clock "
                            "reading with no zone, so values written by servers or sessions in "
                            "different time zones (or across a DST change) cannot be compared "

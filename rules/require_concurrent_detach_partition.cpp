@@ -18,7 +18,7 @@ class RequireConcurrentDetachPartition : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_DetachPartition")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_DetachPartition")) {
       if (context.is_new(table)) continue;
       sql::Node partition_cmd = cmd["def"].as("PartitionCmd");
       if (partition_cmd["concurrent"].boolean()) continue;

@@ -18,16 +18,15 @@ class RequireNotValid : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     if (context.is_new(table)) return;
-    sql::NodeList cmds = alter["cmds"].items();
-    bool partitioned = context.is_partitioned(table);
-    for (const sql::Node& item : cmds) {
-      sql::Node cmd = item.as("AlterTableCmd");
+    const std::vector<AlteredTable::Command>& cmds = alter->commands;
+    for (const AlteredTable::Command& command : cmds) {
+      const sql::Node& cmd = command.cmd;
       sql::Node constraint = cmd["def"].as("Constraint");
-      if (cmd["subtype"].str() != "AT_AddConstraint" || constraint["skip_validation"].boolean()) {
+      if (command.subtype != "AT_AddConstraint" || constraint["skip_validation"].boolean()) {
         continue;
       }
       std::string_view type = constraint["contype"].str();
@@ -53,7 +52,7 @@ class RequireNotValid : public Rule {
           name.empty() ? "VALIDATE CONSTRAINT <name>" : "VALIDATE CONSTRAINT " + name;
       // PostgreSQL before 18 refuses NOT VALID foreign keys on a partitioned table (SQLSTATE
       // 42809); each partition can take one, and the parent's key then adopts them.
-      if (type == "CONSTR_FOREIGN" && partitioned) {
+      if (type == "CONSTR_FOREIGN" && context.is_partitioned(table)) {
         out.flag(
             statement.span,
             message + fmt::format("; `{}` is partitioned, so it cannot be added NOT VALID", table),

@@ -18,14 +18,14 @@ class RequireUsingIndex : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
       sql::Node constraint = cmd["def"].as("Constraint");
-      if (cmd["subtype"].str() != "AT_AddConstraint" || !constraint["indexname"].str().empty()) {
+      if (command.subtype != "AT_AddConstraint" || !constraint["indexname"].str().empty()) {
         continue;
       }
       std::string_view type = constraint["contype"].str();

@@ -16,6 +16,22 @@
 
 namespace mgate {
 
+// An ALTER TABLE statement as the rules read it, worked out once per statement.
+struct AlteredTable {
+  std::string table;  // as sql::relation_name names it
+  struct Command {
+    std::string_view subtype;  // e.g. "AT_AddColumn"
+    sql::Node cmd;             // the inside of the AlterTableCmd
+  };
+  std::vector<Command> commands;
+};
+
+// One subcommand of an ALTER TABLE statement, with the table it alters.
+struct AlterCommand {
+  std::string table;
+  sql::Node cmd;  // the inside of an AlterTableCmd
+};
+
 // What the lint engine knows when a statement is checked. The engine updates it after every
 // statement, so rules see the script's state just before the statement runs.
 struct LintContext {
@@ -32,10 +48,10 @@ struct LintContext {
   // Relations created earlier in the same migration (lower-case, schema-qualified when written
   // so): they are empty and unseen by other sessions, so their locks and rewrites are harmless.
   // For a down script, also the ones its up script created.
-  std::set<std::string> created_relations;
+  std::set<std::string, std::less<>> created_relations;
   // Types (enums, domains, composite and range types) created earlier in the same migration,
   // named as sql::qualified_name names them: no deployed code uses them yet.
-  std::set<std::string> created_types;
+  std::set<std::string, std::less<>> created_types;
   // Enum values added with ALTER TYPE … ADD VALUE in the open transaction: PostgreSQL refuses
   // to use them until it commits (SQLSTATE 55P04).
   struct AddedEnumValue {
@@ -47,7 +63,7 @@ struct LintContext {
   std::set<std::string> added_columns;
   // Locks on pre-existing relations that the open transaction already holds (cleared when it
   // ends; with no transaction, each statement's locks end with it).
-  std::map<std::string, sql::LockMode> held_locks;
+  std::map<std::string, sql::LockMode, std::less<>> held_locks;
   // An earlier statement of this script took a lock that blocks writes on a pre-existing
   // relation.
   bool blocked_writes_earlier = false;
@@ -69,19 +85,32 @@ struct LintContext {
 
   bool is_new(std::string_view relation) const;
   bool is_new_column(std::string_view relation, std::string_view column) const;
-  bool is_new_type(std::string_view type) const { return created_types.count(std::string(type)); }
+  bool is_new_type(std::string_view type) const { return created_types.count(type) > 0; }
   // Whether the model knows `relation` as a partitioned table.
   bool is_partitioned(std::string_view relation) const;
 
   // What several rules read from the statement being checked, worked out once per statement.
   const std::vector<sql::RelationLock>& locks(const sql::Statement& statement) const;
+  // The ALTER TABLE `statement` is (of a table, matview, index or foreign table); null for any
+  // other statement.
+  const AlteredTable* alter(const sql::Statement& statement) const;
+  // Its subcommands whose subtype is `subtype` (e.g. "AT_AddColumn"), in the order written.
+  std::vector<AlterCommand> alter_commands(const sql::Statement& statement,
+                                           std::string_view subtype) const;
   const std::vector<TypedColumn>& columns(const sql::Statement& statement) const;
+  // `column` (one of columns(statement)) with its span and type token: the statement's text is
+  // read only when a rule needs them.
+  const TypedColumn& located(const sql::Statement& statement, const TypedColumn& column) const;
 
  private:
-  mutable const sql::Statement* locks_of_ = nullptr;
-  mutable std::vector<sql::RelationLock> locks_;
+  // The current statement's locks and the previous one's (combine-alter-table reads both).
+  mutable const sql::Statement* locks_of_[2] = {nullptr, nullptr};
+  mutable std::vector<sql::RelationLock> locks_[2];
+  mutable const sql::Statement* alter_of_ = nullptr;
+  mutable std::optional<AlteredTable> alter_;
   mutable const sql::Statement* columns_of_ = nullptr;
   mutable std::vector<TypedColumn> columns_;
+  mutable bool columns_located_ = false;
 };
 
 // Collects what one rule says about one statement.
@@ -141,16 +170,6 @@ class Rule {
   // in the script: the last statement's span, or a sharper one.
   virtual void finish(const LintContext& /*context*/, RuleOutput& /*out*/) const {}
 };
-
-// One subcommand of an ALTER TABLE statement, with the table it alters (named as
-// sql::relation_name names it).
-struct AlterCommand {
-  std::string table;
-  sql::Node cmd;  // the inside of an AlterTableCmd
-};
-// The subcommands of `statement` whose subtype is `subtype` (e.g. "AT_AddColumn"), in the order
-// written; empty when the statement is no ALTER TABLE.
-std::vector<AlterCommand> alter_commands(const sql::Statement& statement, std::string_view subtype);
 
 // A fix that inserts `text` just after the first `keyword` token of the statement (e.g.
 // " CONCURRENTLY" after INDEX); nullopt when the keyword is not there.

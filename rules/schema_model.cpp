@@ -362,13 +362,18 @@ void SchemaModel::alter_table(const sql::Node& stmt) {
 }
 
 void SchemaModel::alter_unknown_table(const std::string& name, const sql::Node& stmt) {
-  TableModel& table = constraints_only_[name];
   for (const sql::Node& item : stmt["cmds"].items()) {
     sql::Node cmd = item.as("AlterTableCmd");
     std::string_view subtype = cmd["subtype"].str();
+    bool check = subtype == "AT_AddConstraint" &&
+                 cmd["def"].as("Constraint")["contype"].str() == "CONSTR_CHECK";
+    if (!check && subtype != "AT_ValidateConstraint" && subtype != "AT_DropConstraint" &&
+        subtype != "AT_SetNotNull" && subtype != "AT_DropNotNull") {
+      continue;
+    }
+    TableModel& table = constraints_only_[name];
     std::string target(cmd["name"].str());
-    if (subtype == "AT_AddConstraint" &&
-        cmd["def"].as("Constraint")["contype"].str() == "CONSTR_CHECK") {
+    if (check) {
       add_constraint(name, table, cmd["def"]);
     } else if (subtype == "AT_ValidateConstraint") {
       for (CheckConstraint& check : table.checks) {

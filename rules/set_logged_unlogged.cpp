@@ -18,12 +18,12 @@ class SetLoggedUnlogged : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      std::string_view subtype = item.as("AlterTableCmd")["subtype"].str();
+    for (const AlteredTable::Command& command : alter->commands) {
+      std::string_view subtype = command.subtype;
       if (subtype != "AT_SetLogged" && subtype != "AT_SetUnLogged") continue;
       bool logged = subtype == "AT_SetLogged";
       out.flag(statement.span,

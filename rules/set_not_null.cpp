@@ -17,7 +17,7 @@ class SetNotNull : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_SetNotNull")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_SetNotNull")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       // PostgreSQL 12+ proves NOT NULL from a valid CHECK (column IS NOT NULL) without a scan.

@@ -40,17 +40,12 @@ std::optional<SlowWork> slow_work(const sql::Statement& statement, const LintCon
     }
     return std::nullopt;
   }
-  if (type == "AlterTableStmt") {
-    std::string table = sql::relation_name(stmt["relation"]);
-    for (const sql::Node& item : stmt["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_ValidateConstraint") continue;
-      // validate-in-same-transaction says it better for a constraint added in this transaction.
-      if (context.not_valid_in_transaction.count(table + "." + std::string(cmd["name"].str()))) {
-        continue;
-      }
-      return SlowWork{table, "VALIDATE CONSTRAINT scans"};
+  for (const auto& [table, cmd] : context.alter_commands(statement, "AT_ValidateConstraint")) {
+    // validate-in-same-transaction says it better for a constraint added in this transaction.
+    if (context.not_valid_in_transaction.count(table + "." + std::string(cmd["name"].str()))) {
+      continue;
     }
+    return SlowWork{table, "VALIDATE CONSTRAINT scans"};
   }
   return std::nullopt;
 }
