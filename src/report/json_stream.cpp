@@ -1,5 +1,6 @@
 #include "report/json_stream.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 namespace mgate {
@@ -42,12 +43,33 @@ Utf8 utf8_at(std::string_view text, std::size_t i) {
 
 }  // namespace
 
+// The length of the run of plain bytes at the start of `text`: eight bytes at a time while
+// none of them is a control byte, a quote, a backslash or above 0x7F.
+std::size_t plain_run(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_byte = [&](uint64_t word, unsigned char byte) {
+    uint64_t x = word ^ (kOnes * byte);
+    return (x - kOnes) & ~x & kHighs;
+  };
+  std::size_t n = 0;
+  while (n + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + n, 8);
+    // A byte below 0x20 shows as a borrow out of (byte - 0x20); a byte from 0x80 as its high bit.
+    uint64_t special = ((word - kOnes * 0x20) & ~word) | word;
+    if ((special & kHighs) || has_byte(word, '"') || has_byte(word, '\\')) break;
+    n += 8;
+  }
+  while (n < text.size() && plain(static_cast<unsigned char>(text[n]))) ++n;
+  return n;
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   std::size_t i = 0;
   while (i < text.size()) {
-    std::size_t run = i;
-    while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
+    std::size_t run = i + plain_run(text.substr(i));
     out.append(text.data() + i, run - i);
     i = run;
     if (i >= text.size()) break;
