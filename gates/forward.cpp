@@ -1,6 +1,10 @@
 // forward: the migrations apply, in order, on a real server.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
+
+#include "core/layout.hpp"
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/ephemeral_server.hpp"
@@ -13,28 +17,69 @@ constexpr std::string_view kFailed = "forward-failed";
 constexpr std::string_view kTimeout = "forward-timeout";
 constexpr std::string_view kBaseFailed = "forward-base-failed";
 constexpr std::string_view kUndeclared = "undeclared-non-transactional";
+constexpr std::string_view kAfterUnchecked = "forward-depends-on-unchecked";
 
-Finding undeclared_finding(const Migration& migration, const sql::ParsedScript& script,
-                           std::size_t statement, std::string_view direction) {
-  const sql::Statement& s = script.statements[statement];
+std::string capitalized(std::string_view text) {
+  std::string out(text);
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+// Why the tool runs the statement inside a transaction block, as its plan says.
+std::string why_in_transaction(const Layout& layout, const ExecutionPlan& plan,
+                               const sql::ParsedScript& script) {
+  switch (plan.transaction) {
+    case Transaction::query:
+      return fmt::format(
+          "{} sends the script as one query, and PostgreSQL runs its {} statements in one "
+          "implicit transaction",
+          layout.tool, script.statements.size());
+    case Transaction::detect:
+      return fmt::format(
+          "{} does not recognize this statement as one that cannot run in a transaction, and "
+          "runs the migration in one",
+          layout.tool);
+    case Transaction::script:
+    case Transaction::statement:
+      break;
+  }
+  return fmt::format("{} runs the script in one transaction", layout.tool);
+}
+
+Finding refusal_finding(const Layout& layout, const Migration& migration,
+                        const sql::ParsedScript& script, const ExecutionPlan& plan,
+                        std::string_view direction) {
+  const sql::Statement& s = script.statements[*plan.refused_at];
   Finding f;
   f.rule = std::string(kUndeclared);
   f.gate = "forward";
   f.level = Level::error;
   f.location = locate(*script.file, s.span);
   f.migration = migration.id();
-  f.message = fmt::format(
-      "this statement cannot run inside a transaction block, but the {} migration {} is not "
-      "declared non-transactional: the migration tool wraps it in a transaction and it fails "
-      "with ERROR 25001",
-      direction, migration.id());
-  f.help =
-      "Declare the migration non-transactional the way its layout does (dbmate: "
-      "-- migrate:up transaction:false; goose: -- +goose NO TRANSACTION; diesel: "
-      "run_in_transaction = false; Flyway: executeInTransaction=false), and keep such a "
-      "statement alone in its migration";
-  f.evidence = {{"statement", std::string(s.text)}};
+  if (plan.refusal == Refusal::mixed) {
+    f.message = fmt::format(
+        "{} refuses the {} migration {}: it mixes statements that must run outside a "
+        "transaction with statements it runs inside one (its setting mixed is false by "
+        "default), and this statement is where it sees both",
+        layout.tool, direction, migration.id());
+  } else {
+    f.message = fmt::format(
+        "this statement cannot run inside a transaction block, but {} ({} migration {}): it "
+        "fails with ERROR 25001",
+        why_in_transaction(layout, plan, script), direction, migration.id());
+  }
+  f.help = capitalized(plan.outside_transaction) +
+           "; mgate runs the statements one by one to check the migrations after it";
+  f.evidence = {{"statement", std::string(s.text)},
+                {"transaction", std::string(to_string(plan.transaction))}};
   return f;
+}
+
+// PostgreSQL's "does not exist" errors: what a migration mgate could not run may have created.
+bool names_something_missing(const pg::ServerError& error) {
+  static const std::string_view kUndefined[] = {"42P01", "42703", "42704", "42883", "3F000"};
+  return std::find(std::begin(kUndefined), std::end(kUndefined), error.sqlstate) !=
+         std::end(kUndefined);
 }
 
 class ForwardGate : public Gate {
@@ -54,8 +99,11 @@ class ForwardGate : public Gate {
         rule(kBaseFailed, Level::error,
              "An already-merged migration fails, so the new ones cannot be checked."),
         rule(kUndeclared, Level::error,
-             "A statement that cannot run in a transaction block is in a migration that is not "
-             "declared non-transactional."),
+             "A statement that cannot run in a transaction block runs in one as the migration "
+             "tool sends the script, or Flyway refuses the mix."),
+        rule(kAfterUnchecked, Level::warning,
+             "A migration fails on something missing that an earlier migration mgate cannot run "
+             "(a Go or Java migration) may create."),
     };
   }
 
@@ -70,18 +118,22 @@ class ForwardGate : public Gate {
     pg::EphemeralServer& server = *input.postgres;
     std::chrono::milliseconds timeout = input.config.postgres.statement_timeout;
     std::string database = server.clone(server.base(), "forward");
+    create_history_table(server, database, layout_named(input.set.layout), input.config);
     int applied = 0, checked = 0;
     int backend = 0;
     {
       pg::Session session(server.owner(database), timeout);
+      backend = session.backend_pid();
+      const Migration* unchecked = nullptr;  // the last migration before this one mgate skipped
       for (const Migration& m : input.set.migrations) {
+        if (!m.cannot_run.empty()) unchecked = &m;
         if (!m.up) continue;
         const sql::ParsedScript& up = input.parsed.script(*m.up);
-        if (m.gated) report_undeclared(input, m, result);
-        auto failure = apply_script(session, up, runs_in_transaction(m, up, input.pg_version));
+        if (m.gated) report_refusals(input, m, result);
+        auto failure = apply_script(session, up, input.parsed.plan(*m.up));
         session.reset();
         if (failure) {
-          result.findings.push_back(finding_for(m, *failure, timeout));
+          result.findings.push_back(finding_for(input, m, *failure, timeout, unchecked));
           break;
         }
         ++applied;
@@ -97,19 +149,35 @@ class ForwardGate : public Gate {
   }
 
  private:
-  static void report_undeclared(const GateInput& input, const Migration& m, GateResult& result) {
-    if (!m.transactional) return;
+  static void report_refusals(const GateInput& input, const Migration& m, GateResult& result) {
+    const Layout& layout = layout_named(input.set.layout);
     for (const auto* ref : {&m.up, &m.down}) {
       if (!*ref) continue;
-      const sql::ParsedScript& script = input.parsed.script(**ref);
-      if (auto at = first_non_transactional(script, input.pg_version)) {
-        result.findings.push_back(undeclared_finding(m, script, *at, ref == &m.up ? "up" : "down"));
-      }
+      const ExecutionPlan& plan = input.parsed.plan(**ref);
+      if (plan.refusal == Refusal::none) continue;
+      result.findings.push_back(refusal_finding(layout, m, input.parsed.script(**ref), plan,
+                                                ref == &m.up ? "up" : "down"));
     }
   }
 
-  static Finding finding_for(const Migration& m, const ScriptFailure& failure,
-                             std::chrono::milliseconds timeout) {
+  static Finding finding_for(const GateInput& input, const Migration& m,
+                             const ScriptFailure& failure, std::chrono::milliseconds timeout,
+                             const Migration* unchecked) {
+    if (unchecked && names_something_missing(failure.error)) {
+      Finding f =
+          failure_finding("forward", kAfterUnchecked, m, failure, "the up migration", timeout);
+      f.level = Level::warning;
+      f.message += fmt::format(
+          "; migration {} before it is {}, which mgate cannot run: it may create what is "
+          "missing, so {} may well apply this migration. The migrations after it were not "
+          "checked",
+          unchecked->id(), unchecked->cannot_run, layout_named(input.set.layout).tool);
+      f.help = fmt::format(
+          "If {} creates it, nothing is wrong here; to have mgate check the migrations after "
+          "it, write what it creates in SQL",
+          unchecked->files.empty() ? unchecked->id() : unchecked->files.front());
+      return f;
+    }
     if (!m.gated) {
       Finding f = failure_finding("forward", kBaseFailed, m, failure, "the up migration", timeout);
       f.message +=

@@ -6,11 +6,15 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
 
+#include "core/layout.hpp"
+#include "gates/atlas_sum.hpp"
 #include "gates/gate.hpp"
 #include "vcs/git.hpp"
 
@@ -20,6 +24,7 @@ namespace {
 constexpr std::string_view kEdited = "edited-migration";
 constexpr std::string_view kEditedDown = "edited-down-migration";
 constexpr std::string_view kDeleted = "deleted-migration";
+constexpr std::string_view kChecksum = "checksum-mismatch";
 
 // The repository and the commit that --since names. A root outside git, or a ref that names
 // no commit, is the user's error; git missing is the machine's.
@@ -183,13 +188,14 @@ class Comparison {
     finding.evidence = evidence("modified");
     finding.evidence["first_changed_line"] = finding.location->start.line;
     if (owner.role == Role::up) {
+      std::string_view on_edit = layout_named(input_.set.layout).on_edit;
       finding.rule = kEdited;
       finding.level = Level::error;
       finding.message = fmt::format(
           "migration {} was already merged at {}: editing it changes nothing in databases where "
           "it already ran{}",
           migration.id(), input_.since,
-          input_.set.layout == "flyway" ? ", and Flyway's validate fails on its new checksum" : "");
+          on_edit.empty() ? std::string() : fmt::format(", and {}", on_edit));
       finding.help = fmt::format(
           "write a new migration instead, and restore this one with `git checkout {} -- {}`",
           input_.since, path);
@@ -272,6 +278,80 @@ class Comparison {
   GateResult& result_;
 };
 
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("cannot read {}", file.string()));
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// atlas.sum, checked as Atlas checks it before it applies anything: a directory that does not
+// match its sum file is refused whatever --since says.
+void check_checksum_file(const GateInput& input, GateResult& result) {
+  const std::string& sum_path = input.set.checksum_file;
+  std::string sum = input.staged ? git::Repository(input.config.root).read_staged(sum_path)
+                                 : read_text(input.config.root / sum_path);
+  std::vector<atlas::File> files;
+  for (const Migration& m : input.set.migrations) {
+    if (!m.up) continue;
+    files.push_back({std::filesystem::path(m.up->file).filename().string(),
+                     std::string(input.parsed.file(m.up->file).text())});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const atlas::File& a, const atlas::File& b) { return a.name < b.name; });
+  std::optional<atlas::Mismatch> mismatch = atlas::verify(sum, files);
+  if (!mismatch) return;
+
+  using Reason = atlas::Mismatch::Reason;
+  Finding finding;
+  finding.rule = kChecksum;
+  finding.gate = "history";
+  finding.level = Level::error;
+  finding.location = Location{sum_path, Position{static_cast<int>(mismatch->line), 1},
+                              Position{static_cast<int>(mismatch->line), 1}};
+  std::string refused = "atlas migrate apply refuses the directory (checksum mismatch)";
+  switch (mismatch->reason) {
+    case Reason::edited:
+      finding.message = fmt::format("{} differs from what {} records for it: {}", mismatch->file,
+                                    sum_path, refused);
+      finding.help =
+          "If this migration was never applied anywhere, run `atlas migrate hash`; if it was, "
+          "restore it and write the change as a new migration";
+      break;
+    case Reason::added:
+      finding.message =
+          fmt::format("{} is not in {} where it sorts: {}", mismatch->file, sum_path, refused);
+      finding.help = "Run `atlas migrate hash` to record it (atlas migrate diff and new do it)";
+      break;
+    case Reason::removed:
+      finding.message = fmt::format("{} records {}, which is no longer in the directory: {}",
+                                    sum_path, mismatch->file, refused);
+      finding.help =
+          "Restore the migration; if it was never applied anywhere, run `atlas "
+          "migrate hash`";
+      break;
+    case Reason::sum_edited:
+      finding.message = fmt::format(
+          "the first line of {} is not the checksum of its entries: the file was edited by hand "
+          "or merged badly, and {}",
+          sum_path, refused);
+      finding.help = "Run `atlas migrate hash` to rewrite it";
+      break;
+    case Reason::malformed:
+      finding.message = fmt::format(
+          "line {} of {} is not `<file> h1:<hash>`: Atlas cannot read the file and refuses the "
+          "directory",
+          mismatch->line, sum_path);
+      finding.help = "Run `atlas migrate hash` to rewrite it";
+      break;
+  }
+  if (!mismatch->file.empty()) finding.evidence = {{"file", mismatch->file}};
+  if (auto setting = input.config.rules.find(finding.rule); setting != input.config.rules.end()) {
+    if (!setting->second.level) return;
+    finding.level = *setting->second.level;
+  }
+  result.findings.push_back(std::move(finding));
+}
+
 class HistoryGate final : public Gate {
  public:
   std::string_view name() const override { return "history"; }
@@ -289,13 +369,22 @@ class HistoryGate final : public Gate {
         {std::string(kDeleted), "history", Level::error,
          "A migration that was already merged at the --since base was deleted or renamed.",
          rule_help_uri(kDeleted, "history")},
+        {std::string(kChecksum), "history", Level::error,
+         "The migration tool's checksum file (Atlas's atlas.sum) does not match the "
+         "migrations.",
+         rule_help_uri(kChecksum, "history")},
     };
   }
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
     result.gate = "history";
+    if (!input.set.checksum_file.empty()) {
+      check_checksum_file(input, result);
+      result.metrics["checksum_file"] = input.set.checksum_file;
+    }
     if (input.since.empty()) {
+      if (!input.set.checksum_file.empty()) return result;
       result.status = GateStatus::skip;
       result.skip_reason =
           "no --since base: pass the commit the migrations were merged at (e.g. --since "
@@ -306,7 +395,8 @@ class HistoryGate final : public Gate {
     Comparison comparison(input, base.repository, base.commit, result);
     auto changes = changes_since(base.repository, input.set, base.commit, input.staged);
     for (const auto& change : changes) comparison.add(change);
-    result.metrics = {{"base_commit", base.commit}, {"changed_files", changes.size()}};
+    result.metrics["base_commit"] = base.commit;
+    result.metrics["changed_files"] = changes.size();
     return result;
   }
 };

@@ -170,7 +170,7 @@ class IntegrityGate : public Gate {
     }
     if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
     std::optional<ScriptFailure> failure =
-        apply_in_database(server, database, m, up, input.config, input.pg_version);
+        apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
     if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
     if (failure || !m.gated) return !failure;
     check_after_up(input, server, database, m, up, before, evidence, result);
@@ -429,7 +429,7 @@ class IntegrityGate : public Gate {
                          const Migration& m, nlohmann::json& evidence, GateResult& result) {
     const sql::ParsedScript& down = input.parsed.script(*m.down);
     std::string down_copy = server.clone(database, "integrity_down");
-    if (!apply_in_database(server, down_copy, m, down, input.config, input.pg_version)) {
+    if (!apply_in_database(server, down_copy, down, input.parsed.plan(*m.down), input.config)) {
       auto was = open_connection(server.owner(before_copy));
       auto now = open_connection(server.owner(down_copy));
       std::map<std::string, pg::TableData> after_down;

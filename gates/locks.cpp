@@ -259,8 +259,8 @@ class LocksGate : public Gate {
       bool ok = true;
       try {
         if (!m.gated || up.error) {
-          ok = !apply_in_database(server, database, m, up, input.config, input.pg_version);
-        } else if (runs_in_transaction(m, up, input.pg_version)) {
+          ok = !apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
+        } else if (runs_inside_outer_transaction(up, input.parsed.plan(*m.up))) {
           ok = trace(state, m, up);
         } else {
           ok = apply_under_traffic(state, m, up);
@@ -371,7 +371,7 @@ class LocksGate : public Gate {
       traffic->start();
     }
     std::optional<ScriptFailure> failure =
-        apply_in_database(run.server, run.database, m, up, input.config, input.pg_version);
+        apply_in_database(run.server, run.database, up, input.parsed.plan(*m.up), input.config);
     if (!traffic) return !failure;
     std::vector<pg::OperationRun> during = traffic->stop();
     run.next_row = traffic->next_row();

@@ -9,33 +9,6 @@
 namespace mgate {
 namespace {
 
-bool cannot_run_in_transaction(const sql::Node& node, int pg_version) {
-  if (node.as("IndexStmt")["concurrent"].boolean()) return true;
-  if (node.as("DropStmt")["concurrent"].boolean()) return true;
-  if (node.is("ReindexStmt")) {
-    for (const sql::Node& param : node.as("ReindexStmt")["params"].items()) {
-      if (param.as("DefElem")["defname"].str() == "concurrently") return true;
-    }
-    if (node.as("ReindexStmt")["concurrent"].boolean()) return true;
-  }
-  if (node.as("VacuumStmt")["is_vacuumcmd"].boolean()) return true;
-  if (pg_version < 12 && node.is("AlterEnumStmt") && !node.as("AlterEnumStmt")["oldVal"])
-    return true;
-  static const char* const kTypes[] = {"AlterSystemStmt",      "CreatedbStmt",
-                                       "DropdbStmt",           "CreateTableSpaceStmt",
-                                       "DropTableSpaceStmt",   "CreateSubscriptionStmt",
-                                       "DropSubscriptionStmt", "AlterDatabaseStmt"};
-  if (node.is("AlterDatabaseStmt")) {
-    // Only SET TABLESPACE moves files and refuses a transaction block.
-    for (const sql::Node& option : node.as("AlterDatabaseStmt")["options"].items()) {
-      if (option.as("DefElem")["defname"].str() == "tablespace") return true;
-    }
-    return false;
-  }
-  return std::any_of(std::begin(kTypes), std::end(kTypes),
-                     [&](const char* type) { return node.is(type); });
-}
-
 std::string trimmed(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
     text.remove_suffix(1);
@@ -104,21 +77,9 @@ Location error_location(const SourceFile& file, Span sent, const pg::ServerError
 
 }  // namespace
 
-std::optional<std::size_t> first_non_transactional(const sql::ParsedScript& script,
-                                                   int pg_version) {
-  for (std::size_t i = 0; i < script.statements.size(); ++i) {
-    if (cannot_run_in_transaction(script.statements[i].node, pg_version)) return i;
-  }
-  return std::nullopt;
-}
-
-bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& script,
-                         int pg_version) {
-  return migration.transactional && !first_non_transactional(script, pg_version);
-}
-
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
-                                          bool transactional) {
+                                          const ExecutionPlan& plan) {
+  const bool transactional = plan.runs_in_transaction();
   const SourceFile& file = *script.file;
   auto rolled_back = [&](ScriptFailure failure) {
     if (transactional || failure.error.sqlstate.starts_with("25")) session.execute("ROLLBACK");
@@ -183,10 +144,13 @@ std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
   return std::nullopt;
 }
 
-bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version) {
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, const ExecutionPlan& plan) {
   // A script that does not parse is sent whole, and what the server would make of it is
   // unknown here.
-  if (script.error || first_non_transactional(script, pg_version)) return false;
+  if (script.error || !plan.non_transactional.empty()) return false;
+  // Statements its tool commits one by one may depend on each other's commits (a new enum
+  // value used after ALTER TYPE ... ADD VALUE); a lone statement depends on nothing.
+  if (!plan.runs_in_transaction() && script.statements.size() > 1) return false;
   // SET TRANSACTION must come first in its transaction: the second up would not be first.
   return std::none_of(script.statements.begin(), script.statements.end(),
                       [](const sql::Statement& s) {
@@ -197,18 +161,32 @@ bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_versi
 
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
                                                const std::string& database,
-                                               const Migration& migration,
                                                const sql::ParsedScript& script,
-                                               const Config& config, int pg_version) {
+                                               const ExecutionPlan& plan, const Config& config) {
   std::optional<ScriptFailure> failure;
   int pid = 0;
   {
     pg::Session session(server.owner(database), config.postgres.statement_timeout);
-    failure = apply_script(session, script, runs_in_transaction(migration, script, pg_version));
-    pid = session.backend_pid();  // a new one when the watchdog ended the first
+    pid = session.backend_pid();
+    failure = apply_script(session, script, plan);
   }
   server.wait_for_backends({pid});
   return failure;
+}
+
+void create_history_table(pg::EphemeralServer& server, const std::string& database,
+                          const Layout& layout, const Config& config) {
+  if (layout.history_table.empty()) return;
+  int pid = 0;
+  {
+    pg::Session session(server.owner(database), config.postgres.statement_timeout);
+    pid = session.backend_pid();
+    if (auto error = session.execute(layout.history_table)) {
+      throw EnvironmentError(
+          fmt::format("cannot create {}'s history table: {}", layout.tool, error->message));
+    }
+  }
+  server.wait_for_backends({pid});
 }
 
 std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint) {

@@ -6,8 +6,10 @@
 #include <pqxx/connection>
 
 #include "core/config.hpp"
+#include "core/execution_plan.hpp"
 #include "core/finding.hpp"
 #include "core/gate_result.hpp"
+#include "core/layout.hpp"
 #include "core/migration.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/session.hpp"
@@ -18,11 +20,6 @@
 // migration tool does, and turning a failure into a finding at the failing statement.
 namespace mgate {
 
-// The first statement that PostgreSQL refuses to run inside a transaction block (CREATE/DROP
-// INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, CREATE/DROP DATABASE,
-// CREATE/DROP TABLESPACE; before 12, ALTER TYPE ... ADD VALUE), if any.
-std::optional<std::size_t> first_non_transactional(const sql::ParsedScript& script, int pg_version);
-
 // A script the server rejected: where (mapped from PostgreSQL's error position into the file)
 // and what it said.
 struct ScriptFailure {
@@ -31,11 +28,11 @@ struct ScriptFailure {
   std::string statement;  // the failing statement's text
 };
 
-// Runs a script: in one transaction when `transactional`, else statement by statement. A
+// Runs a script as its execution plan says: in one transaction, or statement by statement. A
 // script that does not parse is sent whole, so the server's own error and position are
 // reported. Throws EnvironmentError when the connection is lost.
 std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::ParsedScript& script,
-                                          bool transactional);
+                                          const ExecutionPlan& plan);
 
 // Runs a script's statements inside the transaction the caller has open (no BEGIN, no COMMIT),
 // for a check that is rolled back whole. After a failure the transaction is aborted and the
@@ -49,17 +46,24 @@ std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
                                                    const sql::ParsedScript& script);
 
 // Whether a script can run inside a transaction that someone else opened and rolls back: it
-// parsed, needs no transaction of its own, never ends or splits one (BEGIN, COMMIT, ROLLBACK,
-// SAVEPOINT, PREPARE TRANSACTION) and sets no transaction characteristics (SET TRANSACTION).
-bool runs_inside_outer_transaction(const sql::ParsedScript& script, int pg_version);
+// parsed, runs in a transaction as its tool sends it (or is one statement) and has no statement
+// that refuses one, never ends or splits one (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, PREPARE
+// TRANSACTION) and sets no transaction characteristics (SET TRANSACTION).
+bool runs_inside_outer_transaction(const sql::ParsedScript& script, const ExecutionPlan& plan);
 
-// Runs one script of `migration` in `database` as the owner role, on a session of its own that
-// is gone from the server when this returns (so the database can be cloned next).
+// Runs one script in `database` as the owner role, as its plan says, on a session of its own
+// that is gone from the server when this returns (so the database can be cloned next).
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
                                                const std::string& database,
-                                               const Migration& migration,
                                                const sql::ParsedScript& script,
-                                               const Config& config, int pg_version);
+                                               const ExecutionPlan& plan, const Config& config);
+
+// Creates the layout's history table in `database`, as its tool does before the first
+// migration, for migrations that read or change it (Layout::history_table). The forward and
+// rollback gates run on it; the gates that generate rows for every table, dump and restore
+// (integrity, locks, plans) do not. Throws EnvironmentError when the server refuses it.
+void create_history_table(pg::EphemeralServer& server, const std::string& database,
+                          const Layout& layout, const Config& config);
 
 // A libpqxx connection for what is not the migration itself (catalog reads, fixture rows,
 // checks). Throws EnvironmentError when the server cannot be reached.
@@ -68,11 +72,6 @@ std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint);
 // Closes `c` and waits until the server has let go of it: a database with a session cannot be
 // cloned or dropped.
 void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c);
-
-// Whether a migration's up script runs in a transaction: as its layout declares, except that
-// a statement that cannot run in one forces it out (the forward gate reports the mismatch).
-bool runs_in_transaction(const Migration& migration, const sql::ParsedScript& script,
-                         int pg_version);
 
 // Where a finding about a whole script points: its first statement.
 Location start_of(const sql::ParsedScript& script);

@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "core/layout.hpp"
 #include "gates/gate.hpp"
 
 namespace mgate {
@@ -21,6 +22,8 @@ constexpr std::string_view kDuplicateVersion = "duplicate-version";
 constexpr std::string_view kVersionGap = "version-gap";
 constexpr std::string_view kOutOfOrder = "out-of-order";
 constexpr std::string_view kMissingDown = "missing-down";
+constexpr std::string_view kIgnoredFile = "ignored-file";
+constexpr std::string_view kUnchecked = "unchecked-migration";
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -39,17 +42,13 @@ struct NamedPath {
   std::string name;    // without the extension
   std::string suffix;  // ".sql", ".up.sql", ".down.sql", another extension, or ""
   bool directory = false;
-
-  bool sql() const {
-    return directory || suffix == ".sql" || suffix == ".up.sql" || suffix == ".down.sql";
-  }
 };
 
 NamedPath named_path(const std::string& layout, const std::string& file) {
   std::filesystem::path path(file);
   std::string base = path.filename().string();
-  if (layout == "diesel" && path.has_parent_path() &&
-      (base == "up.sql" || base == "down.sql" || base == "metadata.toml")) {
+  if ((layout == "diesel" || layout == "prisma") && path.has_parent_path() &&
+      (base == "up.sql" || base == "down.sql" || base == "migration.sql")) {
     auto dir = path.parent_path();
     return {file, dir.generic_string(), dir.filename().string(), "", true};
   }
@@ -65,13 +64,12 @@ NamedPath named_path(const std::string& layout, const std::string& file) {
   return {file, file, base.substr(0, dot), base.substr(dot)};
 }
 
-// The migration files the names of which the gate checks, each once.
+// The script files of a migration the names of which the gate checks, each once. Files that
+// configure a script (Flyway's .sql.conf, diesel's metadata.toml) are named after it.
 std::vector<NamedPath> named_paths(const std::string& layout, const Migration& migration) {
-  std::vector<std::string> files = migration.files;
-  if (files.empty()) {
-    for (const auto* script : {&migration.up, &migration.down, &migration.verify}) {
-      if (*script) files.push_back((*script)->file);
-    }
+  std::vector<std::string> files;
+  for (const auto* script : {&migration.up, &migration.down, &migration.verify}) {
+    if (*script) files.push_back((*script)->file);
   }
   std::vector<NamedPath> named;
   for (const auto& file : files) {
@@ -83,58 +81,31 @@ std::vector<NamedPath> named_paths(const std::string& layout, const Migration& m
   return named;
 }
 
-// How a layout names its migrations, when naming.pattern does not say.
-struct Convention {
-  std::string pattern;
-  std::string example;
-};
-
-Convention convention_of(const std::string& layout) {
-  static const std::string numbered = "^[0-9]+_[a-z0-9_]+$";
-  static const std::map<std::string, Convention, std::less<>> conventions = {
-      {"plain", {numbered, "001_create_users.sql"}},
-      {"golang-migrate", {numbered, "000001_create_users.up.sql"}},
-      {"dbmate", {numbered, "20240101120000_create_users.sql"}},
-      {"goose", {numbered, "20240101120000_create_users.sql"}},
-      {"diesel",
-       {"^([0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}|[0-9]+)_[a-z0-9_]+$",
-        "2024-01-01-120000_create_users/up.sql"}},
-      {"flyway", {"^([VU][0-9]+([._][0-9]+)*|R)__[A-Za-z0-9_]+$", "V1__create_users.sql"}},
-      {"sqitch", {"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "deploy/create_users.sql"}},
-  };
-  auto it = conventions.find(layout);
-  return it == conventions.end() ? conventions.at("plain") : it->second;
-}
-
-// What a good migration name is: naming.pattern, or the layout's convention.
+// naming.pattern, the user's own convention for names. Without it, only what the layout's tool
+// refuses or would skip is reported: style is opt-in.
 class NamePolicy {
  public:
-  NamePolicy(const Config& config, const std::string& layout) {
-    auto convention = convention_of(layout);
-    example_ = convention.example;
-    bool configured = !config.naming.pattern.empty();
-    std::string pattern = configured ? config.naming.pattern : convention.pattern;
-    description_ = configured ? fmt::format("naming.pattern `{}`", pattern)
-                              : fmt::format("the {} naming convention ({})",
-                                            layout.empty() ? "plain" : layout, example_);
+  explicit NamePolicy(const Config& config) : pattern_(config.naming.pattern) {
+    if (pattern_.empty()) return;
+    description_ = fmt::format("naming.pattern `{}`", pattern_);
     try {
-      regex_ = std::regex(pattern, std::regex::ECMAScript);
+      regex_ = std::regex(pattern_, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
       auto where = config.file.empty() ? std::string() : config.file.string() + ": ";
       throw InputError(fmt::format("{}naming.pattern: '{}' is not a valid regular expression: {}",
-                                   where, pattern, e.what()));
+                                   where, pattern_, e.what()));
     }
   }
 
+  bool configured() const { return !pattern_.empty(); }
   // Unanchored, like grep: a pattern that must match the whole name says so with ^ and $.
   bool accepts(const std::string& name) const { return std::regex_search(name, regex_); }
   const std::string& description() const { return description_; }
-  const std::string& example() const { return example_; }
 
  private:
+  std::string pattern_;
   std::regex regex_;
   std::string description_;
-  std::string example_;
 };
 
 // What is wrong with a migration's name and the closest name the policy accepts.
@@ -171,12 +142,6 @@ std::string sql_suffix(const NamedPath& path) {
 
 NameVerdict judge(const NamePolicy& policy, const NamedPath& path) {
   NameVerdict verdict;
-  if (!path.sql()) {
-    verdict.problems.push_back(
-        path.suffix.empty()
-            ? "migration tools only run .sql files, and it has no extension"
-            : fmt::format("migration tools only run .sql files, not {}", path.suffix));
-  }
   std::string name = path.name;
   if (!policy.accepts(name)) {
     // The closest accepted name, changing as little as possible: spaces first, then hyphens,
@@ -213,10 +178,10 @@ NameVerdict judge(const NamePolicy& policy, const NamedPath& path) {
 }
 
 // Versions that order migrations: every migration but Flyway's repeatables and unversioned ones.
-// Sqitch orders by its plan, not by version.
+// sqitch and Liquibase order by their plan or changelog, not by version.
 std::vector<const Migration*> versioned(const MigrationSet& set) {
   std::vector<const Migration*> found;
-  if (set.layout == "sqitch") return found;
+  if (!layout_named(set.layout).ordered_by_version) return found;
   for (const auto& migration : set.migrations) {
     if (!migration.repeatable && !migration.version.text.empty()) found.push_back(&migration);
   }
@@ -225,20 +190,31 @@ std::vector<const Migration*> versioned(const MigrationSet& set) {
   return found;
 }
 
+long long number(const Version& version) {
+  return std::stoll(version.text);
+}
+
 // Whether versions count up one by one (001, 002, ...), so that a gap means a migration went
-// missing. Timestamps, dates and dotted versions have gaps by nature.
+// missing. Timestamps, dates and dotted versions have gaps by nature, and so does a history
+// numbered in steps (0010, 0015, 0030: one number per release): at most a quarter of the steps
+// (or one) may skip.
 bool sequential(const std::vector<const Migration*>& migrations) {
   constexpr std::size_t kLongestCounter = 6;  // golang-migrate -seq writes 000001
-  return std::all_of(migrations.begin(), migrations.end(), [](const Migration* m) {
+  bool counters = std::all_of(migrations.begin(), migrations.end(), [](const Migration* m) {
     const std::string& text = m->version.text;
     return text.size() <= kLongestCounter && std::all_of(text.begin(), text.end(), [](char c) {
              return std::isdigit(static_cast<unsigned char>(c)) != 0;
            });
   });
-}
-
-long long number(const Version& version) {
-  return std::stoll(version.text);
+  if (!counters) return false;
+  std::size_t steps = 0, gaps = 0;
+  for (std::size_t i = 1; i < migrations.size(); ++i) {
+    long long step = number(migrations[i]->version) - number(migrations[i - 1]->version);
+    if (step == 0) continue;  // a duplicate, reported as such
+    ++steps;
+    gaps += step != 1;
+  }
+  return gaps <= std::max<std::size_t>(1, steps / 4);
 }
 
 // "rename to 006_add_index.up.sql and 006_add_index.down.sql": the migration's files with
@@ -283,39 +259,14 @@ class Renumbering {
   std::string newest_;
 };
 
-// Where a down script for `up` goes, as the layout names it.
-std::string down_help(const std::string& layout, const Script& up) {
-  std::filesystem::path file(up.file);
-  std::string base = file.filename().string();
-  auto sibling = [&](const std::string& name) {
-    return (file.parent_path() / name).generic_string();
-  };
-  if (layout == "dbmate") return fmt::format("add a `-- migrate:down` section to {}", up.file);
-  if (layout == "goose") return fmt::format("add a `-- +goose Down` section to {}", up.file);
-  if (layout == "diesel") return fmt::format("add {} that undoes up.sql", sibling("down.sql"));
-  if (layout == "flyway" && !base.empty() && base[0] == 'V') {
-    return fmt::format("add {} that undoes it", sibling("U" + base.substr(1)));
-  }
-  if (layout == "sqitch" && file.parent_path().filename() == "deploy") {
-    auto revert = file.parent_path().parent_path() / "revert" / base;
-    return fmt::format("add {} that undoes it", revert.generic_string());
-  }
-  for (std::string_view suffix : {".up.sql", ".sql"}) {
-    if (ends_with(base, suffix)) {
-      auto stem = base.substr(0, base.size() - suffix.size());
-      return fmt::format("add {} that undoes it", sibling(stem + ".down.sql"));
-    }
-  }
-  return "add a down migration that undoes it";
-}
-
 // The findings of the naming gate for one migration set.
 class NamingCheck {
  public:
   NamingCheck(const GateInput& input, GateResult& result)
       : input_(input),
         layout_(input.set.layout),
-        policy_(input.config, input.set.layout),
+        facts_(layout_named(input.set.layout)),
+        policy_(input.config),
         ordered_(versioned(input.set)),
         renumbering_(input.set.layout, ordered_),
         result_(result) {
@@ -327,30 +278,48 @@ class NamingCheck {
   }
 
   void names() {
+    if (!policy_.configured()) return;
     for (const auto& migration : input_.set.migrations) {
-      if (!migration.gated) continue;
+      if (!migration.gated || !migration.cannot_run.empty()) continue;
       for (const auto& path : named_paths(layout_, migration)) {
         auto verdict = judge(policy_, path);
         if (verdict.problems.empty()) continue;
-        std::string help = verdict.fixed ? fmt::format("rename to {}", *verdict.fixed)
-                                         : fmt::format("rename it to match {}, e.g. {}",
-                                                       policy_.description(), policy_.example());
+        std::string help = verdict.fixed
+                               ? fmt::format("rename to {}", *verdict.fixed)
+                               : fmt::format("rename it to match {}", policy_.description());
         report(kInvalidName, Level::error, path.file, migration.id(),
                fmt::format("{}: {}", path.path, fmt::join(verdict.problems, "; ")), help);
       }
     }
   }
 
+  // Migrations in a language mgate cannot run: said once each, never a failure.
+  void unchecked() {
+    for (const auto& migration : input_.set.migrations) {
+      if (!migration.gated || migration.cannot_run.empty()) continue;
+      report(kUnchecked, Level::note, first_file(migration), migration.id(),
+             fmt::format("{}: {}, which mgate cannot run or check; the dynamic gates skip it",
+                         first_file(migration), migration.cannot_run),
+             "nothing to do here; if a later migration fails on something this one creates, "
+             "the forward gate says so as a warning");
+    }
+  }
+
   void strays() {
     for (const auto& stray : input_.set.strays) {
-      auto verdict = judge(policy_, named_path(layout_, stray.file));
-      std::string help = verdict.fixed ? fmt::format("rename to {}", *verdict.fixed)
-                                       : fmt::format(
-                                             "name it like {}, or move it out of {} if it is not a "
-                                             "migration",
-                                             policy_.example(), dir());
+      if (stray.kind == StrayFile::Kind::ignored) {
+        report(kIgnoredFile, Level::warning, stray.file, "",
+               fmt::format("{}: {}", stray.file, stray.reason),
+               fmt::format("if it is a migration, name it as {} expects (e.g. {}); if not, move "
+                           "it out of {}",
+                           facts_.tool, facts_.example, dir()));
+        continue;
+      }
       report(kInvalidName, Level::error, stray.file, "",
-             fmt::format("{}: {}", stray.file, stray.reason), help);
+             fmt::format("{}: {}", stray.file, stray.reason),
+             fmt::format("fix it as {} expects (a migration looks like {}), or move it out of {} "
+                         "if it is not a migration",
+                         facts_.tool, facts_.example, dir()));
     }
   }
 
@@ -442,15 +411,16 @@ class NamingCheck {
     }
   }
 
+  // Only where the layout has downs at all: Prisma and Atlas migrations never do.
   void downs() {
-    if (!input_.config.naming.require_down) return;
+    if (!input_.config.naming.require_down || !facts_.down_for) return;
     for (const auto& migration : input_.set.migrations) {
       if (!migration.gated || migration.repeatable || migration.down || !migration.up) continue;
       report(kMissingDown, Level::error, migration.up->file, migration.id(),
              fmt::format("migration {} has no down migration, and naming.require_down is set: it "
                          "cannot be rolled back, and the rollback gate cannot check it",
                          migration.id()),
-             down_help(layout_, *migration.up));
+             facts_.down_for(migration.up->file));
     }
   }
 
@@ -493,6 +463,7 @@ class NamingCheck {
 
   const GateInput& input_;
   std::string layout_;
+  const Layout& facts_;
   NamePolicy policy_;
   std::vector<const Migration*> ordered_;
   Renumbering renumbering_;
@@ -512,7 +483,11 @@ class NamingGate final : public Gate {
     };
     return {
         rule(kInvalidName, Level::error,
-             "A migration file's name does not follow naming.pattern or the layout's convention."),
+             "The migration tool refuses a file, or its name does not follow naming.pattern."),
+        rule(kIgnoredFile, Level::warning,
+             "A file looks like a migration, but the migration tool skips it."),
+        rule(kUnchecked, Level::note,
+             "A migration is not SQL (a Go or Java migration), so mgate cannot check it."),
         rule(kDuplicateVersion, Level::error, "Two migrations have the same version."),
         rule(kVersionGap, Level::warning, "Sequentially numbered migrations skip a number."),
         rule(kOutOfOrder, Level::warning,
@@ -527,6 +502,7 @@ class NamingGate final : public Gate {
     result.gate = "naming";
     NamingCheck check(input, result);
     check.names();
+    check.unchecked();
     check.strays();
     check.duplicates();
     check.gaps();

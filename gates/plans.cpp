@@ -420,7 +420,8 @@ class PlansGate : public Gate {
     for (const Migration& m : input.set.migrations) {
       if (!m.up || m.gated != gated) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
-      if (apply_in_database(server, database, m, up, input.config, input.pg_version)) return m.id();
+      if (apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config))
+        return m.id();
     }
     return std::nullopt;
   }

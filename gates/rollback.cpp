@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "core/layout.hpp"
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/ephemeral_server.hpp"
@@ -156,6 +157,11 @@ class RollbackGate : public Gate {
       result.skip_reason = "no PostgreSQL server";
       return result;
     }
+    if (auto nothing = nothing_to_check(input)) {
+      result.status = GateStatus::skip;
+      result.skip_reason = *nothing;
+      return result;
+    }
     std::vector<Range> ranges = split_for_workers(input);
     std::vector<RangeResult> done(ranges.size());
     std::atomic<bool> abandoned{false};
@@ -196,6 +202,23 @@ class RollbackGate : public Gate {
   }
 
  private:
+  // A history without a single down is forward-only by design (Prisma and Atlas have no downs;
+  // many Flyway and goose histories are written that way): there is nothing to check, which is
+  // said once instead of a missing-down warning per migration.
+  static std::optional<std::string> nothing_to_check(const GateInput& input) {
+    const std::vector<Migration>& all = input.set.migrations;
+    auto gated = std::count_if(all.begin(), all.end(), [](const Migration& m) { return m.gated; });
+    if (std::any_of(all.begin(), all.end(), [](const Migration& m) { return m.gated && m.down; }))
+      return std::nullopt;
+    const Layout& layout = layout_named(input.set.layout);
+    if (!layout.has_downs)
+      return fmt::format("nothing to check: {} migrations have no down scripts", layout.tool);
+    return fmt::format(
+        "nothing to check: none of the {} gated migrations has a down migration (a "
+        "forward-only history)",
+        gated);
+  }
+
   // A worker's share: it applies the ups before `begin` unchecked and checks [begin, end) of
   // input.set.migrations.
   struct Range {
@@ -260,6 +283,7 @@ class RollbackGate : public Gate {
     pg::EphemeralServer& server = *input.postgres;
     Connection gate{server, server.clone(server.base(), "rollback"),
                     input.config.postgres.statement_timeout, nullptr};
+    create_history_table(server, gate.database, layout_named(input.set.layout), input.config);
     std::optional<pg::SchemaSnapshot> before;
     pg::IndexDefinitions known;  // one for all the snapshots of the worker
     for (std::size_t i = 0; i < range.end && !abandoned; ++i) {
@@ -270,7 +294,7 @@ class RollbackGate : public Gate {
       pg::Session& session = gate.open();
       if (checking && m.gated && m.down && !before)
         before = pg::SchemaSnapshot::read(session, known);
-      auto failure = apply_script(session, up, runs_in_transaction(m, up, input.pg_version));
+      auto failure = apply_script(session, up, input.parsed.plan(*m.up));
       session.reset();
       if (failure) {
         // The forward gate reports it; nothing after it can be checked. Before the range it is
@@ -284,7 +308,9 @@ class RollbackGate : public Gate {
         continue;
       }
       if (!m.down) {
-        out.findings.push_back(missing_down(m, up));
+        // Flyway re-runs a repeatable migration when it changes; it has no undo by design.
+        if (!m.repeatable)
+          out.findings.push_back(missing_down(m, up, layout_named(input.set.layout)));
         before.reset();
         continue;
       }
@@ -320,10 +346,8 @@ class RollbackGate : public Gate {
     // gate's own session, rolled back at the end: as isolated as a clone, without copying
     // the database.
     bool fits_in_one_transaction() const {
-      return runs_in_transaction(m, up, input.pg_version) &&
-             runs_in_transaction(m, down, input.pg_version) &&
-             runs_inside_outer_transaction(up, input.pg_version) &&
-             runs_inside_outer_transaction(down, input.pg_version);
+      return runs_inside_outer_transaction(up, input.parsed.plan(*m.up)) &&
+             runs_inside_outer_transaction(down, input.parsed.plan(*m.down));
     }
 
     void check_in_transaction(pg::Session& session, std::vector<Finding>& findings) const {
@@ -349,7 +373,8 @@ class RollbackGate : public Gate {
       check(
           session,
           [&](const sql::ParsedScript& script) {
-            return apply_script(session, script, runs_in_transaction(m, script, input.pg_version));
+            return apply_script(session, script,
+                                input.parsed.plan(&script == &up ? *m.up : *m.down));
           },
           findings);
       clone.drop();
@@ -394,7 +419,8 @@ class RollbackGate : public Gate {
     }
   };
 
-  static Finding missing_down(const Migration& m, const sql::ParsedScript& up) {
+  static Finding missing_down(const Migration& m, const sql::ParsedScript& up,
+                              const Layout& layout) {
     Finding f;
     f.rule = std::string(kMissingDown);
     f.gate = "rollback";
@@ -405,9 +431,11 @@ class RollbackGate : public Gate {
         "migration {} has no down migration: if it must be rolled back in production, there is "
         "no tested way to do it",
         m.id());
-    f.help =
-        "Add a down migration that undoes exactly what up does (mgate checks it), or set "
-        "[rules] rollback-missing-down = \"off\" for forward-only histories";
+    // Other migrations of the history have one, so this one's absence is likely an oversight.
+    f.help = fmt::format(
+        "{} (mgate checks that it undoes exactly what up does), or set [rules] "
+        "rollback-missing-down = \"off\" if only some migrations are meant to be reversible",
+        layout.down_for ? layout.down_for(m.up->file) : "add a down migration");
     return f;
   }
 };

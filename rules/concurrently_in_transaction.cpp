@@ -45,16 +45,14 @@ class ConcurrentlyInTransaction : public Rule {
     std::string_view why = context.explicit_transaction
                                ? "the script opened a transaction with BEGIN"
                                : "the migration tool runs this migration in a transaction";
-    out.flag(statement.span,
-             fmt::format("{} cannot run inside a transaction block, and {}: the migration fails "
-                         "here with SQLSTATE 25001",
-                         form, why),
-             context.explicit_transaction
-                 ? std::string("Move the statement after COMMIT, outside BEGIN … COMMIT.")
-                 : std::string("Mark the migration non-transactional (golang-migrate: its own "
-                               "file; dbmate: `-- migrate:up transaction:false`; goose: `-- "
-                               "+goose NO TRANSACTION`; diesel: run_in_transaction = false) and "
-                               "keep it to this one statement."));
+    out.flag(
+        statement.span,
+        fmt::format("{} cannot run inside a transaction block, and {}: the migration fails "
+                    "here with SQLSTATE 25001",
+                    form, why),
+        context.explicit_transaction
+            ? std::string("Move the statement after COMMIT, outside BEGIN … COMMIT.")
+            : fmt::format("Run it outside a transaction: {}.", context.plan->outside_transaction));
   }
 };
 

@@ -351,11 +351,12 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
 
 // Lints one script. `schema` is the model the script changes; null for a down script, which
 // sees the model as its up left it and changes nothing.
-void lint_script(const Migration& migration, const sql::ParsedScript& script, const RuleSet& rules,
-                 LintContext& context, SchemaModel* schema, std::vector<Finding>& out) {
+void lint_script(const Migration& migration, const sql::ParsedScript& script,
+                 const ExecutionPlan& plan, const RuleSet& rules, LintContext& context,
+                 SchemaModel* schema, std::vector<Finding>& out) {
   context.script = &script;
-  context.in_transaction =
-      migration.transactional && !(migration.implicit_transaction && script.statements.size() == 1);
+  context.plan = &plan;
+  context.in_transaction = plan.in_transaction;
   bool local_lock_timeout = false;
   bool local_statement_timeout = false;
   std::vector<Pending> pending;
@@ -391,7 +392,10 @@ void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, co
   up.migration = &migration;
   up.pg_version = options.pg_version;
   up.schema = &schema;
-  if (migration.up) lint_script(migration, parsed.script(*migration.up), rules, up, &schema, out);
+  if (migration.up) {
+    lint_script(migration, parsed.script(*migration.up), parsed.plan(*migration.up), rules, up,
+                &schema, out);
+  }
   if (migration.down) {
     // A down script reverts its up: what the up created is this migration's own to remove.
     LintContext down;
@@ -402,7 +406,8 @@ void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, co
     down.created_types = up.created_types;
     down.added_columns = up.added_columns;
     down.schema = &schema;
-    lint_script(migration, parsed.script(*migration.down), rules, down, nullptr, out);
+    lint_script(migration, parsed.script(*migration.down), parsed.plan(*migration.down), rules,
+                down, nullptr, out);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/execution_plan.hpp"
 #include "core/finding.hpp"
 #include "core/migration.hpp"
 #include "rules/column_types.hpp"
@@ -37,10 +38,13 @@ struct AlterCommand {
 struct LintContext {
   const Migration* migration = nullptr;
   const sql::ParsedScript* script = nullptr;
+  // How the script runs (sql::ParsedSet::plan): in a transaction, and how its layout runs one
+  // outside a transaction.
+  const ExecutionPlan* plan = nullptr;
   int pg_version = 15;
   bool down = false;  // the script is the migration's down (revert) script
-  // The statement runs inside a transaction: the migration tool wraps the migration in one, or
-  // the script opened one with BEGIN.
+  // The statement runs inside a transaction: the migration tool runs the script in one (its
+  // plan), or the script opened one with BEGIN.
   bool in_transaction = false;
   bool explicit_transaction = false;  // BEGIN/START TRANSACTION seen and not yet ended
   bool lock_timeout_set = false;

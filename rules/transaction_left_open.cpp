@@ -19,7 +19,7 @@ class TransactionLeftOpen : public Rule {
   void finish(const LintContext& context, RuleOutput& out) const override {
     // In a migration its tool wraps in a transaction, the tool's COMMIT ends it (and the BEGIN
     // is a nested-transaction finding); only a script that runs on its own leaves it open.
-    if (!context.explicit_transaction || context.migration->transactional) return;
+    if (!context.explicit_transaction || context.plan->in_transaction) return;
     const sql::Statement& last = context.script->statements.back();
     out.flag(
         last.span,

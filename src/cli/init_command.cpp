@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/targets.hpp"
 #include "core/config.hpp"
+#include "core/layout.hpp"
 #include "discover/discover.hpp"
 
 namespace mgate {
@@ -15,11 +16,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where the supported tools keep migrations by default, most specific first.
-constexpr std::string_view kUsualDirs[] = {"db/migrations",  "db/migrate",
-                                           "migrations",     "database/migrations",
-                                           "sql/migrations", "src/main/resources/db/migration",
-                                           "db/migration",   "sqitch"};
+// Where the supported tools keep migrations by default, most specific first; "." is a sqitch
+// project at the root (its sqitch.plan there).
+constexpr std::string_view kUsualDirs[] = {"db/migrations",
+                                           "db/migrate",
+                                           "migrations",
+                                           "prisma/migrations",
+                                           "database/migrations",
+                                           "sql/migrations",
+                                           "src/main/resources/db/migration",
+                                           "src/main/resources/db/changelog",
+                                           "db/migration",
+                                           "db/changelog",
+                                           "sqitch",
+                                           "."};
 
 struct Found {
   std::string dir;  // relative to the root
@@ -32,6 +42,9 @@ std::optional<Found> find_migrations(const fs::path& root, const std::string& la
   for (std::string_view dir : kUsualDirs) {
     const fs::path path = root / dir;
     if (!fs::is_directory(path, ec)) continue;
+    // The root is a migrations directory only as a sqitch project: anything else there would
+    // be read as plain files.
+    if (dir == "." && !fs::is_regular_file(path / "sqitch.plan", ec)) continue;
     try {
       MigrationSet set = discover(root, path, layout);
       if (!set.migrations.empty()) return Found{std::string(dir), std::move(set)};
@@ -51,6 +64,15 @@ std::string toml_string(const std::string& text) {
   return out + "\"";
 }
 
+// Only where the runner decides how a file is sent: every other tool decides itself.
+std::string transaction_line(const Layout& layout) {
+  if (!layout.configurable_transaction) return "";
+  return fmt::format(
+      "# transaction = \"{}\"   # how the runner sends a file: per-migration | per-statement | "
+      "per-query\n",
+      to_string(layout.transaction));
+}
+
 std::string config_text(const Found& found) {
   return fmt::format(
       R"(# mgate.toml: written by `mgate init`. Every key is documented in docs/configuration.md;
@@ -58,8 +80,8 @@ std::string config_text(const Found& found) {
 
 [migrations]
 dir = {dir}        # {count} migrations found here
-layout = {layout}   # detected; auto | plain | golang-migrate | flyway | dbmate | diesel | goose | sqitch
-
+layout = {layout}   # detected; auto, {layouts}
+{transaction}
 [naming]
 # pattern = ""                 # regex for file names without extension; "": the layout's own
 # require_down = false         # true: a migration without a down/undo/revert script is an error
@@ -105,7 +127,8 @@ version = 15                   # the major version production runs: some rules d
 # history = 20                 # recordings the baseline keeps for the drift test
 )",
       fmt::arg("dir", toml_string(found.dir)), fmt::arg("count", found.set.migrations.size()),
-      fmt::arg("layout", toml_string(found.set.layout)));
+      fmt::arg("layout", toml_string(found.set.layout)), fmt::arg("layouts", layout_list()),
+      fmt::arg("transaction", transaction_line(layout_named(found.set.layout))));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/staged.hpp"
 #include "cli/targets.hpp"
+#include "core/layout.hpp"
 #include "gates/gate.hpp"
 #include "gates/history.hpp"
 #include "gates/pipeline.hpp"
@@ -115,9 +116,7 @@ void add_gate_options(CLI::App* cmd, LintCommand& c) {
   cmd->add_option("--config", c.config,
                   "mgate.toml to use (default: the nearest one above the "
                   "working directory)");
-  cmd->add_option(
-      "--layout", c.layout,
-      "Migration layout: auto, plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch");
+  cmd->add_option("--layout", c.layout, fmt::format("Migration layout: auto, {}", layout_list()));
   add_output_options(*cmd, c.output);
   cmd->add_option("--fail-on", c.fail_on,
                   "Lowest finding level that fails the run (exit 1): error, warning, never")
@@ -193,7 +192,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
       loose.push_back({std::move(file), std::move(text), false});
     }
     if (target.named && !target.files.empty() && !judged) continue;
-    sql::ParsedSet parsed(set, reader);
+    sql::ParsedSet parsed(set, reader, options.pg_version);
     Report part = run_pipeline(config, set, parsed, options);
     part.layouts.push_back(
         {set.dir, set.layout, layout == "auto", static_cast<int>(set.migrations.size())});
@@ -210,11 +209,14 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
   options.gates = gates_for_loose_sql(c, config);
   if (options.gates.empty()) return report;
   const MigrationSet set = loose_sql_set(loose);
-  sql::ParsedSet parsed(set, [&](const std::string& file) {
-    auto it = std::find_if(loose.begin(), loose.end(),
-                           [&](const LooseSql& sql) { return sql.file == file; });
-    return it->text;
-  });
+  sql::ParsedSet parsed(
+      set,
+      [&](const std::string& file) {
+        auto it = std::find_if(loose.begin(), loose.end(),
+                               [&](const LooseSql& sql) { return sql.file == file; });
+        return it->text;
+      },
+      options.pg_version);
   merge_into(report, run_pipeline(config, set, parsed, options));
   return report;
 }

@@ -144,7 +144,9 @@ std::vector<Target> resolve_targets(const Config& config, const std::vector<std:
 
 MigrationSet discover_target(const Config& config, const Target& target, const std::string& layout,
                              std::vector<std::string>& loose) {
-  MigrationSet set = discover(config.root, target.dir, layout);
+  DiscoverOptions options = discover_options(config);
+  options.layout = layout;
+  MigrationSet set = discover(config.root, target.dir, options);
   if (target.files.empty()) {
     if (target.named && set.migrations.empty()) no_migrations_in(config, target, set);
     return set;
@@ -204,11 +206,12 @@ void check_loose_sql(const Config& config, const LooseSql& sql) {
 
 MigrationSet loose_sql_set(const std::vector<LooseSql>& texts) {
   MigrationSet set;
+  set.layout = "plain";
   for (const LooseSql& sql : texts) {
     Migration m;
     m.name = sql.file;
-    m.up = Script{sql.file};
-    m.transactional = false;
+    // Loose SQL runs as `psql -f` runs a file: one statement at a time.
+    m.up = Script{.file = sql.file, .transaction = Transaction::statement};
     m.files = {sql.file};
     set.migrations.push_back(std::move(m));
   }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "core/layout.hpp"
 #include "core/suggest.hpp"
 
 namespace mgate {
@@ -169,14 +170,22 @@ Config load_config(const std::filesystem::path& file) {
       {{"migrations", H([&](const toml::node& n) {
           r.keys(n, "migrations",
                  {{"dir", [&](auto& v) { config.migrations.dir = r.string(v, "dir"); }},
-                  {"layout", [&](auto& v) {
+                  {"layout",
+                   [&](auto& v) {
                      config.migrations.layout = r.string(v, "layout");
-                     static const std::vector<std::string> layouts = {
-                         "auto",   "plain",  "golang-migrate", "flyway",
-                         "dbmate", "diesel", "goose",          "sqitch"};
-                     if (std::find(layouts.begin(), layouts.end(), config.migrations.layout) ==
-                         layouts.end()) {
-                       r.fail(v, fmt::format("unknown layout '{}'", config.migrations.layout));
+                     if (config.migrations.layout != "auto" &&
+                         !find_layout(config.migrations.layout)) {
+                       r.fail(v, fmt::format("unknown layout '{}' (known: auto, {})",
+                                             config.migrations.layout, layout_list()));
+                     }
+                   }},
+                  {"transaction", [&](auto& v) {
+                     std::string value = r.string(v, "transaction");
+                     config.migrations.transaction = configurable_transaction(value);
+                     if (!config.migrations.transaction) {
+                       r.fail(v, fmt::format("transaction must be per-migration, per-statement "
+                                             "or per-query, not '{}'",
+                                             value));
                      }
                    }}});
         })},

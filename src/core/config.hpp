@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/execution_plan.hpp"
 #include "core/finding.hpp"
 
 namespace mgate {
@@ -38,6 +39,8 @@ struct Config {
   struct {
     std::string dir;  // empty: the PATH arguments, or the layout's usual place
     std::string layout = "auto";
+    // How a plain runner (or Prisma) sends a script; nullopt: the layout's own rule.
+    std::optional<Transaction> transaction;
   } migrations;
 
   struct {

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/execution_plan.hpp"
 #include "core/source_file.hpp"
 
 namespace mgate {
@@ -18,11 +19,17 @@ struct Version {
   friend bool operator==(const Version& a, const Version& b) { return compare(a, b) == 0; }
 };
 
-// The SQL of one direction of a migration: a whole file, or a section of one (dbmate and goose
-// keep up and down in one file).
+// The SQL of one direction of a migration: a whole file, or a section of one (dbmate, goose and
+// Liquibase keep several scripts in one file).
 struct Script {
   std::string file;  // relative to the repository root
   Span section{0, std::string::npos};
+  // How the migration tool sends it: the layout's rule, or what the script or its configuration
+  // declares. The execution plan (sql::ParsedSet::plan) is decided from this and the statements.
+  Transaction transaction = Transaction::script;
+  // When not empty, the SQL is only these byte ranges of the section, in order (Liquibase
+  // writes a rollback in comment lines: `--rollback DROP TABLE users;`).
+  std::vector<Span> pieces{};
   bool whole_file() const { return section.begin == 0 && section.end == std::string::npos; }
 };
 
@@ -32,10 +39,9 @@ struct Migration {
   std::optional<Script> up;
   std::optional<Script> down;
   std::optional<Script> verify;  // sqitch verify scripts
-  bool transactional = true;     // false when the layout marks it (dbmate, goose, diesel, ...)
-  // golang-migrate sends a file as one query string: PostgreSQL wraps several statements in an
-  // implicit transaction, but a file holding a single statement runs outside any transaction.
-  bool implicit_transaction = false;
+  // Why mgate cannot run this migration, e.g. "a goose Go migration"; empty for SQL ones. Such
+  // a migration has no scripts, but keeps its place in the order.
+  std::string cannot_run;
   bool repeatable = false;  // Flyway R__ migrations
   bool gated = true;        // false for migrations before --since: context only
   // The file names that make up this migration, for the naming gate (relative to root).
@@ -44,17 +50,27 @@ struct Migration {
   std::string id() const { return version.text.empty() ? name : version.text; }
 };
 
-// Something discovery noticed about a file that is not a well-formed migration.
+// A file in the migrations directory that the tool refuses, or that looks like a migration
+// but which the tool would skip. Files that are not migrations and do not look like one (a
+// README, mgate's own files) are not strays: the tool ignores them, and so does mgate.
 struct StrayFile {
+  enum class Kind {
+    refused,  // the tool stops with an error because of it
+    ignored,  // named or shaped almost like a migration, but the tool skips it
+  };
   std::string file;
   std::string reason;
+  Kind kind = Kind::refused;
 };
 
 struct MigrationSet {
-  std::string layout;  // plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch
-  std::string dir;     // the migrations directory, relative to the root
+  std::string layout;                 // a Layout's name (core/layout.hpp)
+  std::string dir;                    // the migrations directory, relative to the root
   std::vector<Migration> migrations;  // in apply order
   std::vector<StrayFile> strays;
+  // The file in which the tool keeps the checksums of the migrations (Atlas's atlas.sum),
+  // relative to the root; empty when the layout has none.
+  std::string checksum_file{};
 };
 
 }  // namespace mgate

@@ -14,20 +14,8 @@ bool is_hidden(const fs::path& path) {
   return path.filename().string().starts_with('.');
 }
 
-// Flyway keeps migrations in nested folders too, so the whole tree counts. Symbolic links to
-// directories are not followed here: detection must never loop, and the reader reports them.
-bool has_flyway_names(const fs::path& dir) {
-  static const std::regex flyway(R"(^(V\d+(?:[._]\d+)*|R)__.+\.sql$)");
-  std::error_code error;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, error);
-  for (fs::recursive_directory_iterator end; !error && it != end; it.increment(error)) {
-    if (is_hidden(it->path())) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (std::regex_match(it->path().filename().string(), flyway)) return true;
-  }
-  return false;
+fs::path normal(const fs::path& path) {
+  return fs::absolute(path).lexically_normal();
 }
 
 // Unreadable files say nothing here; the layout's reader reports them.
@@ -36,44 +24,108 @@ std::string text_of(const fs::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-}  // namespace
-
-std::string detect_layout(const fs::path& dir) {
+// The regular files below `dir` (all of them, or those directly in it), hidden ones and mgate's
+// own left out. Symbolic links to directories are not followed: detection must never loop,
+// and the reader reports them.
+std::vector<fs::path> files_in(const fs::path& dir, const std::set<fs::path>& excluded,
+                               bool recursive) {
+  std::vector<fs::path> files;
   std::error_code error;
-  if (fs::is_regular_file(dir / "sqitch.plan", error)) return "sqitch";
-  if (has_flyway_names(dir)) return "flyway";
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, error);
+  for (fs::recursive_directory_iterator end; !error && it != end; it.increment(error)) {
+    if (is_hidden(it->path())) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!recursive) it.disable_recursion_pending();
+    std::error_code ignored;
+    if (it->is_regular_file(ignored) && !excluded.contains(normal(it->path())))
+      files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
-  std::vector<fs::path> sql_files;
-  bool go_migrations = false;
-  static const std::regex numbered_go(R"(^\d+_.+\.go$)");
+bool has_subdirectory_with(const fs::path& dir, std::string_view file) {
+  std::error_code error;
   fs::directory_iterator it(dir, error);
   for (fs::directory_iterator end; !error && it != end; it.increment(error)) {
-    const fs::path& path = it->path();
-    std::string name = path.filename().string();
-    if (is_hidden(path)) continue;
     std::error_code ignored;
-    if (it->is_directory(ignored) && fs::is_regular_file(path / "up.sql", ignored)) return "diesel";
-    if (!it->is_regular_file(ignored)) continue;
-    if (name.ends_with(".sql")) sql_files.push_back(path);
-    if (std::regex_match(name, numbered_go)) go_migrations = true;
+    if (!is_hidden(it->path()) && it->is_directory(ignored) &&
+        fs::is_regular_file(it->path() / file, ignored))
+      return true;
   }
+  return false;
+}
 
-  // plain takes these names too; with nothing but them, the directory is golang-migrate's.
+bool matches(const fs::path& file, const std::regex& pattern) {
+  return std::regex_match(file.filename().string(), pattern);
+}
+
+// sqlx is a Rust library: its migrations sit in a crate whose Cargo.toml names it. Looks from
+// the directory's parent up to `root`.
+bool in_sqlx_crate(const fs::path& root, const fs::path& dir) {
+  fs::path top = normal(root);
+  for (fs::path at = normal(dir).parent_path(); !at.empty(); at = at.parent_path()) {
+    std::error_code error;
+    if (fs::is_regular_file(at / "Cargo.toml", error) &&
+        text_of(at / "Cargo.toml").find("sqlx") != std::string::npos)
+      return true;
+    if (at == top || at == at.parent_path()) break;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string detect_layout(const fs::path& root, const fs::path& dir,
+                          const std::set<fs::path>& excluded) {
+  std::error_code error;
+  if (fs::is_regular_file(dir / "sqitch.plan", error)) return "sqitch";
+  if (fs::is_regular_file(dir / "atlas.sum", error)) return "atlas";
+  if (fs::is_regular_file(dir / "migration_lock.toml", error) ||
+      has_subdirectory_with(dir, "migration.sql"))
+    return "prisma";
+
+  std::vector<fs::path> below = files_in(dir, excluded, true);
+  static const std::regex flyway(R"(^(V\d+(?:[._]\d+)*|R)__.+\.sql$)");
+  for (const fs::path& file : below) {
+    if (file.extension() == ".sql" && has_liquibase_header(text_of(file))) return "liquibase";
+  }
+  if (std::any_of(below.begin(), below.end(), [](const auto& f) { return matches(f, flyway); }))
+    return "flyway";
+  if (has_subdirectory_with(dir, "up.sql")) return "diesel";
+
+  std::vector<fs::path> files = files_in(dir, excluded, false);
   static const std::regex up_down(R"(^\d+_.*\.(up|down)\.sql$)");
-  if (!sql_files.empty() && std::all_of(sql_files.begin(), sql_files.end(), [](const auto& p) {
-        return std::regex_match(p.filename().string(), up_down);
-      }))
-    return "golang-migrate";
-
-  bool dbmate = false;
-  bool goose = go_migrations;
-  for (const fs::path& file : sql_files) {
+  static const std::regex numbered_sql(R"(^\d+_.*\.sql$)");
+  static const std::regex numbered_go(R"(^\d+_.+\.go$)");
+  std::size_t directed = 0, bare = 0;
+  bool paired_bare = false;  // 003_x.sql beside 003_x.down.sql: plain's way to give an up a down
+  bool no_transaction_header = false, dbmate = false, goose = false;
+  for (const fs::path& file : files) {
+    if (matches(file, numbered_go)) goose = true;
+    if (file.extension() != ".sql") continue;
     std::string text = text_of(file);
+    no_transaction_header = no_transaction_header || text.starts_with("-- no-transaction");
     dbmate = dbmate || has_dbmate_up(text);
     goose = goose || has_goose_up(text);
+    if (matches(file, up_down)) {
+      ++directed;
+    } else if (matches(file, numbered_sql)) {
+      ++bare;
+      std::string stem = file.stem().string();
+      std::error_code ignored;
+      paired_bare = paired_bare || fs::exists(file.parent_path() / (stem + ".down.sql"), ignored);
+    }
   }
+  bool sqlx = no_transaction_header || ((directed > 0 || bare > 0) && in_sqlx_crate(root, dir));
   if (dbmate) return "dbmate";
   if (goose) return "goose";
+  if (sqlx) return "sqlx";
+  // plain takes these names too, but runs them in a transaction of their own; a file that
+  // golang-migrate would skip among them is a slip, not a sign of another layout.
+  if (directed > bare && !paired_bare) return "golang-migrate";
   return "plain";
 }
 

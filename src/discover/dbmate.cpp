@@ -4,7 +4,6 @@
 #include <optional>
 
 #include "discover/layout.hpp"
-#include "discover/numbered_file.hpp"
 #include "discover/sections.hpp"
 
 namespace mgate::discovery {
@@ -46,7 +45,25 @@ std::optional<Directive> read_directive(std::string_view line) {
   return directive;
 }
 
-void read_dbmate_file(Scan& scan, const Entry& entry, const NumberedFile& name) {
+// dbmate's migrationFileRegexp, ^(\d+).*\.sql$: the version is the leading digits.
+struct DbmateName {
+  std::string version;
+  std::string name;
+};
+
+std::optional<DbmateName> read_dbmate_name(std::string_view file_name) {
+  if (!file_name.ends_with(".sql")) return std::nullopt;
+  std::size_t digits = 0;
+  while (digits < file_name.size() && std::isdigit(static_cast<unsigned char>(file_name[digits])))
+    ++digits;
+  if (digits == 0) return std::nullopt;
+  std::string_view rest = file_name.substr(digits, file_name.size() - digits - 4);
+  if (!rest.empty() && (rest.front() == '_' || rest.front() == '-')) rest.remove_prefix(1);
+  return DbmateName{std::string(file_name.substr(0, digits)), std::string(rest)};
+}
+
+void read_dbmate_file(Scan& scan, const Entry& entry, const DbmateName& name,
+                      Transaction undeclared) {
   std::string text = scan.read(entry.path);
   std::vector<Line> lines = lines_of(text);
   std::optional<std::size_t> up;  // indexes into lines: dbmate uses the first of each
@@ -97,10 +114,11 @@ void read_dbmate_file(Scan& scan, const Entry& entry, const NumberedFile& name) 
       break;
     }
   }
-  // One flag covers both directions: a section that opts out of the transaction must run
-  // outside one, and running the other section outside one too changes nothing but atomicity.
-  migration.transactional =
-      up_directive->transaction && (!down_directive || down_directive->transaction);
+  // dbmate runs a section with transaction:false as one Exec outside a transaction: one query
+  // string, which PostgreSQL runs in one implicit transaction when it holds several statements.
+  migration.up->transaction = up_directive->transaction ? undeclared : Transaction::query;
+  if (migration.down)
+    migration.down->transaction = down_directive->transaction ? undeclared : Transaction::query;
   scan.add(std::move(migration));
 }
 
@@ -114,20 +132,13 @@ bool has_dbmate_up(std::string_view text) {
   return false;
 }
 
-void read_dbmate(Scan& scan) {
+void read_dbmate(Scan& scan, Transaction undeclared) {
+  // dbmate reads the files directly in the directory whose names match its pattern, and
+  // ignores everything else.
   for (const Entry& entry : scan.entries(scan.dir())) {
-    if (entry.directory) {
-      scan.stray(entry.path, fmt::format("a directory: dbmate migrations are the files directly "
-                                         "in {}",
-                                         scan.relative(scan.dir())));
-      continue;
-    }
-    NumberedFileName parsed = read_numbered_file(entry.name, false);
-    if (!parsed.file) {
-      scan.stray(entry.path, parsed.problem);
-      continue;
-    }
-    read_dbmate_file(scan, entry, *parsed.file);
+    if (entry.directory) continue;
+    if (std::optional<DbmateName> name = read_dbmate_name(entry.name))
+      read_dbmate_file(scan, entry, *name, undeclared);
   }
 }
 

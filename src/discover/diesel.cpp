@@ -11,23 +11,20 @@
 namespace mgate::discovery {
 namespace {
 
-// diesel names a migration directory <version>_<name>; the version is whatever precedes the
-// first '_' (usually 2024-01-31-120000), and diesel records it with the dashes removed.
+// diesel names a migration directory <version>_<name> and takes whatever precedes the first
+// '_' for the version (usually 2024-01-31-120000), which it records with the dashes removed.
 struct DirectoryName {
   std::string version;
   std::string name;
 };
 
-std::optional<DirectoryName> read_directory_name(std::string_view text) {
-  std::size_t underscore = text.find('_');
-  if (underscore == std::string_view::npos || underscore + 1 == text.size()) return std::nullopt;
+DirectoryName read_directory_name(std::string_view text) {
+  std::size_t underscore = std::min(text.find('_'), text.size());
+  DirectoryName name;
   std::string_view version = text.substr(0, underscore);
-  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
-  if (!std::any_of(version.begin(), version.end(), digit) ||
-      !std::all_of(version.begin(), version.end(), [&](char c) { return digit(c) || c == '-'; }))
-    return std::nullopt;
-  DirectoryName name{"", std::string(text.substr(underscore + 1))};
-  std::copy_if(version.begin(), version.end(), std::back_inserter(name.version), digit);
+  std::copy_if(version.begin(), version.end(), std::back_inserter(name.version),
+               [](char c) { return c != '-'; });
+  if (underscore < text.size()) name.name = std::string(text.substr(underscore + 1));
   return name;
 }
 
@@ -35,6 +32,13 @@ std::optional<DirectoryName> read_directory_name(std::string_view text) {
 // not a boolean, it uses the defaults and runs the migration in a transaction. mgate does the
 // same and says so.
 void read_metadata(Scan& scan, const Entry& metadata, Migration& migration) {
+  // diesel runs a migration outside a transaction with batch_execute: the whole file as one
+  // query, which PostgreSQL runs in one implicit transaction when it holds several statements.
+  auto set_transaction = [&](bool in_transaction) {
+    if (in_transaction) return;
+    for (auto* script : {&migration.up, &migration.down})
+      if (*script) (*script)->transaction = Transaction::query;
+  };
   constexpr std::string_view kIgnored =
       "diesel ignores this file and runs the migration in a "
       "transaction";
@@ -44,18 +48,20 @@ void read_metadata(Scan& scan, const Entry& metadata, Migration& migration) {
     const toml::node* setting = table.get("run_in_transaction");
     if (!setting) return;
     if (std::optional<bool> value = setting->value_exact<bool>()) {
-      migration.transactional = *value;
+      set_transaction(*value);
     } else {
-      scan.stray(metadata.path, fmt::format("line {}: run_in_transaction must be true or false; {}",
-                                            setting->source().begin.line, kIgnored));
+      scan.ignored(metadata.path,
+                   fmt::format("line {}: run_in_transaction must be true or false; {}",
+                               setting->source().begin.line, kIgnored));
     }
   } catch (const toml::parse_error& error) {
-    scan.stray(metadata.path, fmt::format("line {}: {}; {}", error.source().begin.line,
-                                          error.description(), kIgnored));
+    scan.ignored(metadata.path, fmt::format("line {}: {}; {}", error.source().begin.line,
+                                            error.description(), kIgnored));
   }
 }
 
-void read_migration(Scan& scan, const Entry& directory, const DirectoryName& name) {
+void read_migration(Scan& scan, const Entry& directory, const DirectoryName& name,
+                    Transaction undeclared) {
   std::optional<Entry> up;
   std::optional<Entry> down;
   std::optional<Entry> metadata;
@@ -66,13 +72,8 @@ void read_migration(Scan& scan, const Entry& directory, const DirectoryName& nam
       if (entry.name == "down.sql") slot = &down;
       if (entry.name == "metadata.toml") slot = &metadata;
     }
-    if (slot) {
-      *slot = std::move(entry);
-    } else {
-      scan.stray(entry.path,
-                 "not part of a diesel migration, which holds up.sql, down.sql and "
-                 "metadata.toml");
-    }
+    // diesel reads only those three; anything else in the directory is none of its business.
+    if (slot) *slot = std::move(entry);
   }
   if (!up) {
     scan.stray(directory.path, "diesel migration directory without up.sql");
@@ -81,10 +82,10 @@ void read_migration(Scan& scan, const Entry& directory, const DirectoryName& nam
   Migration migration;
   migration.version = {name.version};
   migration.name = name.name;
-  migration.up = Script{scan.relative(up->path)};
+  migration.up = Script{scan.relative(up->path), {0, std::string::npos}, undeclared};
   migration.files.push_back(migration.up->file);
   if (down) {
-    migration.down = Script{scan.relative(down->path)};
+    migration.down = Script{scan.relative(down->path), {0, std::string::npos}, undeclared};
     migration.files.push_back(migration.down->file);
   }
   if (metadata) {
@@ -96,22 +97,11 @@ void read_migration(Scan& scan, const Entry& directory, const DirectoryName& nam
 
 }  // namespace
 
-void read_diesel(Scan& scan) {
+void read_diesel(Scan& scan, Transaction undeclared) {
+  // Every directory is a migration to diesel; files beside them are ignored.
   for (const Entry& entry : scan.entries(scan.dir())) {
-    if (!entry.directory) {
-      scan.stray(entry.path,
-                 "a file: diesel migrations are directories <version>_<name>/ "
-                 "holding up.sql and down.sql");
-      continue;
-    }
-    std::optional<DirectoryName> name = read_directory_name(entry.name);
-    if (!name) {
-      scan.stray(entry.path,
-                 "not a diesel migration directory name: expected <version>_<name>, "
-                 "as in 2024-01-31-120000_create_users");
-      continue;
-    }
-    if (scan.enter(entry)) read_migration(scan, entry, *name);
+    if (entry.directory && scan.enter(entry))
+      read_migration(scan, entry, read_directory_name(entry.name), undeclared);
   }
 }
 

@@ -23,12 +23,18 @@ struct FlywayScript {
   std::string description;
 };
 
+// Flyway strips the suffix without regard to case.
 const std::regex& versioned_name() {
-  static const std::regex name(R"(^[VU](\d+(?:[._]\d+)*)__(.+)\.sql$)");
+  static const std::regex name(R"(^[VU](\d+(?:[._]\d+)*)__(.*)\.[sS][qQ][lL]$)");
   return name;
 }
 const std::regex& repeatable_name() {
-  static const std::regex name(R"(^R__(.+)\.sql$)");
+  static const std::regex name(R"(^R__(.*)\.[sS][qQ][lL]$)");
+  return name;
+}
+// Java-based migrations (V3__Seed.java, compiled to .class): Flyway runs them, mgate cannot.
+const std::regex& java_name() {
+  static const std::regex name(R"(^V(\d+(?:[._]\d+)*)__(.+)\.(java|kt|class)$)");
   return name;
 }
 // Flyway runs SQL callbacks such as beforeMigrate.sql or afterEachMigrate__audit.sql around the
@@ -39,6 +45,12 @@ const std::regex& callback_name() {
 }
 const std::regex& baseline_name() {
   static const std::regex name(R"(^B\d+(?:[._]\d+)*__.+\.sql$)");
+  return name;
+}
+// A name close enough to Flyway's that its author meant a migration, which Flyway skips
+// (validateMigrationNaming is false by default): V1_x.sql, v1__x.sql, V1.x__y.sql.
+const std::regex& near_miss_name() {
+  static const std::regex name(R"(^[VvUuRr][0-9._]*_.*\.[sS][qQ][lL]$)");
   return name;
 }
 
@@ -88,12 +100,14 @@ struct Placement {
 
 }  // namespace
 
-void read_flyway(Scan& scan) {
+void read_flyway(Scan& scan, Transaction undeclared) {
   std::vector<FlywayScript> versioned;
   std::vector<FlywayScript> undos;
   std::vector<FlywayScript> repeatables;
   std::vector<Entry> configs;
-  // Flyway scans its locations recursively: migrations may sit in any subfolder.
+  // Flyway scans its locations recursively: migrations may sit in any subfolder. SQL callbacks
+  // (beforeMigrate.sql, ...) and Teams' baseline migrations (B5__x.sql) are not migrations mgate
+  // checks, and other files are none of Flyway's business.
   for (Entry& entry : scan.files_below(scan.dir())) {
     std::smatch match;
     const std::string& name = entry.name;
@@ -104,19 +118,20 @@ void read_flyway(Scan& scan) {
           .push_back({std::move(entry), match[1].str(), match[2].str()});
     } else if (std::regex_match(name, match, repeatable_name())) {
       repeatables.push_back({std::move(entry), "", match[1].str()});
-    } else if (std::regex_match(name, callback_name())) {
-      scan.stray(entry.path, "Flyway callback script: mgate checks migrations, not callbacks");
-    } else if (std::regex_match(name, baseline_name())) {
-      scan.stray(entry.path,
-                 "Flyway baseline migration (B prefix): not supported; mgate reads V, U and R "
-                 "migrations");
-    } else if (!name.ends_with(".sql")) {
-      scan.stray(entry.path, "not a .sql file");
-    } else {
-      scan.stray(entry.path,
-                 "not a Flyway migration name: expected V<version>__<description>.sql (version "
-                 "digits separated by '.' or '_'), U<version>__<description>.sql or "
-                 "R__<description>.sql");
+    } else if (std::regex_match(name, match, java_name())) {
+      Migration migration;
+      migration.version = {match[1].str()};
+      migration.name = match[2].str();
+      migration.cannot_run = "a Flyway Java migration";
+      migration.files.push_back(scan.relative(entry.path));
+      scan.add(std::move(migration));
+    } else if (std::regex_match(name, callback_name()) || std::regex_match(name, baseline_name())) {
+      continue;
+    } else if (std::regex_match(name, near_miss_name())) {
+      scan.ignored(entry.path,
+                   "not a Flyway migration name, so Flyway skips it: expected "
+                   "V<version>__<description>.sql (version digits separated by '.' or '_', then "
+                   "two underscores), U<version>__<description>.sql or R__<description>.sql");
     }
   }
 
@@ -127,7 +142,7 @@ void read_flyway(Scan& scan) {
     migration.version = {script.version};
     migration.name = script.description;
     migration.repeatable = repeatable;
-    migration.up = Script{scan.relative(script.entry.path)};
+    migration.up = Script{scan.relative(script.entry.path), {0, std::string::npos}, undeclared};
     migration.files.push_back(migration.up->file);
     placements.emplace(script.entry.path, Placement{migrations.size(), false});
     migrations.push_back(std::move(migration));
@@ -148,7 +163,7 @@ void read_flyway(Scan& scan) {
                  fmt::format("a second undo migration for version {} (the first is {})",
                              undo.version, target->down->file));
     } else {
-      target->down = Script{scan.relative(undo.entry.path)};
+      target->down = Script{scan.relative(undo.entry.path), {0, std::string::npos}, undeclared};
       target->files.push_back(target->down->file);
       placements.emplace(undo.entry.path,
                          Placement{static_cast<std::size_t>(target - migrations.begin()), true});
@@ -156,20 +171,26 @@ void read_flyway(Scan& scan) {
   }
 
   for (const Entry& config : configs) {
-    fs::path script = config.path;
-    script.replace_extension();  // drops ".conf"
-    auto placement = placements.find(script);
+    fs::path configured = config.path;
+    configured.replace_extension();  // drops ".conf"
+    auto placement = placements.find(configured);
     if (placement == placements.end()) {
-      scan.stray(config.path, "script configuration for a script that is not a migration here");
+      std::error_code error;
+      if (!fs::exists(configured, error))
+        scan.ignored(config.path, fmt::format("script configuration for {}, which does not exist",
+                                              configured.filename().string()));
       continue;
     }
     Migration& migration = migrations[placement->second.migration];
     migration.files.push_back(scan.relative(config.path));
     ScriptConfig settings = read_script_config(scan.read(config.path));
     if (!settings.problem.empty()) scan.stray(config.path, settings.problem);
-    // The model has one transaction flag per migration: the up script's configuration sets it.
-    if (!placement->second.undo && settings.execute_in_transaction)
-      migration.transactional = *settings.execute_in_transaction;
+    // executeInTransaction decides for its script, instead of Flyway's detection; false runs
+    // the statements one by one.
+    Script& script = placement->second.undo ? *migration.down : *migration.up;
+    if (settings.execute_in_transaction)
+      script.transaction =
+          *settings.execute_in_transaction ? Transaction::script : Transaction::statement;
   }
 
   for (Migration& migration : migrations) scan.add(std::move(migration));

@@ -42,16 +42,18 @@ std::optional<Annotation> read_annotation(std::string_view line) {
   return Annotation::other;
 }
 
-void read_goose_file(Scan& scan, const Entry& entry, const NumberedFile& name) {
+void read_goose_file(Scan& scan, const Entry& entry, const NumberedFile& name,
+                     Transaction undeclared) {
   std::string text = scan.read(entry.path);
   std::vector<Line> lines = lines_of(text);
   std::vector<Line> markers;  // the Up and Down lines, in file order
   std::vector<Annotation> kinds;
   std::optional<std::size_t> first_line;  // of the first Up or Down
-  bool transactional = true;
+  // goose splits a NO TRANSACTION file into statements and runs each on its own.
+  Transaction transaction = undeclared;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::optional<Annotation> annotation = read_annotation(lines[i].text);
-    if (annotation == Annotation::no_transaction) transactional = false;
+    if (annotation == Annotation::no_transaction) transaction = Transaction::statement;
     if (annotation != Annotation::up && annotation != Annotation::down) continue;
     if (!first_line) first_line = i;
     markers.push_back(lines[i]);
@@ -67,12 +69,13 @@ void read_goose_file(Scan& scan, const Entry& entry, const NumberedFile& name) {
   Migration migration;
   migration.version = {name.version};
   migration.name = name.name;
-  migration.transactional = transactional;
   std::string file = scan.relative(entry.path);
   migration.files.push_back(file);
-  migration.up = Script{file, section_after(markers, up - kinds.begin(), text.size())};
-  if (down != kinds.end())
-    migration.down = Script{file, section_after(markers, down - kinds.begin(), text.size())};
+  migration.up = Script{file, section_after(markers, up - kinds.begin(), text.size()), transaction};
+  if (down != kinds.end()) {
+    migration.down =
+        Script{file, section_after(markers, down - kinds.begin(), text.size()), transaction};
+  }
 
   if (std::count(kinds.begin(), kinds.end(), Annotation::up) > 1)
     scan.stray(entry.path, "more than one '-- +goose Up' annotation: goose rejects the file");
@@ -101,27 +104,28 @@ bool has_goose_up(std::string_view text) {
   return false;
 }
 
-void read_goose(Scan& scan) {
+void read_goose(Scan& scan, Transaction undeclared) {
+  // goose's NumericComponent: <version>_<name>.sql or .go, the version a positive integer. A
+  // .sql file it cannot read a version from stops goose; such a .go file is a helper it skips.
   for (const Entry& entry : scan.entries(scan.dir())) {
-    if (entry.directory) {
-      scan.stray(entry.path, fmt::format("a directory: goose migrations are the files directly "
-                                         "in {}",
-                                         scan.relative(scan.dir())));
-      continue;
-    }
+    if (entry.directory) continue;
     if (entry.name.ends_with(".go")) {
       std::string as_sql = entry.name.substr(0, entry.name.size() - 3) + ".sql";
-      scan.stray(entry.path, read_numbered_file(as_sql, false).file
-                                 ? "goose Go migration: not SQL, so mgate cannot check it"
-                                 : "not a .sql file");
+      if (code_migration(entry.name) && read_numbered_file(as_sql, false).file)
+        add_code_migration(scan, entry, "a goose Go migration");
       continue;
     }
+    if (!entry.name.ends_with(".sql")) continue;
     NumberedFileName parsed = read_numbered_file(entry.name, false);
+    if (parsed.file && parsed.file->version.find_first_not_of('0') == std::string::npos)
+      parsed = {std::nullopt, "the version must be greater than zero"};
     if (!parsed.file) {
-      scan.stray(entry.path, parsed.problem);
+      scan.stray(entry.path, fmt::format("{}; goose cannot read a version from the name and "
+                                         "refuses the directory",
+                                         parsed.problem));
       continue;
     }
-    read_goose_file(scan, entry, *parsed.file);
+    read_goose_file(scan, entry, *parsed.file, undeclared);
   }
 }
 

@@ -1,33 +1,41 @@
 #pragma once
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 
+#include "core/execution_plan.hpp"
 #include "discover/scan.hpp"
 
 namespace mgate::discovery {
 
-// One reader per layout: each reads scan.dir() and adds to `scan` the migrations it finds and
-// the files that do not fit. docs/layouts.md describes every layout.
-void read_plain(Scan& scan);
-void read_golang_migrate(Scan& scan);
-void read_flyway(Scan& scan);
-void read_dbmate(Scan& scan);
-void read_diesel(Scan& scan);
-void read_goose(Scan& scan);
-void read_sqitch(Scan& scan);
+// One reader per layout: each reads scan.dir() as its tool does and adds to `scan` the
+// migrations it finds, the files the tool refuses and the ones it would skip although they look
+// like migrations. A script that declares nothing about transactions runs as `undeclared` says:
+// the layout's rule, or [migrations] transaction where the layout lets it decide.
+// docs/layouts.md describes every layout.
+void read_plain(Scan& scan, Transaction undeclared);
+void read_golang_migrate(Scan& scan, Transaction undeclared);
+void read_flyway(Scan& scan, Transaction undeclared);
+void read_dbmate(Scan& scan, Transaction undeclared);
+void read_diesel(Scan& scan, Transaction undeclared);
+void read_goose(Scan& scan, Transaction undeclared);
+void read_sqitch(Scan& scan, Transaction undeclared);
+void read_prisma(Scan& scan, Transaction undeclared);
+void read_liquibase(Scan& scan, Transaction undeclared);
+void read_sqlx(Scan& scan, Transaction undeclared);
+void read_atlas(Scan& scan, Transaction undeclared);
 
-// plain and golang-migrate read the same files; golang-migrate requires a direction suffix
-// (".up.sql" or ".down.sql") where plain also takes a bare ".sql" as an up. golang-migrate's
-// migrations run in an implicit transaction (Migration::implicit_transaction).
-void read_up_down_files(Scan& scan, std::string_view layout, bool direction_required,
-                        bool implicit_transaction);
-
-// Whether a file's text has the marker line that opens an up section, as the tool reads it.
+// Whether a file's text has the marker that makes it a migration of the tool, as the tool reads
+// it: dbmate's `-- migrate:up`, goose's `-- +goose Up`, Liquibase's first line.
 bool has_dbmate_up(std::string_view text);
 bool has_goose_up(std::string_view text);
+bool has_liquibase_header(std::string_view text);
 
-// The name of the layout `dir` looks like: the rules are in docs/layouts.md, "auto".
-std::string detect_layout(const std::filesystem::path& dir);
+// The name of the layout `dir` looks like (the rules are in docs/layouts.md, "auto"). `root` is
+// where to stop looking upwards for the project around it (sqlx's Cargo.toml); `excluded` are
+// mgate's own files, which never count.
+std::string detect_layout(const std::filesystem::path& root, const std::filesystem::path& dir,
+                          const std::set<std::filesystem::path>& excluded);
 
 }  // namespace mgate::discovery

@@ -3,11 +3,14 @@
 #include <string>
 #include <string_view>
 
+#include "discover/scan.hpp"
+
 namespace mgate::discovery {
 
 enum class Direction { unspecified, up, down };
 
-// A file named "<digits>_<name>.sql", the shape plain, golang-migrate, dbmate and goose share.
+// A file named "<digits>_<name>.sql", the shape plain, golang-migrate, sqlx, dbmate and goose
+// share.
 struct NumberedFile {
   std::string version;
   std::string name;
@@ -23,5 +26,16 @@ struct NumberedFileName {
 // Reads `file_name`. With `directions`, ".up.sql" and ".down.sql" are direction suffixes;
 // without, they are part of the name (dbmate and goose keep both directions in one file).
 NumberedFileName read_numbered_file(std::string_view file_name, bool directions);
+
+// Whether a file the tool skips still looks like a migration someone meant it to run: a .sql
+// file (in any case) that starts with a version.
+bool looks_like_migration(std::string_view file_name);
+
+// A numbered migration written in a programming language ("00004_seed.go", "20240101_x.rb"):
+// what it is, e.g. "a Go migration", or nullopt for any other file.
+std::optional<std::string> code_migration(std::string_view file_name);
+
+// Adds a migration mgate cannot run (Migration::cannot_run): it keeps its place in the order.
+void add_code_migration(Scan& scan, const Entry& entry, std::string what);
 
 }  // namespace mgate::discovery

@@ -47,7 +47,9 @@ bool is_within(const fs::path& path, const fs::path& ancestor) {
 
 }  // namespace
 
-Scan::Scan(const fs::path& root, const fs::path& dir) : dir_(absolute_normal(dir)) {
+Scan::Scan(const fs::path& root, const fs::path& dir, const std::set<fs::path>& excluded)
+    : dir_(absolute_normal(dir)) {
+  for (const fs::path& file : excluded) excluded_.insert(absolute_normal(file));
   std::error_code error;
   fs::file_status status = fs::status(dir_, error);
   if (status.type() == fs::file_type::not_found)
@@ -79,6 +81,7 @@ std::vector<Entry> Scan::entries(const fs::path& directory) {
     std::string name = entry.path().filename().string();
     // Hidden files are editor and tool droppings (.keep, .DS_Store), never migrations.
     if (name.starts_with('.')) continue;
+    if (excluded_.contains(absolute_normal(entry.path()))) continue;
     std::error_code status_error;
     fs::file_status status = entry.status(status_error);
     if (status_error) {
@@ -148,8 +151,8 @@ void Scan::add(Migration migration) {
   migrations_.push_back(std::move(migration));
 }
 
-void Scan::stray(const fs::path& file, std::string reason) {
-  strays_.push_back({relative(file), std::move(reason)});
+void Scan::stray(const fs::path& file, std::string reason, StrayFile::Kind kind) {
+  strays_.push_back({relative(file), std::move(reason), kind});
 }
 
 MigrationSet Scan::finish(std::string layout) && {
@@ -167,6 +170,7 @@ MigrationSet Scan::finish(std::string layout) && {
   set.dir = dir_relative_.empty() ? "." : dir_relative_;
   set.migrations = std::move(migrations_);
   set.strays = std::move(strays_);
+  set.checksum_file = std::move(checksum_file_);
   return set;
 }
 

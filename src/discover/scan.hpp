@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -8,9 +9,9 @@
 
 namespace mgate::discovery {
 
-// A regular file or a directory found in a migrations directory. Hidden entries and entries
-// that are neither (sockets, broken symbolic links) never reach a layout: Scan reports the latter
-// as strays itself.
+// A regular file or a directory found in a migrations directory. Hidden entries, the files the
+// configuration names and entries that are neither (sockets, broken symbolic links) never reach
+// a layout: Scan reports the last as strays itself.
 struct Entry {
   std::filesystem::path path;
   std::string name;
@@ -21,8 +22,10 @@ struct Entry {
 // the root, and collects the migrations and strays a layout finds.
 class Scan {
  public:
-  // Throws InputError when `dir` is missing, not a directory, or unreadable.
-  Scan(const std::filesystem::path& root, const std::filesystem::path& dir);
+  // Throws InputError when `dir` is missing, not a directory, or unreadable. `excluded` are
+  // mgate's own files: never listed.
+  Scan(const std::filesystem::path& root, const std::filesystem::path& dir,
+       const std::set<std::filesystem::path>& excluded = {});
 
   const std::filesystem::path& dir() const { return dir_; }
 
@@ -43,7 +46,14 @@ class Scan {
   std::string read(const std::filesystem::path& file) const;
 
   void add(Migration migration);
-  void stray(const std::filesystem::path& file, std::string reason);
+  // A file the tool refuses (the default), or one it skips although it looks like a migration.
+  void stray(const std::filesystem::path& file, std::string reason,
+             StrayFile::Kind kind = StrayFile::Kind::refused);
+  void ignored(const std::filesystem::path& file, std::string reason) {
+    stray(file, std::move(reason), StrayFile::Kind::ignored);
+  }
+  // The set will name `file` as the tool's checksum file (Atlas's atlas.sum).
+  void checksum_file(const std::filesystem::path& file) { checksum_file_ = relative(file); }
 
   // The result, in apply order: versioned migrations by version (then name), then Flyway's
   // repeatable ones by name.
@@ -52,6 +62,8 @@ class Scan {
  private:
   std::filesystem::path dir_;  // absolute and normalized
   std::string dir_relative_;   // empty when dir_ is the root
+  std::set<std::filesystem::path> excluded_;
+  std::string checksum_file_;
   // Directories entered so far, by canonical path, with the path they were first reached by.
   std::map<std::filesystem::path, std::filesystem::path> entered_;
   std::vector<Migration> migrations_;

@@ -102,7 +102,7 @@ std::string script_name(const PlannedChange& change, const std::set<fs::path>& s
 
 }  // namespace
 
-void read_sqitch(Scan& scan) {
+void read_sqitch(Scan& scan, Transaction undeclared) {
   fs::path plan_file = scan.dir() / "sqitch.plan";
   std::error_code error;
   if (!fs::is_regular_file(plan_file, error))
@@ -128,7 +128,9 @@ void read_sqitch(Scan& scan) {
     fs::path path = scan.dir() / kind / (name + ".sql");
     if (!scripts.contains(path)) return std::nullopt;
     used.insert(path);
-    return Script{scan.relative(path)};
+    // sqitch runs each script with psql as it is: its templates put BEGIN and COMMIT in the
+    // script, so the script, not the tool, decides about transactions.
+    return Script{scan.relative(path), {0, std::string::npos}, undeclared};
   };
   // Versions are the change's position among the plan's changes, zero-padded to four digits
   // ("0001"): sqitch orders by the plan, not by names, and reworked changes repeat a name.
@@ -139,9 +141,6 @@ void read_sqitch(Scan& scan) {
     Migration migration;
     migration.version = {fmt::format("{:04}", position)};
     migration.name = change.name;
-    // sqitch runs each script as it is; its templates put BEGIN and COMMIT in the script, so
-    // the script, not the tool, decides about transactions.
-    migration.transactional = false;
     migration.up = script("deploy", name);
     if (!migration.up) {
       scan.stray(scan.dir() / "deploy" / (name + ".sql"),

@@ -10,6 +10,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,6 +27,22 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
+// The installed server's binaries: the newest /usr/lib/postgresql/<major>/bin holding initdb
+// (15 on Debian 12, 17 in the Debian 13 clean room).
+fs::path installed_server_bin() {
+  fs::path best;
+  int best_major = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    int major = std::atoi(entry.path().filename().c_str());
+    if (major > best_major && fs::exists(entry.path() / "bin" / "initdb")) {
+      best_major = major;
+      best = entry.path() / "bin";
+    }
+  }
+  return best;
+}
+
 // The scratch databases and roles of external runs: mgate_<8 hex>_...
 constexpr const char* kExternalScratch =
     "SELECT datname FROM pg_database WHERE datname ~ '^mgate_[0-9a-f]{8}_' UNION ALL "
@@ -38,9 +55,15 @@ struct CheckRun {
   std::vector<std::string> env;
   std::unique_ptr<pg::ChildProcess> mgate;
 
-  explicit CheckRun(const std::string& migration) {
+  // With a `down`, the migration is golang-migrate's up and down pair.
+  explicit CheckRun(const std::string& migration, const std::string& down = "") {
     repo.write("mgate.toml", "[postgres]\nstatement_timeout = \"10min\"\n");
-    repo.write("db/001_first.sql", migration);
+    if (down.empty()) {
+      repo.write("db/001_first.sql", migration);
+    } else {
+      repo.write("db/001_first.up.sql", migration);
+      repo.write("db/001_first.down.sql", down);
+    }
     env = {"MGATE_RUNTIME_DIR=" + runtime.path().string()};
   }
 
@@ -133,9 +156,10 @@ TEST_P(LocalInterrupted, DuringAMigration) {
 }
 
 // The rollback gate's copy of the base database waits behind a lock the test holds on it (an
-// uncommitted rename), after the forward gate's migration was cancelled.
+// uncommitted rename), after the forward gate's migration was cancelled. The migration has a
+// down: a forward-only history gives the rollback gate nothing to copy.
 TEST_P(LocalInterrupted, WhileCreatingAScratchDatabase) {
-  CheckRun run("SELECT pg_sleep(600);\n");
+  CheckRun run("SELECT pg_sleep(600);\n", "SELECT 1;\n");
   run.start({"--gates", "forward,rollback"});
   ASSERT_TRUE(eventually([&] { return sleeping_at(run.local_server()); })) << run.log();
   HeldLock lock(run.local_server(), "ALTER DATABASE mgate_base_1 RENAME TO mgate_base_1_held");
@@ -158,15 +182,19 @@ TEST_P(LocalInterrupted, DuringInitdb) {
   ASSERT_EQ(mkfifo(gate.c_str(), 0666), 0);
   chmod(gate.c_str(), 0666);
   // initdb runs the `postgres` next to its own file: a copy of initdb, and a script.
-  fs::copy_file("/usr/lib/postgresql/15/bin/initdb", bin.path() / "initdb");
+  fs::path server = installed_server_bin();
+  ASSERT_FALSE(server.empty()) << "no /usr/lib/postgresql/*/bin/initdb";
+  fs::copy_file(server / "initdb", bin.path() / "initdb");
   fs::path postgres =
       bin.write("postgres",
                 "#!/bin/sh\n"
                 "case \" $* \" in\n"
                 "  *\" --boot \"*) { read line < " +
-                    gate.string() +
-                    "; cat; } | exec /usr/lib/postgresql/15/bin/postgres \"$@\" ;;\n"
-                    "  *) exec /usr/lib/postgresql/15/bin/postgres \"$@\" ;;\n"
+                    gate.string() + "; cat; } | exec " + (server / "postgres").string() +
+                    " \"$@\" ;;\n"
+                    "  *) exec " +
+                    (server / "postgres").string() +
+                    " \"$@\" ;;\n"
                     "esac\n");
   chmod(postgres.c_str(), 0755);
   chmod(bin.path().c_str(), 0755);

@@ -151,7 +151,7 @@ TEST_P(PlantedCode, NeverRunsAsASuperuser) {
   forget_privilege_marks();
   fs::path escalated = unique_path("mgate-test-escalated");
   TempDir repo;
-  repo.write("db/001_planted.sql", planted_schema(escalated));
+  repo.write("db/001_planted.up.sql", planted_schema(escalated));
   repo.write("db/002_note.up.sql", "ALTER TABLE public.accounts ADD COLUMN note text;\n");
   repo.write("db/002_note.down.sql", "ALTER TABLE public.accounts DROP COLUMN note;\n");
   repo.write("seed.sql", "INSERT INTO public.accounts (id, name) VALUES (900001, 'seeded');\n");

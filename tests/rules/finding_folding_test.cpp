@@ -23,7 +23,6 @@ std::vector<Finding> lint(const std::string& schema, const std::string& sql,
     m.version = {version};
     m.name = "m";
     m.up = Script{"db/all.sql", section};
-    m.transactional = true;
     set.migrations.push_back(m);
   }
   sql::ParsedSet parsed(set, [&](const std::string&) { return text; });

@@ -36,8 +36,9 @@ Fixture read_fixture(const std::string& relative, const std::string& text) {
     Migration migration;
     migration.version = {fmt::format("{:03}", fixture.set.migrations.size() + 1)};
     migration.name = relative;
-    migration.up = Script{relative, {at, std::string::npos}};
-    migration.transactional = transactional;
+    migration.up = Script{relative,
+                          {at, std::string::npos},
+                          transactional ? Transaction::script : Transaction::statement};
     migration.files = {relative};
     fixture.set.migrations.push_back(migration);
   };
@@ -59,7 +60,8 @@ Fixture read_fixture(const std::string& relative, const std::string& text) {
 
 std::vector<Finding> lint_fixture(const std::string& relative, const std::string& text) {
   Fixture fixture = read_fixture(relative, text);
-  sql::ParsedSet parsed(fixture.set, [&](const std::string&) { return text; });
+  sql::ParsedSet parsed(
+      fixture.set, [&](const std::string&) { return text; }, fixture.options.pg_version);
   for (const Migration& migration : fixture.set.migrations) {
     const sql::ParsedScript& script = parsed.script(*migration.up);
     EXPECT_FALSE(script.error) << relative << ": " << script.error->message << "\n" << text;

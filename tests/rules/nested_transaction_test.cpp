@@ -11,8 +11,9 @@ std::vector<std::string> rules_flagged(const std::string& sql, bool transactiona
   MigrationSet set;
   Migration migration;
   migration.version = {"001"};
-  migration.up = Script{"db/001_x.sql"};
-  migration.transactional = transactional;
+  migration.up = Script{"db/001_x.sql",
+                        {0, std::string::npos},
+                        transactional ? Transaction::script : Transaction::statement};
   set.migrations.push_back(migration);
   sql::ParsedSet parsed(set, [&](const std::string&) { return sql; });
   std::vector<std::string> out;

@@ -49,8 +49,9 @@ Linted lint_block(const std::string& id, const std::string& sql) {
     Migration migration;
     migration.version = {std::to_string(set.migrations.size() + 1)};
     migration.name = id;
-    migration.up = Script{file, {at, std::string::npos}};
-    migration.transactional = transactional;
+    migration.up = Script{file,
+                          {at, std::string::npos},
+                          transactional ? Transaction::script : Transaction::statement};
     migration.files = {file};
     set.migrations.push_back(migration);
   };
@@ -70,7 +71,8 @@ Linted lint_block(const std::string& id, const std::string& sql) {
         start(at, transactional);
         statements = false;
       } else {
-        set.migrations.back().transactional = transactional;
+        set.migrations.back().up->transaction =
+            transactional ? Transaction::script : Transaction::statement;
       }
     } else if (!comment && line.find_first_not_of(" \t") != std::string::npos) {
       statements = true;

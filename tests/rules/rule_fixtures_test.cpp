@@ -154,9 +154,9 @@ TEST(LintEngine, ImplicitTransactionHoldsOnlyForSeveralStatements) {
     MigrationSet set;
     Migration migration;
     migration.version = {"001"};
-    migration.up = Script{"db/001_x.up.sql"};
-    migration.implicit_transaction = true;
+    migration.up = Script{"db/001_x.up.sql", {0, std::string::npos}, Transaction::query};
     set.migrations.push_back(migration);
+    set.layout = "golang-migrate";
     sql::ParsedSet parsed(set, [&](const std::string&) { return sql; });
     int count = 0;
     for (const Finding& f : lint_set(set, parsed, LintOptions{})) {

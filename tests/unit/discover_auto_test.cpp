@@ -16,8 +16,8 @@ std::string detected(const DiscoverTree& tree, const std::string& dir = "db") {
 }
 
 TEST(DiscoverAuto, RecognisesEveryFixture) {
-  for (const char* layout :
-       {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose", "sqitch"}) {
+  for (const char* layout : {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
+                             "sqitch", "prisma", "liquibase", "sqlx", "atlas"}) {
     std::filesystem::path dir = discover_tests::source_dir() / "fixtures/layouts" / layout;
     MigrationSet set = discover(discover_tests::source_dir(), dir, "auto");
     EXPECT_EQ(set.layout, layout);
@@ -60,18 +60,42 @@ TEST(DiscoverAuto, DirectoriesWithUpSqlAreDiesel) {
   EXPECT_EQ(detected(tree), "diesel");
 }
 
-TEST(DiscoverAuto, OnlyUpAndDownFilesMakeGolangMigrateOtherwisePlain) {
+TEST(DiscoverAuto, UpAndDownFilesMakeGolangMigrateWhenTheyOutnumberBareOnes) {
   DiscoverTree only;
   only.write("db/1_a.up.sql");
   only.write("db/1_a.down.sql");
   only.write("db/README.md", "other files do not count\n");
+  only.write("db/schema.sql", "-- a dump beside the migrations does not count either\n");
   EXPECT_EQ(detected(only), "golang-migrate");
+
+  // One file golang-migrate would skip among its own is a slip it reports, not plain.
+  DiscoverTree slip;
+  slip.write("db/1_a.up.sql");
+  slip.write("db/1_a.down.sql");
+  slip.write("db/2_b_down.sql");
+  EXPECT_EQ(detected(slip), "golang-migrate");
 
   DiscoverTree mixed;
   mixed.write("db/1_a.up.sql");
   mixed.write("db/1_a.down.sql");
   mixed.write("db/2_b.sql");
+  mixed.write("db/3_c.sql");
   EXPECT_EQ(detected(mixed), "plain");
+}
+
+TEST(DiscoverAuto, ToolFilesChooseAtlasPrismaAndLiquibase) {
+  DiscoverTree atlas;
+  atlas.write("db/atlas.sum", "h1:x\n");
+  atlas.write("db/20240101000000_a.sql");
+  EXPECT_EQ(detected(atlas), "atlas");
+
+  DiscoverTree prisma;
+  prisma.write("db/20240101000000_init/migration.sql");
+  EXPECT_EQ(detected(prisma), "prisma");
+
+  DiscoverTree liquibase;
+  liquibase.write("db/changes/001.sql", "-- Liquibase formatted SQL\n--changeset a:1\nSELECT 1;\n");
+  EXPECT_EQ(detected(liquibase), "liquibase");
 }
 
 TEST(DiscoverAuto, MarkersInsideFilesChooseDbmateOrGoose) {

@@ -29,8 +29,10 @@ TEST(DiscoverDbmate, ReadsTheFixture) {
   EXPECT_EQ(script_text(discover_tests::source_dir(), *users.up),
             "CREATE TABLE users (\n    id bigserial PRIMARY KEY,\n    name text NOT NULL\n);\n\n");
   EXPECT_EQ(script_text(discover_tests::source_dir(), *users.down), "DROP TABLE users;\n");
-  EXPECT_TRUE(users.transactional);
-  EXPECT_FALSE(set.migrations[2].transactional);  // "-- migrate:up transaction:false"
+  EXPECT_EQ(users.up->transaction, Transaction::script);
+  // "-- migrate:up transaction:false": dbmate sends the section as one query of its own.
+  EXPECT_EQ(set.migrations[2].up->transaction, Transaction::query);
+  EXPECT_EQ(set.migrations[2].down->transaction, Transaction::query);
 }
 
 TEST(DiscoverDbmate, SectionSpansAreExact) {
@@ -54,14 +56,15 @@ TEST(DiscoverDbmate, HandlesCarriageReturnsAndAMarkerOnTheLastLine) {
   EXPECT_TRUE(set.strays.empty());
 }
 
-TEST(DiscoverDbmate, TransactionFalseOnEitherSectionMakesItNonTransactional) {
+TEST(DiscoverDbmate, TransactionFalseAppliesToItsOwnSection) {
   DiscoverTree tree;
   tree.write("db/1_a.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down  transaction:false\n");
   tree.write("db/2_b.sql", "-- migrate:up transaction:true\nSELECT 1;\n-- migrate:down\n");
   MigrationSet set = discover(tree.root(), tree.path("db"), "dbmate");
   ASSERT_EQ(set.migrations.size(), 2u);
-  EXPECT_FALSE(set.migrations[0].transactional);
-  EXPECT_TRUE(set.migrations[1].transactional);
+  EXPECT_EQ(set.migrations[0].up->transaction, Transaction::script);
+  EXPECT_EQ(set.migrations[0].down->transaction, Transaction::query);
+  EXPECT_EQ(set.migrations[1].up->transaction, Transaction::script);
 }
 
 TEST(DiscoverDbmate, MalformedFilesAreReported) {
@@ -73,8 +76,11 @@ TEST(DiscoverDbmate, MalformedFilesAreReported) {
   tree.write("db/4_down_first.sql", "-- migrate:down\nSELECT 2;\n-- migrate:up\nSELECT 1;\n");
   tree.write("db/5_not_a_marker.sql", "-- migrate:upgrade\nSELECT 1;\n");
   tree.write("db/schema.sql", "SELECT 1;\n");
+  tree.write("db/20240101-no-underscore.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\n");
   MigrationSet set = discover(tree.root(), tree.path("db"), "dbmate");
-  EXPECT_THAT(ids(set), ElementsAre("2:no_down", "3:sql_first", "4:down_first"));
+  // dbmate's pattern is ^(\d+).*\.sql$: no '_' needed after the version.
+  EXPECT_THAT(ids(set),
+              ElementsAre("2:no_down", "3:sql_first", "4:down_first", "20240101:no-underscore"));
   EXPECT_EQ(stray_reason(set, "db/1_no_markers.sql"),
             "no '-- migrate:up' line: dbmate needs one to open the up section");
   EXPECT_EQ(stray_reason(set, "db/5_not_a_marker.sql"),
@@ -86,8 +92,7 @@ TEST(DiscoverDbmate, MalformedFilesAreReported) {
             "line 2: SQL before '-- migrate:up' belongs to no section; dbmate rejects it");
   EXPECT_EQ(stray_reason(set, "db/4_down_first.sql"),
             "'-- migrate:down' comes before '-- migrate:up': dbmate requires the up section first");
-  EXPECT_EQ(stray_reason(set, "db/schema.sql"),
-            "no version: the name must start with digits, as in 001_name.sql");
+  EXPECT_EQ(stray_reason(set, "db/schema.sql"), "");  // not a migration name: dbmate ignores it
 
   // Even out of order, each section runs to the next marker.
   const Migration& down_first = set.migrations[2];

@@ -29,34 +29,34 @@ TEST(DiscoverDiesel, ReadsTheFixture) {
   EXPECT_EQ(users.up->file, dir + "/up.sql");
   EXPECT_EQ(users.down->file, dir + "/down.sql");
   EXPECT_THAT(users.files, ElementsAre(dir + "/up.sql", dir + "/down.sql"));
-  EXPECT_TRUE(users.transactional);
+  EXPECT_EQ(users.up->transaction, Transaction::script);
 
+  // metadata.toml: run_in_transaction = false. diesel then sends the file with batch_execute:
+  // one query string.
   const Migration& index = set.migrations[2];
-  EXPECT_FALSE(index.transactional);  // metadata.toml: run_in_transaction = false
+  EXPECT_EQ(index.up->transaction, Transaction::query);
+  EXPECT_EQ(index.down->transaction, Transaction::query);
   EXPECT_EQ(index.files.back(),
             "fixtures/layouts/diesel/2024-01-15-080000_index_users_name/metadata.toml");
 }
 
-TEST(DiscoverDiesel, FilesAndDirectoriesThatDoNotFitAreStrays) {
+// Every directory is a migration to diesel, whose version is what precedes the first '_'; files
+// beside the directories, and other files in them, are ignored.
+TEST(DiscoverDiesel, ADirectoryWithoutUpSqlIsRefused) {
   DiscoverTree tree;
   tree.write("migrations/README.md", "docs\n");
-  tree.write("migrations/create_users/up.sql");
   tree.write("migrations/2024-01-01-000000_no_up/down.sql");
   tree.write("migrations/2024-01-02-000000_extra/up.sql");
   tree.write("migrations/2024-01-02-000000_extra/notes.txt", "x\n");
   tree.write("migrations/2024-01-03-000000_no_down/up.sql");
+  tree.write("migrations/2024-01-04-000000_add-index/up.sql");
   MigrationSet set = discover(tree.root(), tree.path("migrations"), "diesel");
-  EXPECT_THAT(ids(set), ElementsAre("20240102000000:extra", "20240103000000:no_down"));
+  EXPECT_THAT(ids(set), ElementsAre("20240102000000:extra", "20240103000000:no_down",
+                                    "20240104000000:add-index"));
   EXPECT_FALSE(set.migrations[1].down);
-  EXPECT_THAT(stray_files(set), ElementsAre("migrations/2024-01-01-000000_no_up",
-                                            "migrations/2024-01-02-000000_extra/notes.txt",
-                                            "migrations/README.md", "migrations/create_users"));
+  EXPECT_THAT(stray_files(set), ElementsAre("migrations/2024-01-01-000000_no_up"));
   EXPECT_EQ(stray_reason(set, "migrations/2024-01-01-000000_no_up"),
             "diesel migration directory without up.sql");
-  EXPECT_THAT(stray_reason(set, "migrations/create_users"),
-              HasSubstr("not a diesel migration directory name"));
-  EXPECT_THAT(stray_reason(set, "migrations/README.md"),
-              HasSubstr("diesel migrations are directories"));
 }
 
 TEST(DiscoverDiesel, UnusableMetadataIsReportedAndIgnoredAsDieselDoes) {
@@ -69,7 +69,9 @@ TEST(DiscoverDiesel, UnusableMetadataIsReportedAndIgnoredAsDieselDoes) {
   tree.write("migrations/3_other_keys/metadata.toml", "owner = \"team-a\"\n");
   MigrationSet set = discover(tree.root(), tree.path("migrations"), "diesel");
   ASSERT_EQ(set.migrations.size(), 3u);
-  for (const Migration& m : set.migrations) EXPECT_TRUE(m.transactional) << m.name;
+  for (const Migration& m : set.migrations)
+    EXPECT_EQ(m.up->transaction, Transaction::script) << m.name;
+  EXPECT_EQ(set.strays[0].kind, StrayFile::Kind::ignored);
   EXPECT_THAT(stray_reason(set, "migrations/1_broken/metadata.toml"), HasSubstr("line 1: "));
   EXPECT_THAT(stray_reason(set, "migrations/1_broken/metadata.toml"),
               HasSubstr("diesel ignores this file and runs the migration in a transaction"));

@@ -50,12 +50,38 @@ TEST(DiscoverErrors, AnUnknownLayoutNamesTheKnownOnes) {
   tree.mkdir("db");
   EXPECT_EQ(input_error(tree.root(), tree.path("db"), "rails"),
             "unknown layout 'rails' (known: auto, plain, golang-migrate, flyway, dbmate, diesel, "
-            "goose, sqitch)");
+            "goose, sqitch, prisma, liquibase, sqlx, atlas)");
 }
 
 TEST(DiscoverErrors, LayoutNamesStartWithAuto) {
-  EXPECT_THAT(layout_names(), ElementsAre("auto", "plain", "golang-migrate", "flyway", "dbmate",
-                                          "diesel", "goose", "sqitch"));
+  EXPECT_THAT(layout_names(),
+              ElementsAre("auto", "plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
+                          "sqitch", "prisma", "liquibase", "sqlx", "atlas"));
+}
+
+TEST(DiscoverErrors, EveryLayoutReadsAnEmptyDirectory) {
+  DiscoverTree tree;
+  tree.mkdir("db");
+  tree.write("db/sqitch.plan", "%project=t\n");
+  for (const std::string& layout : layout_names()) {
+    MigrationSet set = discover(tree.root(), tree.path("db"), layout);
+    EXPECT_TRUE(set.migrations.empty()) << layout;
+  }
+}
+
+// Only a plain runner (and Prisma) sends scripts as the user configures.
+TEST(DiscoverErrors, ATransactionSettingForALayoutWhoseToolDecidesIsAnInputError) {
+  DiscoverTree tree;
+  tree.write("db/1_a.up.sql");
+  DiscoverOptions options;
+  options.transaction = Transaction::statement;
+  try {
+    discover(tree.root(), tree.path("db"), options);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("does not apply to golang-migrate"));
+    EXPECT_THAT(e.what(), HasSubstr("put the statement alone in a migration file of its own"));
+  }
 }
 
 TEST(DiscoverErrors, AnUnreadableDirectoryIsAnInputError) {
@@ -108,14 +134,13 @@ TEST(DiscoverErrors, ALinkedFileIsAMigrationLikeAnyOther) {
   EXPECT_EQ(set.migrations[0].up->file, "db/001_a.sql");
 }
 
-TEST(DiscoverErrors, ALoopInALayoutThatDoesNotDescendIsJustAStray) {
+TEST(DiscoverErrors, ALoopInALayoutThatDoesNotDescendIsIgnored) {
   DiscoverTree tree;
   tree.write("db/001_a.sql");
   tree.link("db/loop", "..");
   MigrationSet set = discover(tree.root(), tree.path("db"), "plain");
   EXPECT_THAT(ids(set), ElementsAre("001:a"));
-  EXPECT_EQ(stray_reason(set, "db/loop"),
-            "a directory: plain migrations are the files directly in db");
+  EXPECT_TRUE(set.strays.empty());  // a plain runner reads no directory
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ TEST(DiscoverFlyway, ReadsTheFixture) {
                               discover_tests::source_dir() / "fixtures/layouts/flyway", "flyway");
   EXPECT_EQ(set.layout, "flyway");
   ASSERT_THAT(ids(set), ElementsAre("1:create_users", "1.1:add_users_email", "2:create_orders",
-                                    "2_1:index_orders_user", "users_view:users_view"));
+                                    "2_1:index_orders_user", "3:index_orders_created",
+                                    "users_view:users_view"));
   EXPECT_TRUE(set.strays.empty());
 
   const Migration& email = set.migrations[1];
@@ -31,13 +32,14 @@ TEST(DiscoverFlyway, ReadsTheFixture) {
   // Nested folders are read; a script configuration turns the transaction off.
   const Migration& index = set.migrations[3];
   EXPECT_EQ(index.up->file, "fixtures/layouts/flyway/2024/V2_1__index_orders_user.sql");
-  EXPECT_FALSE(index.transactional);
+  EXPECT_EQ(index.up->transaction, Transaction::statement);
   EXPECT_THAT(index.files,
               ElementsAre("fixtures/layouts/flyway/2024/V2_1__index_orders_user.sql",
                           "fixtures/layouts/flyway/2024/V2_1__index_orders_user.sql.conf"));
-  EXPECT_TRUE(set.migrations[2].transactional);
+  // Without one, Flyway looks at the statements (its detection).
+  EXPECT_EQ(set.migrations[2].up->transaction, Transaction::detect);
 
-  const Migration& view = set.migrations[4];
+  const Migration& view = set.migrations[5];
   EXPECT_TRUE(view.repeatable);
   EXPECT_TRUE(view.version.text.empty());
   EXPECT_FALSE(view.down);
@@ -71,29 +73,28 @@ TEST(DiscoverFlyway, EqualVersionsWrittenDifferentlyAreBothKept) {
   EXPECT_THAT(ids(set), ElementsAre("1.1:dotted", "1_1:underscored"));
 }
 
-TEST(DiscoverFlyway, FilesThatDoNotFitAreStrays) {
+// Flyway skips names it cannot read (validateMigrationNaming is false by default); callbacks,
+// baseline migrations and other files are not migrations mgate checks.
+TEST(DiscoverFlyway, NamesFlywaySkipsAreReportedOthersIgnored) {
   DiscoverTree tree;
   tree.write("sql/V1__init.sql");
   tree.write("sql/beforeMigrate.sql");
   tree.write("sql/B5__baseline.sql");
   tree.write("sql/V1_x__bad_version.sql");
-  tree.write("sql/V2__.sql");
+  tree.write("sql/V2_add_users.sql");
   tree.write("sql/U3__orphan.sql");
   tree.write("sql/V9__gone.sql.conf", "executeInTransaction=false\n");
+  tree.write("sql/V4__Seed.java", "class V4__Seed {}\n");
   tree.write("sql/README.md", "docs\n");
   MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
-  EXPECT_THAT(ids(set), ElementsAre("1:init"));
-  EXPECT_THAT(stray_files(set),
-              ElementsAre("sql/B5__baseline.sql", "sql/README.md", "sql/U3__orphan.sql",
-                          "sql/V1_x__bad_version.sql", "sql/V2__.sql", "sql/V9__gone.sql.conf",
-                          "sql/beforeMigrate.sql"));
-  EXPECT_THAT(stray_reason(set, "sql/beforeMigrate.sql"), HasSubstr("callback"));
-  EXPECT_THAT(stray_reason(set, "sql/B5__baseline.sql"), HasSubstr("baseline"));
-  EXPECT_THAT(stray_reason(set, "sql/V1_x__bad_version.sql"),
-              HasSubstr("not a Flyway migration name"));
+  EXPECT_THAT(ids(set), ElementsAre("1:init", "4:Seed"));
+  EXPECT_EQ(set.migrations[1].cannot_run, "a Flyway Java migration");
+  EXPECT_THAT(stray_files(set), ElementsAre("sql/U3__orphan.sql", "sql/V1_x__bad_version.sql",
+                                            "sql/V2_add_users.sql", "sql/V9__gone.sql.conf"));
+  EXPECT_THAT(stray_reason(set, "sql/V2_add_users.sql"),
+              HasSubstr("not a Flyway migration name, so Flyway skips it"));
   EXPECT_EQ(stray_reason(set, "sql/U3__orphan.sql"),
             "undo migration without a versioned one: no V3__*.sql");
-  EXPECT_EQ(stray_reason(set, "sql/README.md"), "not a .sql file");
 }
 
 TEST(DiscoverFlyway, ScriptConfigurationIsReadAsProperties) {
@@ -106,9 +107,9 @@ TEST(DiscoverFlyway, ScriptConfigurationIsReadAsProperties) {
   tree.write("sql/V3__c.sql.conf", "executeInTransaction=true\n");
   MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
   ASSERT_EQ(set.migrations.size(), 3u);
-  EXPECT_FALSE(set.migrations[0].transactional);
-  EXPECT_TRUE(set.migrations[1].transactional);
-  EXPECT_TRUE(set.migrations[2].transactional);
+  EXPECT_EQ(set.migrations[0].up->transaction, Transaction::statement);
+  EXPECT_EQ(set.migrations[1].up->transaction, Transaction::detect);
+  EXPECT_EQ(set.migrations[2].up->transaction, Transaction::script);
   EXPECT_EQ(stray_reason(set, "sql/V2__b.sql.conf"),
             "executeInTransaction must be true or false, not 'maybe'");
 }

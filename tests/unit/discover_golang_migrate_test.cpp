@@ -18,11 +18,13 @@ TEST(DiscoverGolangMigrate, ReadsTheFixture) {
       discover(discover_tests::source_dir(),
                discover_tests::source_dir() / "fixtures/layouts/golang-migrate", "golang-migrate");
   EXPECT_EQ(set.layout, "golang-migrate");
-  ASSERT_THAT(ids(set), ElementsAre("20240101120000:create_users", "20240102093000:create_orders",
-                                    "20240115080000:add_orders_status"));
+  ASSERT_THAT(ids(set),
+              ElementsAre("20240101120000:create_users", "20240102093000:create_orders",
+                          "20240115080000:add_orders_status", "20240120100000:index_orders_user"));
   EXPECT_TRUE(set.strays.empty());
   for (const Migration& m : set.migrations) {
-    EXPECT_TRUE(m.transactional);
+    // golang-migrate sends each file as one query string.
+    EXPECT_EQ(m.up->transaction, Transaction::query);
     ASSERT_TRUE(m.down) << m.name;
     EXPECT_EQ(m.files, (std::vector<std::string>{m.up->file, m.down->file}));
   }
@@ -44,7 +46,8 @@ TEST(DiscoverGolangMigrate, RequiresADirectionAndAnUp) {
   EXPECT_FALSE(set.migrations[0].down);
   EXPECT_THAT(stray_files(set), ElementsAre("m/2_b.sql", "m/3_c.down.sql", "m/4_e.down.sql"));
   EXPECT_EQ(stray_reason(set, "m/2_b.sql"),
-            "golang-migrate needs a direction: 2_b.up.sql or 2_b.down.sql");
+            "golang-migrate reads only 2_b.up.sql and 2_b.down.sql, and skips this one");
+  EXPECT_EQ(set.strays[0].kind, StrayFile::Kind::ignored);
   EXPECT_EQ(stray_reason(set, "m/3_c.down.sql"), "down migration without an up: no 3_c.up.sql");
 }
 

@@ -21,8 +21,10 @@ TEST(DiscoverGoose, ReadsTheFixture) {
   ASSERT_THAT(ids(set),
               ElementsAre("00001:create_users", "00002:create_orders", "00003:index_orders_user"));
   EXPECT_TRUE(set.strays.empty());
-  EXPECT_TRUE(set.migrations[0].transactional);
-  EXPECT_FALSE(set.migrations[2].transactional);  // "-- +goose NO TRANSACTION"
+  EXPECT_EQ(set.migrations[0].up->transaction, Transaction::script);
+  // "-- +goose NO TRANSACTION": goose runs the statements one by one, in both directions.
+  EXPECT_EQ(set.migrations[2].up->transaction, Transaction::statement);
+  EXPECT_EQ(set.migrations[2].down->transaction, Transaction::statement);
 
   // StatementBegin/StatementEnd are comments to PostgreSQL: they stay in the section.
   std::string up = script_text(discover_tests::source_dir(), *set.migrations[0].up);
@@ -52,15 +54,15 @@ TEST(DiscoverGoose, AnnotationsIgnoreCaseAndNoTransactionCountsAnywhere) {
   tree.write("db/2_u.sql", "-- +goose Up\nSELECT 1;\n");
   MigrationSet set = discover(tree.root(), tree.path("db"), "goose");
   ASSERT_EQ(set.migrations.size(), 2u);
-  EXPECT_FALSE(set.migrations[0].transactional);
+  EXPECT_EQ(set.migrations[0].up->transaction, Transaction::statement);
   EXPECT_EQ(script_text(tree.root(), *set.migrations[0].down),
             "SELECT 2;\n--  +goose   no  transaction\n");
-  EXPECT_TRUE(set.migrations[1].transactional);
+  EXPECT_EQ(set.migrations[1].up->transaction, Transaction::script);
   EXPECT_FALSE(set.migrations[1].down);
   EXPECT_TRUE(set.strays.empty());
 }
 
-TEST(DiscoverGoose, GoMigrationsAndMalformedFilesAreStrays) {
+TEST(DiscoverGoose, GoMigrationsKeepTheirPlaceAndMalformedFilesAreStrays) {
   DiscoverTree tree;
   tree.write("db/00001_init.sql", "-- +goose Up\nSELECT 1;\n");
   tree.write("db/00002_backfill.go", "package migrations\n");
@@ -69,11 +71,19 @@ TEST(DiscoverGoose, GoMigrationsAndMalformedFilesAreStrays) {
   tree.write("db/00004_indented.sql", "  -- +goose Up\nSELECT 1;\n");
   tree.write("db/00005_twice.sql", "-- +goose Up\nSELECT 1;\n-- +goose Up\nSELECT 2;\n");
   tree.write("db/00006_sql_first.sql", "SELECT 0;\n-- +goose Up\nSELECT 1;\n");
+  tree.write("db/00007_x_test.go", "package migrations\n");
+  tree.write("db/schema.sql", "SELECT 1;\n");
   MigrationSet set = discover(tree.root(), tree.path("db"), "goose");
-  EXPECT_THAT(ids(set), ElementsAre("00001:init", "00005:twice", "00006:sql_first"));
-  EXPECT_EQ(stray_reason(set, "db/00002_backfill.go"),
-            "goose Go migration: not SQL, so mgate cannot check it");
-  EXPECT_EQ(stray_reason(set, "db/main.go"), "not a .sql file");
+  EXPECT_THAT(ids(set),
+              ElementsAre("00001:init", "00002:backfill", "00005:twice", "00006:sql_first"));
+  EXPECT_EQ(set.migrations[1].cannot_run, "a goose Go migration");
+  EXPECT_FALSE(set.migrations[1].up);
+  // goose skips Go files without a version and Go tests, and stops on such a .sql file.
+  EXPECT_EQ(stray_reason(set, "db/main.go"), "");
+  EXPECT_EQ(stray_reason(set, "db/00007_x_test.go"), "");
+  EXPECT_EQ(stray_reason(set, "db/schema.sql"),
+            "no version: the name must start with digits, as in 001_name.sql; goose cannot read "
+            "a version from the name and refuses the directory");
   EXPECT_EQ(stray_reason(set, "db/00003_no_up.sql"),
             "no '-- +goose Up' annotation: goose needs one to open the up section");
   EXPECT_EQ(stray_reason(set, "db/00004_indented.sql"),
@@ -82,7 +92,7 @@ TEST(DiscoverGoose, GoMigrationsAndMalformedFilesAreStrays) {
             "more than one '-- +goose Up' annotation: goose rejects the file");
   EXPECT_EQ(stray_reason(set, "db/00006_sql_first.sql"),
             "line 1: SQL before '-- +goose Up' belongs to no section; goose rejects it");
-  EXPECT_EQ(script_text(tree.root(), *set.migrations[1].up), "SELECT 1;\n");
+  EXPECT_EQ(script_text(tree.root(), *set.migrations[2].up), "SELECT 1;\n");
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ TEST(DiscoverPlain, ReadsTheFixture) {
   EXPECT_EQ(users.up->file, "fixtures/layouts/plain/001_create_users.sql");
   EXPECT_TRUE(users.up->whole_file());
   EXPECT_FALSE(users.down);
-  EXPECT_TRUE(users.transactional);
+  EXPECT_EQ(users.up->transaction, Transaction::script);
   EXPECT_THAT(users.files, ElementsAre("fixtures/layouts/plain/001_create_users.sql"));
 
   const Migration& orders = set.migrations[1];
@@ -40,7 +40,9 @@ TEST(DiscoverPlain, ReadsTheFixture) {
   EXPECT_EQ(email.down->file, "fixtures/layouts/plain/003_add_users_email.down.sql");
 }
 
-TEST(DiscoverPlain, FilesThatDoNotFitAreStraysWithAReason) {
+// Only what looks like a migration is reported; what a runner would never take for one (a
+// README, notes, a subdirectory) is none of mgate's business.
+TEST(DiscoverPlain, FilesThatLookLikeMigrationsButDoNotFitAreStraysWithAReason) {
   DiscoverTree tree;
   tree.write("db/001_create_users.sql");
   tree.write("db/README.md", "# migrations\n");
@@ -50,23 +52,70 @@ TEST(DiscoverPlain, FilesThatDoNotFitAreStraysWithAReason) {
   tree.write("db/003.sql");
   tree.write("db/004_.sql");
   tree.write("db/005_orphan.down.sql");
+  tree.write("db/006_add-user-index.sql");
   tree.mkdir("db/archive");
 
   MigrationSet set = discover(tree.root(), tree.path("db"), "plain");
-  EXPECT_THAT(ids(set), ElementsAre("001:create_users"));
+  EXPECT_THAT(ids(set), ElementsAre("001:create_users", "006:add-user-index"));
   EXPECT_THAT(stray_files(set), ElementsAre("db/002 add orders.sql", "db/003.sql", "db/004_.sql",
-                                            "db/005_orphan.down.sql", "db/README.md", "db/abc.sql",
-                                            "db/archive", "db/notes.txt"));
-  EXPECT_EQ(stray_reason(set, "db/README.md"), "not a .sql file");
-  EXPECT_EQ(stray_reason(set, "db/abc.sql"),
-            "no version: the name must start with digits, as in 001_name.sql");
+                                            "db/005_orphan.down.sql"));
   EXPECT_EQ(stray_reason(set, "db/002 add orders.sql"),
-            "the version 002 must be followed by '_' and a name, as in 002_name.sql");
-  EXPECT_EQ(stray_reason(set, "db/004_.sql"), "no name after the version");
+            "the version 002 must be followed by '_' and a name, as in 002_name.sql: a plain "
+            "runner skips it");
+  EXPECT_EQ(stray_reason(set, "db/004_.sql"), "no name after the version: a plain runner skips it");
   EXPECT_EQ(stray_reason(set, "db/005_orphan.down.sql"),
             "down migration without an up: no 005_orphan.sql or 005_orphan.up.sql");
-  EXPECT_EQ(stray_reason(set, "db/archive"),
-            "a directory: plain migrations are the files directly in db");
+  auto kind = [&](const std::string& file) {
+    for (const StrayFile& s : set.strays)
+      if (s.file == file) return s.kind;
+    return StrayFile::Kind::refused;
+  };
+  EXPECT_EQ(kind("db/003.sql"), StrayFile::Kind::ignored);
+  EXPECT_EQ(kind("db/005_orphan.down.sql"), StrayFile::Kind::refused);
+}
+
+// A Rails, Go or Python migration is a migration mgate cannot run: it keeps its place.
+TEST(DiscoverPlain, MigrationsInAProgrammingLanguageKeepTheirPlace) {
+  DiscoverTree tree;
+  tree.write("db/001_a.sql");
+  tree.write("db/002_seed.rb", "class Seed < ActiveRecord::Migration; end\n");
+  tree.write("db/003_b.sql");
+  tree.write("db/migrations.go", "package db\n");
+  MigrationSet set = discover(tree.root(), tree.path("db"), "plain");
+  EXPECT_THAT(ids(set), ElementsAre("001:a", "002:seed", "003:b"));
+  EXPECT_EQ(set.migrations[1].cannot_run, "a Ruby migration");
+  EXPECT_FALSE(set.migrations[1].up);
+  EXPECT_THAT(set.migrations[1].files, ElementsAre("db/002_seed.rb"));
+  EXPECT_TRUE(set.strays.empty());
+}
+
+TEST(DiscoverPlain, TransactionFollowsTheConfiguration) {
+  DiscoverTree tree;
+  tree.write("db/001_a.sql");
+  DiscoverOptions options;
+  options.layout = "plain";
+  options.transaction = Transaction::statement;  // psql -f
+  EXPECT_EQ(discover(tree.root(), tree.path("db"), options).migrations[0].up->transaction,
+            Transaction::statement);
+}
+
+// mgate.toml, the queries, the seeds and the baseline may sit among the migrations.
+TEST(DiscoverPlain, TheConfigurationsOwnFilesAreNeverMigrations) {
+  DiscoverTree tree;
+  tree.write("db/001_a.up.sql");
+  tree.write("db/001_a.down.sql");
+  tree.write("db/002_seed_users.sql", "INSERT INTO a VALUES (1);\n");
+  tree.write("db/003_seed_orders.sql", "INSERT INTO a VALUES (2);\n");
+  tree.write("db/queries.sql", "-- name: q\nSELECT 1;\n");
+  Config config;
+  config.root = tree.root();
+  config.fixtures.seed = {"db/002_seed_users.sql", "db/003_seed_orders.sql"};
+  config.plans.queries = "db/queries.sql";
+  MigrationSet set = discover(tree.root(), tree.path("db"), discover_options(config));
+  // Not even for detection: counted, the two seeds would have made the directory plain.
+  EXPECT_EQ(set.layout, "golang-migrate");
+  EXPECT_THAT(ids(set), ElementsAre("001:a"));
+  EXPECT_TRUE(set.strays.empty());
 }
 
 TEST(DiscoverPlain, HiddenFilesAreIgnored) {

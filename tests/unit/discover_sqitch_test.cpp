@@ -37,7 +37,7 @@ TEST(DiscoverSqitch, ReadsTheFixtureInPlanOrder) {
               ElementsAre(dir + "/deploy/appschema.sql", dir + "/revert/appschema.sql",
                           dir + "/verify/appschema.sql"));
   // sqitch scripts carry their own BEGIN/COMMIT.
-  EXPECT_FALSE(schema.transactional);
+  EXPECT_EQ(schema.up->transaction, Transaction::statement);
 
   // users was reworked after @v1.0: its first instance keeps the scripts named after the tag.
   EXPECT_EQ(set.migrations[1].up->file, dir + "/deploy/users@v1.0.sql");

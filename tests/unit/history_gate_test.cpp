@@ -76,7 +76,8 @@ TEST_F(HistoryGateTest, DeclaresItsRules) {
     EXPECT_EQ(rule.help_uri, rule_help_uri(rule.id, "history"));
     ids.push_back(rule.id);
   }
-  EXPECT_THAT(ids, ElementsAre("edited-migration", "edited-down-migration", "deleted-migration"));
+  EXPECT_THAT(ids, ElementsAre("edited-migration", "edited-down-migration", "deleted-migration",
+                               "checksum-mismatch"));
 }
 
 TEST_F(HistoryGateTest, SkipsWithoutABase) {

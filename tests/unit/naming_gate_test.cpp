@@ -79,8 +79,9 @@ TEST_F(NamingGateTest, DeclaresItsRules) {
     EXPECT_EQ(rule.help_uri, rule_help_uri(rule.id, "naming"));
     ids.insert(rule.id);
   }
-  EXPECT_EQ(ids, (std::set<std::string>{"invalid-name", "duplicate-version", "version-gap",
-                                        "out-of-order", "missing-down"}));
+  EXPECT_EQ(ids, (std::set<std::string>{"invalid-name", "ignored-file", "unchecked-migration",
+                                        "duplicate-version", "version-gap", "out-of-order",
+                                        "missing-down"}));
 }
 
 TEST_F(NamingGateTest, AWellNamedHistoryPasses) {
@@ -92,7 +93,16 @@ TEST_F(NamingGateTest, AWellNamedHistoryPasses) {
   EXPECT_EQ(result.status, GateStatus::pass);
 }
 
-TEST_F(NamingGateTest, SpacesAndUpperCaseGetARename) {
+// Style is opt-in: without naming.pattern, names the tool reads are never findings.
+TEST_F(NamingGateTest, WithoutAPatternHyphensSpacesAndCaseAreTheToolsBusiness) {
+  add(plain("001", "create_users"));
+  add(plain("20220421174016", "add-user-index"));
+  add(plain("002", "Add Users"));
+  EXPECT_THAT(findings("invalid-name"), IsEmpty());
+}
+
+TEST_F(NamingGateTest, SpacesAndUpperCaseGetARenameUnderAPattern) {
+  config.naming.pattern = "^[0-9]+_[a-z0-9_]+$";
   add(plain("001", "create_users"));
   Migration& bad = add(plain("002", "Add Users"));
   scratch.write(bad.up->file, "ALTER TABLE users ADD email text;\nSELECT 1;\n");
@@ -102,7 +112,7 @@ TEST_F(NamingGateTest, SpacesAndUpperCaseGetARename) {
   EXPECT_EQ(found[0].gate, "naming");
   EXPECT_EQ(found[0].migration, "002");
   EXPECT_THAT(found[0].message, HasSubstr("db/002_Add Users.sql: the name has spaces and upper "
-                                          "case letters, which the plain naming convention"));
+                                          "case letters, which naming.pattern"));
   EXPECT_EQ(found[0].help, "rename to 002_add_users.sql");
   ASSERT_TRUE(found[0].location);
   EXPECT_EQ(found[0].location->file, "db/002_Add Users.sql");
@@ -110,27 +120,40 @@ TEST_F(NamingGateTest, SpacesAndUpperCaseGetARename) {
   EXPECT_EQ(found[0].location->end, (Position{1, 34}));  // the whole first line
 }
 
-TEST_F(NamingGateTest, UpperCaseExtensionIsNotSql) {
-  Migration m = plain("001", "create_users");
-  m.up->file = m.files[0] = "db/001_create_users.SQL";
-  add(m);
-  auto found = findings("invalid-name");
-  ASSERT_THAT(found, SizeIs(1));
-  EXPECT_THAT(found[0].message, HasSubstr("migration tools only run .sql files, not .SQL"));
-  EXPECT_EQ(found[0].help, "rename to 001_create_users.sql");
+TEST_F(NamingGateTest, StraysTheToolRefusesAreErrorsThoseItSkipsWarnings) {
+  add(plain("001", "create_users"));
+  set.strays.push_back({"db/002_orphan.down.sql", "down migration without an up"});
+  set.strays.push_back({"db/003.sql", "no name after the version: a plain runner skips it",
+                        StrayFile::Kind::ignored});
+  auto refused = findings("invalid-name");
+  ASSERT_THAT(refused, SizeIs(1));
+  EXPECT_EQ(refused[0].level, Level::error);
+  EXPECT_EQ(refused[0].message, "db/002_orphan.down.sql: down migration without an up");
+  EXPECT_THAT(refused[0].help, HasSubstr("a migration looks like 001_create_users.sql"));
+  auto ignored = findings("ignored-file");
+  ASSERT_THAT(ignored, SizeIs(1));
+  EXPECT_EQ(ignored[0].level, Level::warning);
+  EXPECT_EQ(ignored[0].location->file, "db/003.sql");
+  EXPECT_THAT(ignored[0].help, HasSubstr("if not, move it out of db"));
 }
 
-TEST_F(NamingGateTest, StraysAreReportedWithTheirReason) {
-  add(plain("001", "create_users"));
-  set.strays.push_back({"db/002_notes.txt", "not a .sql file"});
-  set.strays.push_back({"db/cleanup.sql", "no version number"});
-  auto found = findings("invalid-name");
-  ASSERT_THAT(found, SizeIs(2));
-  EXPECT_EQ(found[0].message, "db/002_notes.txt: not a .sql file");
-  EXPECT_EQ(found[0].help, "rename to 002_notes.sql");
-  EXPECT_EQ(found[0].location->file, "db/002_notes.txt");
-  EXPECT_EQ(found[1].message, "db/cleanup.sql: no version number");
-  EXPECT_THAT(found[1].help, HasSubstr("name it like 001_create_users.sql, or move it out of db"));
+// A goose Go migration, a Flyway Java one, a Rails one: said once, never a failure.
+TEST_F(NamingGateTest, MigrationsMgateCannotRunAreNotes) {
+  set.layout = "goose";
+  Migration go;
+  go.version = Version{"00004"};
+  go.name = "seed";
+  go.cannot_run = "a goose Go migration";
+  go.files = {"db/00004_seed.go"};
+  set.migrations.push_back(go);
+  config.naming.pattern = "^[0-9]+_[a-z]+$";  // names are not judged either
+  auto result = run();
+  ASSERT_THAT(result.findings, SizeIs(1));
+  EXPECT_EQ(result.findings[0].rule, "unchecked-migration");
+  EXPECT_EQ(result.findings[0].level, Level::note);
+  EXPECT_THAT(result.findings[0].message,
+              HasSubstr("db/00004_seed.go: a goose Go migration, which mgate cannot run"));
+  EXPECT_EQ(result.status, GateStatus::pass);
 }
 
 TEST_F(NamingGateTest, ConfiguredPatternReplacesTheConvention) {
@@ -163,32 +186,8 @@ TEST_F(NamingGateTest, InvalidPatternIsAnInputError) {
   }
 }
 
-TEST_F(NamingGateTest, FlywayConventionAllowsUpperCaseAndRepeatables) {
-  set.layout = "flyway";
-  Migration v1;
-  v1.version = Version{"1"};
-  v1.up = script("db/V1__Create_users.sql");
-  v1.files = {"db/V1__Create_users.sql"};
-  add(v1);
-  Migration views;
-  views.repeatable = true;
-  views.name = "views";
-  views.up = script("db/R__views.sql");
-  views.files = {"db/R__views.sql"};
-  add(views);
-  Migration bad;
-  bad.version = Version{"2"};
-  bad.up = script("db/V2_add_email.sql");
-  bad.files = {"db/V2_add_email.sql"};
-  add(bad);
-  auto found = findings("invalid-name");
-  ASSERT_THAT(found, SizeIs(1));
-  EXPECT_THAT(found[0].message,
-              HasSubstr("db/V2_add_email.sql: the name does not match the flyway naming "
-                        "convention (V1__create_users.sql)"));
-}
-
 TEST_F(NamingGateTest, DieselNamesTheDirectory) {
+  config.naming.pattern = "^[0-9-]+_[a-z0-9_]+$";
   set.layout = "diesel";
   Migration m;
   m.version = Version{"2024-01-01-120000"};
@@ -204,6 +203,7 @@ TEST_F(NamingGateTest, DieselNamesTheDirectory) {
 }
 
 TEST_F(NamingGateTest, MergedMigrationsAreNotRenamed) {
+  config.naming.pattern = "^[0-9]+_[a-z0-9_]+$";
   add(plain("001", "Create Users")).gated = false;
   add(plain("002", "add_email"));
   EXPECT_THAT(findings("invalid-name"), IsEmpty());
@@ -253,6 +253,13 @@ TEST_F(NamingGateTest, GapInSequentialVersionsIsAWarning) {
   EXPECT_THAT(found[0].message, HasSubstr("migration 005 follows 002: versions 003 to 004 are "
                                           "missing"));
   EXPECT_EQ(found[0].help, "rename to 003_add_index.sql");
+}
+
+// Harbor numbers its migrations per release: 0010, 0015, 0030, ...
+TEST_F(NamingGateTest, AHistoryNumberedInStepsHasNoGaps) {
+  for (const char* version : {"0001", "0002", "0010", "0015", "0030", "0040", "0050", "0051"})
+    add(plain(version, "schema"));
+  EXPECT_THAT(findings("version-gap"), IsEmpty());
 }
 
 TEST_F(NamingGateTest, TimestampsHaveNoGaps) {
@@ -342,11 +349,24 @@ TEST_F(NamingGateTest, MissingDownNamesTheLayoutsDownFile) {
   add(views);  // a repeatable migration has no down
   auto found = findings("missing-down");
   ASSERT_THAT(found, SizeIs(1));
-  EXPECT_EQ(found[0].help, "add db/U1__create_users.sql that undoes it");
+  EXPECT_EQ(found[0].help,
+            "add db/U1__create_users.sql that undoes it (a Flyway Teams undo "
+            "migration)");
 
   set.layout = "dbmate";
   EXPECT_EQ(findings("missing-down")[0].help,
             "add a `-- migrate:down` section to db/V1__create_users.sql");
+}
+
+TEST_F(NamingGateTest, LayoutsWithoutDownsNeverMissOne) {
+  config.naming.require_down = true;
+  set.layout = "prisma";
+  Migration m;
+  m.version = Version{"20240101000000_init"};
+  m.up = script("db/20240101000000_init/migration.sql");
+  m.files = {m.up->file};
+  add(m);
+  EXPECT_THAT(findings("missing-down"), IsEmpty());
 }
 
 TEST_F(NamingGateTest, ConfiguredLevelsApply) {
