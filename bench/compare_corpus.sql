@@ -19,14 +19,32 @@ CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id
 CREATE VIEW order_totals AS SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id;
 CREATE TABLE sessions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, expires_at timestamptz);
 CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text);
-CREATE TABLE measurements (at timestamptz NOT NULL, value float8) PARTITION BY RANGE (at);
+CREATE TABLE measurements (at timestamptz NOT NULL, value float8, order_id bigint)
+  PARTITION BY RANGE (at);
 CREATE TABLE measurements_2023 PARTITION OF measurements
   FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+CREATE TABLE measurements_2022 PARTITION OF measurements
+  FOR VALUES FROM ('2022-01-01') TO ('2023-01-01');
 CREATE TABLE bookings (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, room int, during tstzrange);
 CREATE TYPE order_status AS ENUM ('new', 'shipped');
 CREATE SCHEMA billing;
 CREATE INDEX orders_status_idx ON orders (status);
 CREATE UNIQUE INDEX users_email_idx ON users (email);
+CREATE INDEX measurements_order_idx ON measurements (order_id);
+ALTER TABLE orders ADD CONSTRAINT orders_total_not_zero CHECK (total <> 0) NOT VALID;
+CREATE TABLE measurements_2024 (at timestamptz NOT NULL, value float8, order_id bigint);
+CREATE TABLE measurements_2025 (at timestamptz NOT NULL, value float8, order_id bigint,
+  CONSTRAINT measurements_2025_bound CHECK (at >= '2025-01-01' AND at < '2026-01-01'));
+CREATE MATERIALIZED VIEW user_order_totals AS
+  SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id;
+CREATE UNIQUE INDEX user_order_totals_user_idx ON user_order_totals (user_id);
+CREATE TABLE shipments (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, state order_status);
+CREATE DOMAIN positive_amount AS numeric(12, 2);
+CREATE TABLE payments (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  amount positive_amount);
+CREATE TABLE settings (key text PRIMARY KEY, value text);
+CREATE TABLE alembic_version (version_num varchar(32) NOT NULL,
+  CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
 
 -- == create-index | Locks and rewrites | CREATE INDEX without CONCURRENTLY
 -- bad
@@ -85,7 +103,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_total_nonneg CHECK (total >= 0) NOT VAL
 -- check
 ALTER TABLE orders VALIDATE CONSTRAINT orders_total_nonneg;
 -- safe
-ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_total_not_zero;
 
 -- == set-not-null | Locks and rewrites | SET NOT NULL (safe: after a validated CHECK IS NOT NULL)
 -- bad
@@ -145,11 +163,59 @@ ALTER TABLE events SET UNLOGGED;
 -- bad
 ALTER TABLE events SET TABLESPACE pg_default;
 
--- == alter-table-split | Locks and rewrites | several ALTER TABLE on one table that could be one
+-- == refresh-matview | Locks and rewrites | REFRESH MATERIALIZED VIEW without CONCURRENTLY
 -- bad
+REFRESH MATERIALIZED VIEW user_order_totals;
+-- safe
+REFRESH MATERIALIZED VIEW CONCURRENTLY user_order_totals;
+
+-- == attach-partition | Locks and rewrites | ATTACH PARTITION without a CHECK proving the bound
+-- bad
+ALTER TABLE measurements ATTACH PARTITION measurements_2024
+  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+-- safe
+ALTER TABLE measurements ATTACH PARTITION measurements_2025
+  FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+-- == partitioned-index | Locks and rewrites | CREATE INDEX CONCURRENTLY on a partitioned table (safe: ON ONLY, then each partition)
+-- bad no-transaction
+CREATE INDEX CONCURRENTLY IF NOT EXISTS measurements_value_idx ON measurements (value);
+-- safe no-transaction
+CREATE INDEX IF NOT EXISTS measurements_value_idx ON ONLY measurements (value);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS measurements_2022_value_idx ON measurements_2022 (value);
+ALTER INDEX measurements_value_idx ATTACH PARTITION measurements_2022_value_idx;
+
+-- == partitioned-fk | Locks and rewrites | FOREIGN KEY on a partitioned table (safe: NOT VALID on each partition)
+-- bad
+ALTER TABLE measurements ADD CONSTRAINT measurements_order_fk FOREIGN KEY (order_id)
+  REFERENCES orders (id);
+-- safe
+ALTER TABLE measurements_2022 ADD CONSTRAINT measurements_2022_order_fk FOREIGN KEY (order_id)
+  REFERENCES orders (id) NOT VALID;
+
+-- == domain-add-constraint | Locks and rewrites | constraint added to a domain in use (safe: a table CHECK NOT VALID)
+-- bad
+ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_check CHECK (VALUE > 0);
+-- safe
+ALTER TABLE payments ADD CONSTRAINT payments_amount_positive CHECK (amount > 0) NOT VALID;
+
+-- == index-after-exclusive | Locks and rewrites | CREATE INDEX in the transaction of an ACCESS EXCLUSIVE change
+-- bad
+-- setup
+ALTER TABLE orders ADD COLUMN region text;
+-- check
+CREATE INDEX orders_region_idx ON orders (region);
+-- safe no-transaction
+-- setup
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS region text;
+-- check
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_region_idx ON orders (region);
+
+-- == alter-table-split | Locks and rewrites | several ALTER TABLE on one table that could be one (outside a transaction, each queues for the lock)
+-- bad no-transaction
 ALTER TABLE users ADD COLUMN first_name text;
 ALTER TABLE users ADD COLUMN last_name text;
--- safe
+-- safe no-transaction
 ALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text;
 
 -- == under-exclusive-lock | Locks and rewrites | statement run while ACCESS EXCLUSIVE is held
@@ -220,6 +286,27 @@ ALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched';
 -- safe
 ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'dispatched';
 
+-- == rename-new-enum-value | Breaking changes | RENAME VALUE (safe: on an enum the same migration created)
+-- bad
+ALTER TYPE order_status RENAME VALUE 'new' TO 'created';
+-- safe
+-- setup
+CREATE TYPE ticket_state AS ENUM ('open', 'done');
+-- check
+ALTER TYPE ticket_state RENAME VALUE 'done' TO 'closed';
+
+-- == new-enum-value-used | Breaking changes | a value added by ALTER TYPE … ADD VALUE used in the same transaction
+-- bad
+-- setup
+ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'returned';
+-- check
+UPDATE shipments SET state = 'returned' WHERE id = 1;
+-- safe no-transaction
+-- setup
+ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'returned';
+-- check
+UPDATE shipments SET state = 'returned' WHERE id = 1;
+
 -- == truncate | Breaking changes | TRUNCATE (safe: batched DELETE)
 -- bad
 TRUNCATE sessions;
@@ -251,6 +338,27 @@ UPDATE users SET newsletter = false WHERE id >= 1 AND id < 10001;
 UPDATE orders SET currency = 'EUR' WHERE currency IS NULL;
 -- safe
 UPDATE orders SET currency = 'EUR' WHERE id IN (SELECT id FROM orders WHERE currency IS NULL LIMIT 1000);
+
+-- == update-under-exclusive | Data | UPDATE of every row in the transaction of an ACCESS EXCLUSIVE change
+-- bad
+-- setup
+ALTER TABLE orders ADD COLUMN stock int;
+-- check
+UPDATE orders SET stock = 10;
+-- safe
+UPDATE orders SET note = 'checked' WHERE id >= 1 AND id < 10001;
+
+-- == backfill-by-key | Data | UPDATE whose WHERE names no key (safe: the primary key, not named id)
+-- bad
+UPDATE settings SET value = 'on' WHERE value = 'off';
+-- safe
+UPDATE settings SET value = 'on' WHERE key = 'dark_mode';
+
+-- == history-table | Data | the migration tool's own version table (Alembic offline scripts)
+-- bad
+UPDATE users SET plan = 'free' WHERE plan = 'trial';
+-- safe
+UPDATE alembic_version SET version_num='4e2d1c' WHERE alembic_version.version_num = '9a8b7c';
 
 -- == copy-program | Security | COPY … PROGRAM (safe: FROM STDIN)
 -- bad
@@ -336,6 +444,18 @@ CREATE TABLE IF NOT EXISTS hooks (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY
 CREATE TABLE IF NOT EXISTS invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total money);
 -- safe
 CREATE TABLE IF NOT EXISTS invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric(12, 2));
+
+-- == serial-int-key | Types and style | serial primary key: identity and bigint in one finding
+-- bad
+CREATE TABLE IF NOT EXISTS coupons (id serial PRIMARY KEY, code text);
+-- safe
+CREATE TABLE IF NOT EXISTS coupons (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, code text);
+
+-- == domain-constraint | Types and style | CREATE DOMAIN with a constraint
+-- bad
+CREATE DOMAIN percent AS int CHECK (VALUE BETWEEN 0 AND 100);
+-- safe
+CREATE DOMAIN percent AS int;
 
 -- == long-identifier | Types and style | identifier over 63 bytes
 -- bad

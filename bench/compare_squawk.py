@@ -13,7 +13,8 @@ touches already exist. Both tools lint the same files:
 
 A case counts as flagged by a tool when the tool reports any finding, of any level, on the
 lines of the case's statement (not on its setup lines or the timeouts every case sets first).
-A flag on a safe version is a false alarm.
+A flag on a safe version is a false alarm. The script also lists the statements where mgate
+reports two findings of one risk (it should fold them into one).
 
 Usage: bench/compare_squawk.py [--mgate build/mgate] [--squawk node_modules/.bin/squawk]
                                [--verbose]
@@ -130,7 +131,7 @@ def mgate_findings(mgate):
         if not loc.get("file"):
             continue
         path = (ROOT / loc["file"]).resolve()
-        out.setdefault(path, []).append((loc.get("line", 0), f["rule"]))
+        out.setdefault(path, []).append((loc.get("line", 0), f["rule"], f.get("risk")))
     return out
 
 
@@ -148,13 +149,24 @@ def squawk_findings(squawk, cases):
             sys.exit(f"compare_squawk: squawk failed ({done.returncode}): {done.stderr.strip()}")
         for v in json.loads(done.stdout or "[]"):
             path = (ROOT / v["file"]).resolve()
-            out.setdefault(path, []).append((v["line"] + 1, v["rule_name"]))  # squawk: 0-based
+            out.setdefault(path, []).append((v["line"] + 1, v["rule_name"], None))  # 0-based
     return out
 
 
 def flags(findings, case):
-    return sorted({rule for line, rule in findings.get(case.path.resolve(), [])
+    return sorted({rule for line, rule, _ in findings.get(case.path.resolve(), [])
                    if line in case.checked_lines})
+
+
+def repeated_risks(findings, case):
+    """mgate findings that share a line and a risk on the case's checked lines: one statement
+    should get one finding per risk."""
+    seen = {}
+    for line, rule, risk in findings.get(case.path.resolve(), []):
+        if line in case.checked_lines and risk:
+            seen.setdefault((line, risk), []).append(rule)
+    return [f"line {line} {risk}: {', '.join(rules)}"
+            for (line, risk), rules in sorted(seen.items()) if len(rules) > 1]
 
 
 def main():
@@ -219,6 +231,10 @@ def main():
     for tool, n in counts.items():
         print(f"{tool:<7} caught {n['caught']}, missed {n['missed']}, "
               f"false alarms on safe versions {n['false_alarms']}")
+    repeated = [(c.concept, c.kind, r) for c in cases for r in repeated_risks(found["mgate"], c)]
+    print(f"mgate statements with two findings of one risk: {len(repeated)}")
+    for concept, kind, r in repeated:
+        print(f"  {concept} ({kind}): {r}")
     print(f"\nwhere they disagree (* above): {len(disagreements)}")
     for concept in disagreements:
         parts = []

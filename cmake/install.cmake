@@ -42,8 +42,10 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE https://github.com/mgate-dev/mgate)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # mgate_<version>_<arch>.deb
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
-# Depends: the shared libraries the binary links, as dpkg-shlibdeps names their packages.
+# Depends: the shared libraries the binary links, as dpkg-shlibdeps names their packages, and
+# libpq, which it loads with dlopen (src/pg/libpq_on_demand.cpp) so dpkg-shlibdeps cannot see it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libpq5")
 # `mgate lint` needs neither; `mgate check` starts the server (and runs pg_dump, which the server
 # package brings) by default, and --since and the hook need git.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql-15 | postgresql, git")

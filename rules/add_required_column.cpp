@@ -10,12 +10,15 @@ class AddRequiredColumn : public Rule {
  public:
   RuleInfo info() const override {
     return {"add-required-column", Level::error,
-            "ADD COLUMN … NOT NULL without a DEFAULT fails on any table that has rows."};
+            "ADD COLUMN … NOT NULL without a DEFAULT fails on any table that has rows.",
+            Risk::failure};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_AddColumn")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AddColumn")) {
       if (context.is_new(table)) continue;
       sql::Node column = cmd["def"].as("ColumnDef");
       bool not_null = false;

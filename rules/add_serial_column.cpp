@@ -24,12 +24,15 @@ class AddSerialColumn : public Rule {
   RuleInfo info() const override {
     return {"add-serial-column", Level::error,
             "Adding a serial or identity column to an existing table rewrites it under an "
-            "ACCESS EXCLUSIVE lock."};
+            "ACCESS EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_AddColumn")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AddColumn")) {
       if (context.is_new(table)) continue;
       sql::Node column = cmd["def"].as("ColumnDef");
       std::string kind = sequence_kind(column);

@@ -9,8 +9,11 @@ class AlterSystem : public Rule {
  public:
   RuleInfo info() const override {
     return {"alter-system", Level::error,
-            "ALTER SYSTEM rewrites the server's configuration for every database on it."};
+            "ALTER SYSTEM rewrites the server's configuration for every database on it.",
+            Risk::security};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterSystemStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node alter = statement.node.as("AlterSystemStmt");

@@ -23,12 +23,15 @@ class ChangeColumnType : public Rule {
   RuleInfo info() const override {
     return {"change-column-type", Level::error,
             "ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock and usually rewrites the table and "
-            "its indexes."};
+            "its indexes.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_AlterColumnType")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AlterColumnType")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       sql::Node column_def = cmd["def"].as("ColumnDef");

@@ -9,8 +9,11 @@ class Cluster : public Rule {
  public:
   RuleInfo info() const override {
     return {"cluster", Level::error,
-            "CLUSTER rewrites the table in index order under an ACCESS EXCLUSIVE lock."};
+            "CLUSTER rewrites the table in index order under an ACCESS EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"ClusterStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -45,7 +45,7 @@ struct Located {
 // Finds each column definition in the statement's text: the elements of CREATE TABLE's first
 // parenthesis (depth 1), or ALTER TABLE's comma-separated commands (depth 0), where the name
 // follows ADD/ALTER [COLUMN] [IF NOT EXISTS]. Keyed by column name; offsets are in the file.
-std::map<std::string, Located> locate_columns(const sql::Statement& statement, bool create) {
+std::map<std::string, Located> column_positions(const sql::Statement& statement, bool create) {
   std::string_view text = statement.text;
   if (!text.empty() && text.back() == ';') text.remove_suffix(1);
   std::vector<Token> tokens;
@@ -169,14 +169,18 @@ std::vector<TypedColumn> column_types(const sql::Statement& statement) {
       }
     }
   }
-  if (out.empty()) return out;
-  std::map<std::string, Located> located = locate_columns(statement, create);
-  for (TypedColumn& column : out) {
+  return out;
+}
+
+void locate_columns(const sql::Statement& statement, std::vector<TypedColumn>& columns) {
+  if (columns.empty()) return;
+  std::map<std::string, Located> located =
+      column_positions(statement, statement.type() == "CreateStmt");
+  for (TypedColumn& column : columns) {
     auto it = located.find(column.column);
     column.span = it != located.end() ? it->second.span : statement.span;
     if (it != located.end()) column.type_token = it->second.type_token;
   }
-  return out;
 }
 
 std::string_view serial_base(std::string_view type) {

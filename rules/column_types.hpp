@@ -20,11 +20,14 @@ struct TypedColumn {
   bool retyped = false;      // ALTER COLUMN … TYPE (not a new column)
   Span span;                 // from the column's name to the end of its definition
   Span type_token;           // the first token of the type; empty when not found
+  // (span and type_token are set by locate_columns, or LintContext::located.)
 };
 
-// The columns whose types `statement` sets, in the order written. One pass over the tree and
-// one over the statement's text.
+// The columns whose types `statement` sets, in the order written, from the tree: span and
+// type_token are not set yet.
 std::vector<TypedColumn> column_types(const sql::Statement& statement);
+// Sets the span and type_token of each column, from one pass over the statement's text.
+void locate_columns(const sql::Statement& statement, std::vector<TypedColumn>& columns);
 
 // The type's own name without a pg_catalog qualifier, as PostgreSQL's grammar stores it:
 // "int4" for int/integer, "varchar" for character varying, "bpchar" for char(n), "timestamp"

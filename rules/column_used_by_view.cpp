@@ -18,17 +18,20 @@ class ColumnUsedByView : public Rule {
   RuleInfo info() const override {
     return {"column-used-by-view", Level::error,
             "Changing the type of, or dropping, a column that a view reads fails, or with "
-            "CASCADE drops the view."};
+            "CASCADE drops the view.",
+            Risk::failure};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter || !context.schema) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      std::string_view subtype = cmd["subtype"].str();
+    const std::string& table = alter->table;
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
+      std::string_view subtype = command.subtype;
       if (subtype != "AT_DropColumn" && subtype != "AT_AlterColumnType") continue;
       std::string column(cmd["name"].str());
       std::vector<std::string> views = context.schema->views_reading(table, column);

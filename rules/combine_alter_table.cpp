@@ -35,10 +35,11 @@ bool full_pass(const sql::Node& cmd) {
 }
 
 // The altered table when the statement is an ALTER TABLE that takes ACCESS EXCLUSIVE on it.
-std::string exclusive_alter(const sql::Statement& statement, bool& passes) {
+std::string exclusive_alter(const sql::Statement& statement, const LintContext& context,
+                            bool& passes) {
   sql::Node alter = statement.node.as("AlterTableStmt");
   if (!alter || alter["objtype"].str() != "OBJECT_TABLE") return "";
-  std::vector<sql::RelationLock> locks = sql::locks_taken(statement.node);
+  const std::vector<sql::RelationLock>& locks = context.locks(statement);
   if (locks.empty() || locks[0].mode != sql::LockMode::access_exclusive) return "";
   passes = false;
   for (const sql::Node& item : alter["cmds"].items()) {
@@ -52,17 +53,20 @@ class CombineAlterTable : public Rule {
   RuleInfo info() const override {
     return {"combine-alter-table", Level::note,
             "Consecutive ALTER TABLE statements on one table that could be one statement: one "
-            "lock acquisition and one pass over the table."};
+            "lock acquisition and one pass over the table.",
+            Risk::blocking, Specificity::generic};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
     if (!context.previous) return;
     bool passes = false;
     bool previous_passes = false;
-    std::string table = exclusive_alter(statement, passes);
+    std::string table = exclusive_alter(statement, context, passes);
     if (table.empty() || context.is_new(table)) return;
-    if (exclusive_alter(*context.previous, previous_passes) != table) return;
+    if (exclusive_alter(*context.previous, context, previous_passes) != table) return;
     // In one transaction the second lock request is free; only a second full pass costs.
     if (context.in_transaction && !(passes && previous_passes)) return;
     std::string why =

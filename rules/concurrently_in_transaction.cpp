@@ -6,7 +6,7 @@ namespace mgate {
 namespace {
 
 // The CONCURRENTLY form the statement uses, if any: these cannot run inside a transaction block.
-std::string_view concurrent_form(const sql::Statement& statement) {
+std::string_view concurrent_form(const sql::Statement& statement, const LintContext& context) {
   sql::Node stmt = statement.node.inner();
   std::string_view type = statement.type();
   if (type == "IndexStmt" && stmt["concurrent"].boolean()) return "CREATE INDEX CONCURRENTLY";
@@ -16,13 +16,9 @@ std::string_view concurrent_form(const sql::Statement& statement) {
       if (option.as("DefElem")["defname"].str() == "concurrently") return "REINDEX CONCURRENTLY";
     }
   }
-  if (type == "AlterTableStmt") {
-    for (const sql::Node& item : stmt["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() == "AT_DetachPartition" &&
-          cmd["def"]["PartitionCmd"]["concurrent"].boolean()) {
-        return "DETACH PARTITION CONCURRENTLY";
-      }
+  for (const AlterCommand& detach : context.alter_commands(statement, "AT_DetachPartition")) {
+    if (detach.cmd["def"]["PartitionCmd"]["concurrent"].boolean()) {
+      return "DETACH PARTITION CONCURRENTLY";
     }
   }
   return {};
@@ -33,13 +29,18 @@ class ConcurrentlyInTransaction : public Rule {
   RuleInfo info() const override {
     return {"concurrently-in-transaction", Level::error,
             "A CONCURRENTLY statement inside a transaction fails: PostgreSQL refuses to run it "
-            "in a transaction block."};
+            "in a transaction block.",
+            Risk::failure};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"IndexStmt", "DropStmt", "ReindexStmt", "AlterTableStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
     if (!context.in_transaction) return;
-    std::string_view form = concurrent_form(statement);
+    std::string_view form = concurrent_form(statement, context);
     if (form.empty()) return;
     std::string_view why = context.explicit_transaction
                                ? "the script opened a transaction with BEGIN"

@@ -9,8 +9,10 @@ class CopyProgram : public Rule {
  public:
   RuleInfo info() const override {
     return {"copy-program", Level::error,
-            "COPY … PROGRAM runs a shell command on the database server."};
+            "COPY … PROGRAM runs a shell command on the database server.", Risk::security};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"CopyStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node copy = statement.node.as("CopyStmt");

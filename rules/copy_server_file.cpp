@@ -9,8 +9,11 @@ class CopyServerFile : public Rule {
  public:
   RuleInfo info() const override {
     return {"copy-server-file", Level::error,
-            "COPY to or from a file reads or writes the database server's file system."};
+            "COPY to or from a file reads or writes the database server's file system.",
+            Risk::security};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"CopyStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node copy = statement.node.as("CopyStmt");

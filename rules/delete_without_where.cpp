@@ -9,8 +9,10 @@ class DeleteWithoutWhere : public Rule {
  public:
   RuleInfo info() const override {
     return {"delete-without-where", Level::error,
-            "DELETE without WHERE deletes every row of a pre-existing table."};
+            "DELETE without WHERE deletes every row of a pre-existing table.", Risk::data_loss};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"DeleteStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

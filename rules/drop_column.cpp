@@ -9,12 +9,15 @@ class DropColumn : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-column", Level::error,
-            "DROP COLUMN deletes the column's data and breaks queries that still name it."};
+            "DROP COLUMN deletes the column's data and breaks queries that still name it.",
+            Risk::breaking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_DropColumn")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_DropColumn")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       out.flag(statement.span,

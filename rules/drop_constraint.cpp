@@ -9,25 +9,44 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+// A validated CHECK (column IS NOT NULL) on a column that is NOT NULL itself guarantees nothing
+// more: the usual helper of SET NOT NULL, dropped once it has served.
+bool redundant_not_null_check(const LintContext& context, const std::string& table,
+                              const std::string& name) {
+  const TableModel* model = context.schema ? context.schema->constraints(table) : nullptr;
+  if (!model) return false;
+  for (const CheckConstraint& check : model->checks) {
+    if (check.name == name && !check.not_null_column.empty() &&
+        model->not_null.count(check.not_null_column)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class DropConstraint : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-constraint", Level::warning,
-            "Dropping a primary key or constraint removes a guarantee that code and data rely on."};
+            "Dropping a primary key or constraint removes a guarantee that code and data rely on.",
+            Risk::breaking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     // A down script drops constraints to revert its up's ADD CONSTRAINT; mgate does not track
     // constraint names, so down scripts are left alone.
     if (context.down || context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_DropConstraint") continue;
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
+      if (command.subtype != "AT_DropConstraint") continue;
       std::string name(cmd["name"].str());
+      if (redundant_not_null_check(context, table, name)) continue;
       // PostgreSQL's default names tell the kind: <table>_pkey, _key (unique), _fkey, _check.
       std::string_view what =
           ends_with(name, "_pkey")

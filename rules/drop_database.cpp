@@ -9,8 +9,11 @@ class DropDatabase : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-database", Level::error,
-            "DROP DATABASE deletes a whole database; it has no place in a migration."};
+            "DROP DATABASE deletes a whole database; it has no place in a migration.",
+            Risk::data_loss};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"DropdbStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node drop = statement.node.as("DropdbStmt");

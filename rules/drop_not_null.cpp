@@ -9,18 +9,21 @@ class DropNotNull : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-not-null", Level::warning,
-            "DROP NOT NULL lets NULLs into a column that readers assume is never NULL."};
+            "DROP NOT NULL lets NULLs into a column that readers assume is never NULL.",
+            Risk::breaking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     // In a down script, DROP NOT NULL reverts its up's SET NOT NULL.
     if (!alter || context.down) return;
-    std::string table = sql::relation_name(alter["relation"]);
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_DropNotNull") continue;
+    const std::string& table = alter->table;
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
+      if (command.subtype != "AT_DropNotNull") continue;
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       out.flag(statement.span,

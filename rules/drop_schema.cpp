@@ -12,8 +12,11 @@ class DropSchema : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-schema", Level::error,
-            "DROP SCHEMA … CASCADE silently drops every table, view and function inside."};
+            "DROP SCHEMA … CASCADE silently drops every table, view and function inside.",
+            Risk::data_loss};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"DropStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node drop = statement.node.as("DropStmt");

@@ -9,8 +9,11 @@ class DropTable : public Rule {
  public:
   RuleInfo info() const override {
     return {"drop-table", Level::error,
-            "DROP TABLE deletes a table's data and breaks every query that still uses it."};
+            "DROP TABLE deletes a table's data and breaks every query that still uses it.",
+            Risk::data_loss};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"DropStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -24,7 +24,12 @@ class DuplicateColumnAssignment : public Rule {
  public:
   RuleInfo info() const override {
     return {"duplicate-column-assignment", Level::error,
-            "A column assigned twice in one UPDATE or INSERT makes PostgreSQL reject it."};
+            "A column assigned twice in one UPDATE or INSERT makes PostgreSQL reject it.",
+            Risk::failure};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"UpdateStmt", "InsertStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "rules/rule.hpp"
@@ -57,21 +58,47 @@ std::optional<TimeoutSetting> timeout_setting(const sql::Statement& statement) {
   return std::nullopt;
 }
 
+// What one rule said about one statement, before overlapping findings are folded.
+struct Pending {
+  Finding finding;
+  Span span;
+  const RuleInfo* info;
+  bool suppressed;  // an mgate:ignore names the rule here: it stands alone, to be suppressed
+};
+
 class FindingCollector : public RuleOutput {
  public:
-  FindingCollector(const Migration& migration, const SourceFile& file, const RuleInfo& info,
-                   Level level, std::vector<Finding>& out)
-      : migration_(migration), file_(file), info_(info), level_(level), out_(out) {}
+  FindingCollector(const Migration& migration, const SourceFile& file, std::vector<Pending>& out)
+      : migration_(migration), file_(file), out_(out) {}
+
+  // The rule the next flags come from.
+  void start(const RuleInfo& info, Level level, bool level_configured, bool suppressed) {
+    info_ = &info;
+    level_ = level;
+    level_configured_ = level_configured;
+    suppressed_ = suppressed;
+  }
 
   void flag(Span where, std::string message, std::string help, std::optional<Fix> fix) override {
+    add(level_, where, std::move(message), std::move(help), std::move(fix));
+  }
+
+  void advise(Span where, std::string message, std::string help, std::optional<Fix> fix) override {
+    add(level_configured_ ? level_ : Level::note, where, std::move(message), std::move(help),
+        std::move(fix));
+  }
+
+ private:
+  void add(Level level, Span where, std::string message, std::string help, std::optional<Fix> fix) {
     Finding f;
-    f.rule = std::string(info_.id);
+    f.rule = std::string(info_->id);
     f.gate = "lint";
-    f.level = level_;
+    f.level = level;
     f.message = std::move(message);
     f.help = std::move(help);
     f.location = locate(file_, where);
     f.migration = migration_.id();
+    f.risk = std::string(to_string(info_->risk));
     if (fix) {
       for (Edit& edit : fix->edits) {
         edit.location = locate(file_, edit.span);
@@ -79,35 +106,131 @@ class FindingCollector : public RuleOutput {
       }
       f.fix = std::move(fix);
     }
-    out_.push_back(std::move(f));
+    out_.push_back({std::move(f), where, info_, suppressed_});
   }
 
- private:
   const Migration& migration_;
   const SourceFile& file_;
-  const RuleInfo& info_;
-  Level level_;
-  std::vector<Finding>& out_;
+  std::vector<Pending>& out_;
+  const RuleInfo* info_ = nullptr;
+  Level level_ = Level::error;
+  bool level_configured_ = false;
+  bool suppressed_ = false;
 };
+
+// "CREATE INDEX without CONCURRENTLY blocks writes" -> "CREATE INDEX without CONCURRENTLY
+// blocks writes", as a clause inside another sentence.
+std::string_view clause(std::string_view summary) {
+  while (!summary.empty() && (summary.back() == '.' || summary.back() == ' ')) {
+    summary.remove_suffix(1);
+  }
+  return summary;
+}
+
+// One finding per span and risk: the most specific rule reports (then the most severe, then the
+// first in catalog order), with the highest level among them, and names the rules folded into it.
+// A rule that flags the same span twice (two columns of one ALTER TABLE) reports once, with both
+// messages. Findings an mgate:ignore names stay apart, so the suppression removes exactly them.
+void fold(std::vector<Pending>& pending, std::vector<Finding>& out) {
+  auto outranks = [](const Pending& a, const Pending& b) {
+    if (a.info->specificity != b.info->specificity)
+      return a.info->specificity > b.info->specificity;
+    return a.finding.level > b.finding.level;
+  };
+  std::vector<bool> taken(pending.size(), false);
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (taken[i]) continue;
+    taken[i] = true;
+    if (pending[i].suppressed) {
+      out.push_back(std::move(pending[i].finding));
+      continue;
+    }
+    std::vector<std::size_t> group = {i};
+    for (std::size_t j = i + 1; j < pending.size(); ++j) {
+      if (taken[j] || pending[j].suppressed || pending[j].info->risk != pending[i].info->risk ||
+          pending[j].span.begin != pending[i].span.begin ||
+          pending[j].span.end != pending[i].span.end) {
+        continue;
+      }
+      taken[j] = true;
+      group.push_back(j);
+    }
+    std::size_t winner = group.front();
+    for (std::size_t k : group) {
+      if (outranks(pending[k], pending[winner])) winner = k;
+    }
+    Finding& f = pending[winner].finding;
+    for (std::size_t k : group) {
+      if (k == winner) continue;
+      const Finding& other = pending[k].finding;
+      f.level = std::max(f.level, other.level);
+      if (other.rule == f.rule) {
+        f.message += "; " + other.message;
+      } else if (std::find(f.folded.begin(), f.folded.end(), other.rule) == f.folded.end()) {
+        f.folded.push_back(other.rule);
+        f.message += fmt::format(" [also {}: {}]", other.rule, clause(pending[k].info->summary));
+      }
+    }
+    out.push_back(std::move(f));
+  }
+  pending.clear();
+}
 
 struct EnabledRule {
   const Rule* rule;
   RuleInfo info;
   Level level;
+  bool level_configured;
 };
 
-std::vector<EnabledRule> enabled_rules(const LintOptions& options) {
-  std::vector<EnabledRule> out;
+// The enabled rules, and for each statement type the ones that look at it.
+struct RuleSet {
+  std::vector<EnabledRule> rules;
+  std::vector<std::size_t> every_statement;  // rules that look at every statement
+  std::map<std::string, std::vector<std::size_t>, std::less<>> by_type;
+
+  // The rules that look at a statement of `type`, in catalog order.
+  std::vector<std::size_t> for_type(std::string_view type) const {
+    auto it = by_type.find(type);
+    if (it == by_type.end()) return every_statement;
+    std::vector<std::size_t> out;
+    std::merge(every_statement.begin(), every_statement.end(), it->second.begin(), it->second.end(),
+               std::back_inserter(out));
+    return out;
+  }
+};
+
+RuleSet enabled_rules(const LintOptions& options) {
+  RuleSet set;
   for (const auto& rule : all_rules()) {
     RuleInfo info = rule->info();
     Level level = info.level;
+    bool configured = false;
     if (auto it = options.levels.find(std::string(info.id)); it != options.levels.end()) {
       if (!it->second.level) continue;
       level = *it->second.level;
+      configured = true;
     }
-    out.push_back({rule.get(), info, level});
+    std::size_t index = set.rules.size();
+    set.rules.push_back({rule.get(), info, level, configured});
+    for (std::string_view type : rule->statement_types()) {
+      if (type == "*") {
+        set.every_statement.push_back(index);
+      } else {
+        set.by_type[std::string(type)].push_back(index);
+      }
+    }
   }
-  return out;
+  return set;
+}
+
+// Whether an mgate:ignore of the script names `rule` for the statement at `index`.
+bool suppressed(const sql::ParsedScript& script, std::size_t index, std::string_view rule) {
+  for (const sql::Suppression& s : script.suppressions) {
+    if (!s.whole_file && s.statement != index) continue;
+    if (std::find(s.rules.begin(), s.rules.end(), rule) != s.rules.end()) return true;
+  }
+  return false;
 }
 
 // Records the foreign keys of a column definition (REFERENCES) or of a table constraint.
@@ -144,6 +267,7 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
       context.in_transaction = false;
       context.held_locks.clear();
       context.not_valid_in_transaction.clear();
+      context.enum_values_in_transaction.clear();
       if (local_lock_timeout) context.lock_timeout_set = false;
       if (local_statement_timeout) context.statement_timeout_set = false;
       local_lock_timeout = local_statement_timeout = false;
@@ -159,6 +283,17 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
       local_statement_timeout = setting->enabled && setting->local;
     }
     return;
+  }
+  if (type == "CreateEnumStmt" || type == "CreateRangeStmt") {
+    context.created_types.insert(sql::qualified_name(stmt["typeName"]));
+  } else if (type == "CreateDomainStmt") {
+    context.created_types.insert(sql::qualified_name(stmt["domainname"]));
+  } else if (type == "CompositeTypeStmt") {
+    context.created_types.insert(sql::relation_name(stmt["typevar"]));
+  } else if (type == "AlterEnumStmt" && stmt["oldVal"].str().empty() && context.in_transaction) {
+    // Even for a type created in the same transaction (PostgreSQL 15 checked).
+    context.enum_values_in_transaction.push_back(
+        {sql::qualified_name(stmt["typeName"]), std::string(stmt["newVal"].str())});
   }
   if (type == "CreateStmt") {
     context.created_relations.insert(sql::relation_name(stmt["relation"]));
@@ -205,7 +340,7 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
       record_foreign_keys(context, statement, relation, {}, constraint.as("Constraint"));
     }
   }
-  for (const sql::RelationLock& lock : sql::locks_taken(statement.node)) {
+  for (const sql::RelationLock& lock : context.locks(statement)) {
     if (context.is_new(lock.relation)) continue;
     if (sql::blocks_writes(lock.mode)) context.blocked_writes_earlier = true;
     if (!context.in_transaction) continue;
@@ -217,44 +352,42 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
 // Lints one script. `schema` is the model the script changes; null for a down script, which
 // sees the model as its up left it and changes nothing.
 void lint_script(const Migration& migration, const sql::ParsedScript& script,
-                 const ExecutionPlan& plan, const std::vector<EnabledRule>& rules,
-                 LintContext& context, SchemaModel* schema, std::vector<Finding>& out) {
+                 const ExecutionPlan& plan, const RuleSet& rules, LintContext& context,
+                 SchemaModel* schema, std::vector<Finding>& out) {
   context.script = &script;
   context.plan = &plan;
   context.in_transaction = plan.in_transaction;
   bool local_lock_timeout = false;
   bool local_statement_timeout = false;
-  for (const sql::Statement& statement : script.statements) {
-    for (const EnabledRule& enabled : rules) {
-      FindingCollector collector(migration, *script.file, enabled.info, enabled.level, out);
+  std::vector<Pending> pending;
+  FindingCollector collector(migration, *script.file, pending);
+  std::map<std::string_view, std::vector<std::size_t>> dispatch;
+  for (std::size_t index = 0; index < script.statements.size(); ++index) {
+    const sql::Statement& statement = script.statements[index];
+    std::string_view type = statement.type();
+    auto found = dispatch.find(type);
+    if (found == dispatch.end()) found = dispatch.emplace(type, rules.for_type(type)).first;
+    for (std::size_t r : found->second) {
+      const EnabledRule& enabled = rules.rules[r];
+      collector.start(enabled.info, enabled.level, enabled.level_configured,
+                      !script.suppressions.empty() && suppressed(script, index, enabled.info.id));
       enabled.rule->check(statement, context, collector);
     }
+    fold(pending, out);
     advance(context, statement, local_lock_timeout, local_statement_timeout);
     if (schema) schema->apply(statement);
     context.previous = &statement;
   }
   if (script.statements.empty()) return;
-  for (const EnabledRule& enabled : rules) {
-    FindingCollector collector(migration, *script.file, enabled.info, enabled.level, out);
+  for (const EnabledRule& enabled : rules.rules) {
+    collector.start(enabled.info, enabled.level, enabled.level_configured, false);
     enabled.rule->finish(context, collector);
   }
+  for (Pending& p : pending) out.push_back(std::move(p.finding));
 }
 
-}  // namespace
-
-bool LintContext::is_new(std::string_view relation) const {
-  return created_relations.count(std::string(relation)) > 0;
-}
-
-bool LintContext::is_new_column(std::string_view relation, std::string_view column) const {
-  return is_new(relation) ||
-         added_columns.count(std::string(relation) + "." + std::string(column)) > 0;
-}
-
-std::vector<Finding> lint_migration(const Migration& migration, const sql::ParsedSet& parsed,
-                                    const LintOptions& options, SchemaModel& schema) {
-  std::vector<Finding> out;
-  std::vector<EnabledRule> rules = enabled_rules(options);
+void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, const RuleSet& rules,
+                    const LintOptions& options, SchemaModel& schema, std::vector<Finding>& out) {
   LintContext up;
   up.migration = &migration;
   up.pg_version = options.pg_version;
@@ -270,11 +403,112 @@ std::vector<Finding> lint_migration(const Migration& migration, const sql::Parse
     down.pg_version = options.pg_version;
     down.down = true;
     down.created_relations = up.created_relations;
+    down.created_types = up.created_types;
     down.added_columns = up.added_columns;
     down.schema = &schema;
     lint_script(migration, parsed.script(*migration.down), parsed.plan(*migration.down), rules,
                 down, nullptr, out);
   }
+}
+
+}  // namespace
+
+bool LintContext::is_new(std::string_view relation) const {
+  return created_relations.count(relation) > 0;
+}
+
+bool LintContext::is_new_column(std::string_view relation, std::string_view column) const {
+  if (is_new(relation)) return true;
+  if (added_columns.empty()) return false;
+  return added_columns.count(std::string(relation) + "." + std::string(column)) > 0;
+}
+
+bool LintContext::is_partitioned(std::string_view relation) const {
+  const TableModel* table = schema ? schema->table(relation) : nullptr;
+  return table && table->partitioned();
+}
+
+const std::vector<sql::RelationLock>& LintContext::locks(const sql::Statement& statement) const {
+  for (int i = 0; i < 2; ++i) {
+    if (locks_of_[i] == &statement) return locks_[i];
+  }
+  // Replace the entry of neither this statement nor the one before it.
+  int slot = locks_of_[0] == previous ? 1 : 0;
+  locks_[slot] = sql::locks_taken(statement.node);
+  locks_of_[slot] = &statement;
+  return locks_[slot];
+}
+
+const AlteredTable* LintContext::alter(const sql::Statement& statement) const {
+  if (alter_of_ != &statement) {
+    alter_of_ = &statement;
+    alter_.reset();
+    if (sql::Node stmt = statement.node.as("AlterTableStmt")) {
+      AlteredTable& altered = alter_.emplace();
+      altered.table = sql::relation_name(stmt["relation"]);
+      for (const sql::Node& item : stmt["cmds"].items()) {
+        sql::Node cmd = item.as("AlterTableCmd");
+        altered.commands.push_back({cmd["subtype"].str(), cmd});
+      }
+    }
+  }
+  return alter_ ? &*alter_ : nullptr;
+}
+
+std::vector<AlterCommand> LintContext::alter_commands(const sql::Statement& statement,
+                                                      std::string_view subtype) const {
+  std::vector<AlterCommand> out;
+  if (const AlteredTable* altered = alter(statement)) {
+    for (const AlteredTable::Command& command : altered->commands) {
+      if (command.subtype == subtype) out.push_back({altered->table, command.cmd});
+    }
+  }
+  return out;
+}
+
+const std::vector<TypedColumn>& LintContext::columns(const sql::Statement& statement) const {
+  if (columns_of_ != &statement) {
+    columns_ = column_types(statement);
+    columns_of_ = &statement;
+    columns_located_ = false;
+  }
+  return columns_;
+}
+
+const TypedColumn& LintContext::located(const sql::Statement& statement,
+                                        const TypedColumn& column) const {
+  columns(statement);
+  if (!columns_located_) {
+    locate_columns(statement, columns_);
+    columns_located_ = true;
+  }
+  return columns_[&column - columns_.data()];
+}
+
+std::string_view to_string(Risk risk) {
+  switch (risk) {
+    case Risk::blocking:
+      return "blocking";
+    case Risk::failure:
+      return "failure";
+    case Risk::breaking:
+      return "breaking";
+    case Risk::data_loss:
+      return "data-loss";
+    case Risk::security:
+      return "security";
+    case Risk::performance:
+      return "performance";
+    case Risk::design:
+      return "design";
+  }
+  return "";
+}
+
+std::vector<Finding> lint_migration(const Migration& migration, const sql::ParsedSet& parsed,
+                                    const LintOptions& options, SchemaModel& schema) {
+  std::vector<Finding> out;
+  lint_migration(migration, parsed, enabled_rules(options), options, schema, out);
   return out;
 }
 
@@ -282,10 +516,10 @@ std::vector<Finding> lint_set(const MigrationSet& set, const sql::ParsedSet& par
                               const LintOptions& options) {
   std::vector<Finding> out;
   SchemaModel schema;
+  RuleSet rules = enabled_rules(options);
   for (const Migration& migration : set.migrations) {
     if (migration.gated) {
-      auto findings = lint_migration(migration, parsed, options, schema);
-      std::move(findings.begin(), findings.end(), std::back_inserter(out));
+      lint_migration(migration, parsed, rules, options, schema, out);
     } else if (migration.up) {
       for (const sql::Statement& statement : parsed.script(*migration.up).statements) {
         schema.apply(statement);

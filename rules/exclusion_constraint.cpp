@@ -10,19 +10,22 @@ class ExclusionConstraint : public Rule {
   RuleInfo info() const override {
     return {"exclusion-constraint", Level::error,
             "ADD CONSTRAINT … EXCLUDE builds its index and checks every row under an ACCESS "
-            "EXCLUSIVE lock."};
+            "EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
       sql::Node constraint = cmd["def"].as("Constraint");
-      if (cmd["subtype"].str() != "AT_AddConstraint" ||
+      if (command.subtype != "AT_AddConstraint" ||
           constraint["contype"].str() != "CONSTR_EXCLUSION") {
         continue;
       }

@@ -22,8 +22,11 @@ class GrantToPublic : public Rule {
   RuleInfo info() const override {
     return {"grant-to-public", Level::warning,
             "GRANT … TO PUBLIC gives the privilege to every role on the server, present and "
-            "future."};
+            "future.",
+            Risk::security};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"GrantStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node grant = statement.node.as("GrantStmt");

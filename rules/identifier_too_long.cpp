@@ -52,10 +52,7 @@ std::string written_name(const sql::Statement& statement, std::string_view kept)
 void defined_names(const sql::Statement& statement, std::vector<std::string_view>& out) {
   sql::Node stmt = statement.node.inner();
   std::string_view type = statement.type();
-  auto last = [](const sql::Node& list) {
-    std::vector<sql::Node> items = list.items();
-    return items.empty() ? std::string_view{} : items.back().str();
-  };
+  auto last = [](const sql::Node& list) { return list.items().back().str(); };
   if (type == "CreateStmt") out.push_back(stmt["relation"]["relname"].str());
   if (type == "ViewStmt") out.push_back(stmt["view"]["relname"].str());
   if (type == "CreateTableAsStmt") out.push_back(stmt["into"]["rel"]["relname"].str());
@@ -79,14 +76,42 @@ void defined_names(const sql::Statement& statement, std::vector<std::string_view
   }
 }
 
+// Whether the text holds a run of more than 63 bytes that could be one identifier: no name can be
+// too long otherwise. A quoted identifier may hold any byte but its quote.
+bool may_hold_long_name(std::string_view text) {
+  std::size_t run = 0;
+  bool quoted = false;
+  for (char c : text) {
+    if (c == '"') {
+      quoted = !quoted;
+      run = 0;
+      continue;
+    }
+    unsigned char u = static_cast<unsigned char>(c);
+    bool part = quoted || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '_' || c == '$' || u >= 0x80;
+    run = part ? run + 1 : 0;
+    if (run > kMaxIdentifierBytes) return true;
+  }
+  return false;
+}
+
 class IdentifierTooLong : public Rule {
  public:
   RuleInfo info() const override {
     return {"identifier-too-long", Level::note,
-            "PostgreSQL silently truncates identifiers longer than 63 bytes."};
+            "PostgreSQL silently truncates identifiers longer than 63 bytes.", Risk::design};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateStmt",        "ViewStmt",         "CreateTableAsStmt", "CreateSeqStmt",
+            "CompositeTypeStmt", "IndexStmt",        "CreateSchemaStmt",  "CreateFunctionStmt",
+            "CreateEnumStmt",    "CreateDomainStmt", "CreateTrigStmt",    "CreatePolicyStmt",
+            "RenameStmt",        "AlterTableStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
+    if (!may_hold_long_name(statement.text)) return;
     std::vector<std::string_view> names;
     defined_names(statement, names);
     for (std::string_view kept : names) {

@@ -10,15 +10,18 @@ class LockTable : public Rule {
   RuleInfo info() const override {
     return {"lock-table", Level::warning,
             "LOCK TABLE in a mode that blocks writes holds that lock until the transaction "
-            "ends."};
+            "ends.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"LockStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
     if (!statement.node.is("LockStmt")) return;
     std::string tables;
     sql::LockMode mode = sql::LockMode::access_share;
-    for (const sql::RelationLock& lock : sql::locks_taken(statement.node)) {
+    for (const sql::RelationLock& lock : context.locks(statement)) {
       if (!sql::blocks_writes(lock.mode) || context.is_new(lock.relation)) continue;
       tables += (tables.empty() ? "`" : ", `") + lock.relation + "`";
       mode = lock.mode;

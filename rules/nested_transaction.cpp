@@ -34,8 +34,11 @@ class NestedTransaction : public Rule {
  public:
   RuleInfo info() const override {
     return {"nested-transaction", Level::warning,
-            "BEGIN inside a transaction does nothing, and its COMMIT ends the outer one early."};
+            "BEGIN inside a transaction does nothing, and its COMMIT ends the outer one early.",
+            Risk::failure};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"TransactionStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -17,16 +17,22 @@ class PreferBigintKey : public Rule {
  public:
   RuleInfo info() const override {
     return {"prefer-bigint-key", Level::note,
-            "Primary keys and generated keys should be bigint: int runs out at 2^31."};
+            "Primary keys and generated keys should be bigint: int runs out at 2^31.", Risk::design,
+            Specificity::generic};
   }
 
-  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const TypedColumn& column : column_types(statement)) {
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateStmt", "AlterTableStmt"};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    for (const TypedColumn& column : context.columns(statement)) {
       std::string_view type = base_type(column.type_name);
       std::string_view limit = small_integer_limit(type);
       bool generated = column.identity || type.find("serial") != std::string_view::npos;
       if (limit.empty() || column.retyped || !(column.primary_key || generated)) continue;
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("{} `{}` is {}: its values stop at {}, and widening it later is a "
                            "type change that rewrites the table and every index and foreign key "
                            "on it under an ACCESS EXCLUSIVE lock",

@@ -9,13 +9,18 @@ namespace {
 class PreferNumericOverMoney : public Rule {
  public:
   RuleInfo info() const override {
-    return {"prefer-numeric-over-money", Level::note, "Prefer numeric to money."};
+    return {"prefer-numeric-over-money", Level::note, "Prefer numeric to money.", Risk::design};
   }
 
-  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const TypedColumn& column : column_types(statement)) {
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateStmt", "AlterTableStmt"};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    for (const TypedColumn& column : context.columns(statement)) {
       if (base_type(column.type_name) != "money") continue;
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("column `{}` is money: its input and output depend on the server's "
                            "lc_monetary setting (a restore on a server with another locale "
                            "reads the amounts differently), it holds no currency, and it has a "

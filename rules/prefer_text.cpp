@@ -24,14 +24,20 @@ std::string sql_name(std::string_view name) {
 class PreferText : public Rule {
  public:
   RuleInfo info() const override {
-    return {"prefer-text", Level::note, "Prefer text to varchar(n)."};
+    return {"prefer-text", Level::note, "Prefer text to varchar(n).", Risk::design};
   }
 
-  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const TypedColumn& column : column_types(statement)) {
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateStmt", "AlterTableStmt"};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    for (const TypedColumn& column : context.columns(statement)) {
       std::string modifiers = type_modifiers(column.type_name);
       if (base_type(column.type_name) != "varchar" || modifiers.empty()) continue;
-      out.flag(column.span, fmt::format("column `{}` is varchar{}", column.column, modifiers),
+      out.flag(context.located(statement, column).span,
+               fmt::format("column `{}` is varchar{}", column.column, modifiers),
                fmt::format("use text with a CHECK constraint (CHECK (char_length({}) <= {})): "
                            "same storage and speed, and changing the limit later is a quick "
                            "constraint swap (NOT VALID, then VALIDATE) instead of a type change "

@@ -9,15 +9,20 @@ namespace {
 class PreferTextOverChar : public Rule {
  public:
   RuleInfo info() const override {
-    return {"prefer-text-over-char", Level::note, "Prefer text to char(n)."};
+    return {"prefer-text-over-char", Level::note, "Prefer text to char(n).", Risk::design};
   }
 
-  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const TypedColumn& column : column_types(statement)) {
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateStmt", "AlterTableStmt"};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    for (const TypedColumn& column : context.columns(statement)) {
       // char(n) and character(n) are bpchar; the quoted "char" is a one-byte internal type.
       if (base_type(column.type_name) != "bpchar") continue;
       std::string modifiers = type_modifiers(column.type_name);
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("column `{}` is char{}: values are blank-padded to the length, "
                            "trailing spaces are ignored in comparisons but kept elsewhere, and "
                            "longer values are an error; it is no faster than text",

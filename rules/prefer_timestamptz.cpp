@@ -9,16 +9,21 @@ namespace {
 class PreferTimestamptz : public Rule {
  public:
   RuleInfo info() const override {
-    return {"prefer-timestamptz", Level::note,
-            "Prefer timestamptz to timestamp without time zone."};
+    return {"prefer-timestamptz", Level::note, "Prefer timestamptz to timestamp without time zone.",
+            Risk::design};
   }
 
-  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
-    for (const TypedColumn& column : column_types(statement)) {
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateStmt", "AlterTableStmt"};
+  }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
+    for (const TypedColumn& column : context.columns(statement)) {
       if (base_type(column.type_name) != "timestamp" || !builtin_spelling(column.type_name)) {
         continue;
       }
-      out.flag(column.span,
+      out.flag(context.located(statement, column).span,
                fmt::format("column `{}` is timestamp without time zone: it stores a wall-clock "
                            "reading with no zone, so values written by servers or sessions in "
                            "different time zones (or across a DST change) cannot be compared "

@@ -9,8 +9,11 @@ class RenameColumn : public Rule {
  public:
   RuleInfo info() const override {
     return {"rename-column", Level::error,
-            "Renaming a column breaks every deployed query that uses the old name."};
+            "Renaming a column breaks every deployed query that uses the old name.",
+            Risk::breaking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"RenameStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

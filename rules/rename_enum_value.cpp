@@ -10,13 +10,19 @@ class RenameEnumValue : public Rule {
   RuleInfo info() const override {
     return {"rename-enum-value", Level::error,
             "Renaming an enum value breaks every deployed query and client that uses the old "
-            "label."};
+            "label.",
+            Risk::breaking};
   }
 
-  void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
+  std::vector<std::string_view> statement_types() const override { return {"AlterEnumStmt"}; }
+
+  void check(const sql::Statement& statement, const LintContext& context,
+             RuleOutput& out) const override {
     sql::Node alter = statement.node.as("AlterEnumStmt");
     if (!alter || alter["oldVal"].str().empty()) return;
     std::string type = sql::qualified_name(alter["typeName"]);
+    // No deployed code knows the labels of a type this migration created.
+    if (context.is_new_type(type)) return;
     out.flag(statement.span,
              fmt::format("RENAME VALUE '{1}' TO '{2}' on enum `{0}`: the deployed application "
                          "still writes and compares '{1}', and every such query fails with "

@@ -9,8 +9,11 @@ class RenameSchema : public Rule {
  public:
   RuleInfo info() const override {
     return {"rename-schema", Level::error,
-            "Renaming a schema breaks every query, search_path and grant that names the old one."};
+            "Renaming a schema breaks every query, search_path and grant that names the old one.",
+            Risk::breaking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"RenameStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node rename = statement.node.as("RenameStmt");

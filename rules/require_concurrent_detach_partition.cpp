@@ -10,23 +10,34 @@ class RequireConcurrentDetachPartition : public Rule {
   RuleInfo info() const override {
     return {"require-concurrent-detach-partition", Level::error,
             "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the "
-            "partitioned table."};
+            "partitioned table.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_DetachPartition")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_DetachPartition")) {
       if (context.is_new(table)) continue;
       sql::Node partition_cmd = cmd["def"].as("PartitionCmd");
       if (partition_cmd["concurrent"].boolean()) continue;
       std::string partition = sql::relation_name(partition_cmd["name"]);
       std::optional<Fix> fix;
       std::string help;
+      std::string default_partition =
+          context.schema ? context.schema->default_partition(table) : "";
       if (context.pg_version < 14) {
         help =
             "PostgreSQL before 14 cannot detach concurrently: detach in a quiet window with "
             "a short lock_timeout and retry, or upgrade and use DETACH PARTITION … "
             "CONCURRENTLY.";
+      } else if (!default_partition.empty()) {
+        help = fmt::format(
+            "`{}` has a default partition (`{}`), and PostgreSQL refuses DETACH … CONCURRENTLY "
+            "while one exists (SQLSTATE 0A000): detach with a short lock_timeout and retry, or "
+            "detach the default partition first if the design allows.",
+            table, default_partition);
       } else {
         help =
             "Write DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+): it takes only SHARE "

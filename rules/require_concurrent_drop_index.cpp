@@ -9,8 +9,11 @@ class RequireConcurrentDropIndex : public Rule {
  public:
   RuleInfo info() const override {
     return {"require-concurrent-drop-index", Level::error,
-            "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table."};
+            "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"DropStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
@@ -18,11 +21,15 @@ class RequireConcurrentDropIndex : public Rule {
     if (!drop || drop["removeType"].str() != "OBJECT_INDEX" || drop["concurrent"].boolean()) {
       return;
     }
-    std::vector<sql::Node> objects = drop["objects"].items();
+    sql::NodeList objects = drop["objects"].items();
     std::string index;
     for (const sql::Node& object : objects) {
       std::string name = sql::qualified_name(object);
-      if (!context.is_new(name)) index = name;
+      if (context.is_new(name)) continue;
+      // A partitioned table's index cannot be dropped concurrently: there is nothing better to
+      // write, and require-lock-timeout covers the wait for its lock.
+      if (context.schema && context.is_partitioned(context.schema->index_table(name))) continue;
+      index = name;
     }
     if (index.empty()) return;
     // DROP INDEX CONCURRENTLY drops one index and cannot CASCADE: only then is the fix mechanical.

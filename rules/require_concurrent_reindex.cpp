@@ -13,13 +13,23 @@ bool is_concurrent(const sql::Node& reindex) {
   return false;
 }
 
+// Whether REINDEX TABLE or INDEX names a partitioned table or one of its indexes.
+bool partitioned(std::string_view keyword, const std::string& target, const LintContext& context) {
+  if (!context.schema) return false;
+  if (keyword == "TABLE") return context.is_partitioned(target);
+  return keyword == "INDEX" && context.is_partitioned(context.schema->index_table(target));
+}
+
 class RequireConcurrentReindex : public Rule {
  public:
   RuleInfo info() const override {
     return {"require-concurrent-reindex", Level::error,
             "REINDEX without CONCURRENTLY blocks writes to the table and every query that "
-            "would use the index while it rebuilds."};
+            "would use the index while it rebuilds.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"ReindexStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
@@ -46,6 +56,11 @@ class RequireConcurrentReindex : public Rule {
     std::string help;
     if (keyword == "SYSTEM") {
       help = "Do not reindex the system catalogs in a migration: schedule it as maintenance.";
+    } else if (context.pg_version < 14 && partitioned(keyword, target, context)) {
+      help =
+          "PostgreSQL before 14 cannot reindex a partitioned table or index at all: reindex "
+          "each partition (REINDEX TABLE <partition> CONCURRENTLY on 12 and 13), each in a "
+          "non-transactional migration.";
     } else if (context.pg_version < 12) {
       help =
           "PostgreSQL before 12 has no REINDEX CONCURRENTLY: build a replacement with CREATE "

@@ -13,13 +13,14 @@ class RequireLockTimeout : public Rule {
  public:
   RuleInfo info() const override {
     return {"require-lock-timeout", Level::warning,
-            "A statement waits for a lock that blocks writes with no lock_timeout set."};
+            "A statement waits for a lock that blocks writes with no lock_timeout set.",
+            Risk::blocking, Specificity::generic};
   }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
     if (context.lock_timeout_set) return;
-    for (const sql::RelationLock& lock : sql::locks_taken(statement.node)) {
+    for (const sql::RelationLock& lock : context.locks(statement)) {
       if (!sql::blocks_writes(lock.mode) || context.is_new(lock.relation)) continue;
       if (context.held_locks.count(lock.relation) &&
           context.held_locks.at(lock.relation) >= lock.mode) {

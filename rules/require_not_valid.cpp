@@ -10,20 +10,23 @@ class RequireNotValid : public Rule {
   RuleInfo info() const override {
     return {"require-not-valid", Level::error,
             "A CHECK or FOREIGN KEY constraint added without NOT VALID scans the whole table "
-            "under lock."};
+            "under lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     if (context.is_new(table)) return;
-    std::vector<sql::Node> cmds = alter["cmds"].items();
-    for (const sql::Node& item : cmds) {
-      sql::Node cmd = item.as("AlterTableCmd");
+    const std::vector<AlteredTable::Command>& cmds = alter->commands;
+    for (const AlteredTable::Command& command : cmds) {
+      const sql::Node& cmd = command.cmd;
       sql::Node constraint = cmd["def"].as("Constraint");
-      if (cmd["subtype"].str() != "AT_AddConstraint" || constraint["skip_validation"].boolean()) {
+      if (command.subtype != "AT_AddConstraint" || constraint["skip_validation"].boolean()) {
         continue;
       }
       std::string_view type = constraint["contype"].str();
@@ -45,11 +48,24 @@ class RequireNotValid : public Rule {
       } else {
         continue;
       }
+      std::string validate =
+          name.empty() ? "VALIDATE CONSTRAINT <name>" : "VALIDATE CONSTRAINT " + name;
+      // PostgreSQL before 18 refuses NOT VALID foreign keys on a partitioned table (SQLSTATE
+      // 42809); each partition can take one, and the parent's key then adopts them.
+      if (type == "CONSTR_FOREIGN" && context.is_partitioned(table)) {
+        out.flag(
+            statement.span,
+            message + fmt::format("; `{}` is partitioned, so it cannot be added NOT VALID", table),
+            fmt::format("Add the foreign key NOT VALID to each partition of `{0}` and "
+                        "VALIDATE it there in a later migration (SHARE UPDATE EXCLUSIVE: "
+                        "traffic goes on); then add it to `{0}` itself, which adopts the "
+                        "partitions' validated keys without scanning them again.",
+                        table));
+        continue;
+      }
       std::optional<Fix> fix;
       if (cmds.size() == 1)
         fix = insert_at_end(statement, " NOT VALID", "Add the constraint NOT VALID");
-      std::string validate =
-          name.empty() ? "VALIDATE CONSTRAINT <name>" : "VALIDATE CONSTRAINT " + name;
       out.flag(
           statement.span, std::move(message),
           fmt::format("Add it NOT VALID (new rows are checked at once, the lock is brief), then "

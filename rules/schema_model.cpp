@@ -45,7 +45,112 @@ bool modifiers_widen(const std::vector<int64_t>& from, const std::vector<int64_t
   return !from.empty() && to[0] >= from[0];
 }
 
+std::string column_of(const sql::Node& expression) {
+  sql::NodeList fields = expression.as("ColumnRef")["fields"].items();
+  return fields.size() == 1 ? std::string(fields.front().str()) : "";
+}
+
+// The operator that holds with the operands swapped: `5 < col` is `col > 5`.
+std::string_view mirrored(std::string_view op) {
+  if (op == "<") return ">";
+  if (op == "<=") return ">=";
+  if (op == ">") return "<";
+  if (op == ">=") return "<=";
+  return op;
+}
+
+void add_bounds(const sql::Node& expression, std::vector<CheckBound>& out) {
+  if (sql::Node both = expression.as("BoolExpr")) {
+    if (both["boolop"].str() != "AND_EXPR") return;
+    for (const sql::Node& arg : both["args"].items()) add_bounds(arg, out);
+    return;
+  }
+  if (sql::Node test = expression.as("NullTest")) {
+    std::string column = column_of(test["arg"]);
+    if (!column.empty() && test["nulltesttype"].str() == "IS_NOT_NULL") {
+      out.push_back({column, "not null", {}});
+    }
+    return;
+  }
+  sql::Node expr = expression.as("A_Expr");
+  std::string_view kind = expr["kind"].str();
+  std::string_view op = expr["name"].items().back().str();
+  if (kind == "AEXPR_OP") {
+    std::string column = column_of(expr["lexpr"]);
+    std::string value = constant_text(expr["rexpr"]);
+    if (column.empty()) {
+      column = column_of(expr["rexpr"]);
+      value = constant_text(expr["lexpr"]);
+      op = mirrored(op);
+    }
+    if (column.empty() || value.empty()) return;
+    if (op == ">=" || op == ">" || op == "<" || op == "<=" || op == "=") {
+      out.push_back({column, std::string(op), {value}});
+    }
+  } else if (kind == "AEXPR_IN" && op == "=") {
+    CheckBound bound{column_of(expr["lexpr"]), "in", {}};
+    for (const sql::Node& item : expr["rexpr"].as("List")["items"].items()) {
+      std::string value = constant_text(item);
+      if (value.empty()) return;
+      bound.values.push_back(value);
+    }
+    if (!bound.column.empty() && !bound.values.empty()) out.push_back(std::move(bound));
+  } else if (kind == "AEXPR_BETWEEN") {
+    std::string column = column_of(expr["lexpr"]);
+    sql::NodeList range = expr["rexpr"].as("List")["items"].items();
+    if (column.empty() || range.size() != 2) return;
+    std::string low = constant_text(range[0]);
+    std::string high = constant_text(range[1]);
+    if (low.empty() || high.empty()) return;
+    out.push_back({column, ">=", {low}});
+    out.push_back({column, "<=", {high}});
+  }
+}
+
 }  // namespace
+
+std::string constant_text(const sql::Node& expression) {
+  if (sql::Node cast = expression.as("TypeCast")) return constant_text(cast["arg"]);
+  sql::Node constant = expression.as("A_Const");
+  if (!constant) return "";
+  if (sql::Node text = constant["sval"]) {
+    std::string out = "'";
+    for (char c : text["sval"].str()) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  }
+  if (sql::Node number = constant["fval"]) return std::string(number["fval"].str());
+  if (sql::Node boolean = constant["boolval"]) {
+    return boolean["boolval"].boolean() ? "true" : "false";
+  }
+  if (constant["isnull"].boolean()) return "";
+  // libpg_query writes the integer 0 as an empty object.
+  return std::to_string(constant["ival"]["ival"].integer());
+}
+
+std::vector<CheckBound> check_bounds(const sql::Node& expression) {
+  std::vector<CheckBound> out;
+  add_bounds(expression, out);
+  return out;
+}
+
+PartitionBound partition_bound(const sql::Node& spec) {
+  PartitionBound bound;
+  if (spec["is_default"].boolean()) {
+    bound.strategy = "default";
+    return bound;
+  }
+  std::string_view strategy = spec["strategy"].str();
+  bound.strategy = strategy == "r" ? "range" : strategy == "l" ? "list" : "hash";
+  auto values = [](const sql::Node& list) {
+    std::vector<std::string> out;
+    for (const sql::Node& datum : list.items()) out.push_back(constant_text(datum));
+    return out;
+  };
+  bound.from = values(spec["lowerdatums"]);
+  bound.to = values(spec["upperdatums"]);
+  bound.in = values(spec["listdatums"]);
+  return bound;
+}
 
 std::string ColumnType::to_string() const {
   std::string out = name;
@@ -110,7 +215,15 @@ void SchemaModel::apply(const sql::Statement& statement) {
     drop_view(name);  // CREATE OR REPLACE VIEW
     create_view(name, stmt["query"]);
   } else if (type == "CreateTableAsStmt" && stmt["objtype"].str() == "OBJECT_MATVIEW") {
-    create_view(sql::relation_name(stmt["into"]["rel"]), stmt["query"]);
+    std::string name = sql::relation_name(stmt["into"]["rel"]);
+    create_view(name, stmt["query"]);
+    views_.at(name).materialized = true;
+    views_.at(name).populated = !stmt["into"]["skipData"].boolean();
+  } else if (type == "RefreshMatViewStmt") {
+    auto view = views_.find(sql::relation_name(stmt["relation"]));
+    if (view != views_.end()) view->second.populated = !stmt["skipData"].boolean();
+  } else if (type == "CreateDomainStmt") {
+    domains_.insert(sql::qualified_name(stmt["domainname"]));
   } else if (type == "DropStmt") {
     drop(stmt);
   } else if (type == "RenameStmt") {
@@ -120,8 +233,23 @@ void SchemaModel::apply(const sql::Statement& statement) {
 
 void SchemaModel::create_table(const sql::Node& stmt) {
   std::string name = sql::relation_name(stmt["relation"]);
+  constraints_only_.erase(name);
   TableModel& table = tables_[name];
   table = TableModel{};
+  if (sql::Node spec = stmt["partspec"]) {
+    table.partition_strategy = std::string(spec["strategy"].str());
+    for (const sql::Node& element : spec["partParams"].items()) {
+      table.partition_key.emplace_back(element.as("PartitionElem")["name"].str());
+    }
+  }
+  if (stmt["partbound"]) {
+    std::string parent = sql::relation_name(stmt["inhRelations"].items().front().as("RangeVar"));
+    if (auto it = tables_.find(parent); it != tables_.end()) {
+      table.columns = it->second.columns;
+      table.not_null = it->second.not_null;
+    }
+    attach_partition(parent, name, stmt["partbound"]);
+  }
   for (const sql::Node& element : stmt["tableElts"].items()) {
     if (sql::Node column = element.as("ColumnDef")) add_column(table, column);
     if (element.as("Constraint")) add_constraint(name, table, element);
@@ -137,13 +265,14 @@ void SchemaModel::add_column(TableModel& table, const sql::Node& column_def) {
   for (const sql::Node& c : column_def["constraints"].items()) {
     sql::Node constraint = c.as("Constraint");
     std::string_view type = constraint["contype"].str();
+    if (type == "CONSTR_NOTNULL" || type == "CONSTR_PRIMARY") table.not_null.insert(column);
     if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
       std::string name(constraint["conname"].str());
-      table.indexes[name.empty() ? column + "#key" : name] = {column};
+      table.indexes[name.empty() ? column + "#key" : name] = {{column}, true};
     } else if (type == "CONSTR_CHECK") {
-      table.checks.push_back({std::string(constraint["conname"].str()),
-                              !constraint["skip_validation"].boolean(),
-                              not_null_column(constraint["raw_expr"])});
+      table.checks.push_back(
+          {std::string(constraint["conname"].str()), !constraint["skip_validation"].boolean(),
+           not_null_column(constraint["raw_expr"]), check_bounds(constraint["raw_expr"])});
     }
   }
 }
@@ -154,24 +283,28 @@ void SchemaModel::add_constraint(std::string_view table_name, TableModel& table,
   std::string_view type = constraint["contype"].str();
   std::string name(constraint["conname"].str());
   if (type == "CONSTR_CHECK") {
-    table.checks.push_back(
-        {name, !constraint["skip_validation"].boolean(), not_null_column(constraint["raw_expr"])});
+    table.checks.push_back({name, !constraint["skip_validation"].boolean(),
+                            not_null_column(constraint["raw_expr"]),
+                            check_bounds(constraint["raw_expr"])});
     return;
   }
-  std::vector<std::string> keys;
+  IndexModel index;
+  std::vector<std::string>& keys = index.keys;
   if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
+    index.unique = true;
     keys = names_of(constraint["keys"]);
+    if (type == "CONSTR_PRIMARY") table.not_null.insert(keys.begin(), keys.end());
     if (std::string_view existing = constraint["indexname"].str(); !existing.empty()) {
       // ADD … USING INDEX: the index becomes the constraint's, under the constraint's name.
       std::string schema_part = table_name.find('.') == std::string_view::npos
                                     ? ""
                                     : std::string(table_name.substr(0, table_name.find('.') + 1));
-      std::string index = schema_part + std::string(existing);
-      if (auto it = table.indexes.find(index); it != table.indexes.end()) {
-        keys = it->second;
+      std::string existing_index = schema_part + std::string(existing);
+      if (auto it = table.indexes.find(existing_index); it != table.indexes.end()) {
+        keys = it->second.keys;
         table.indexes.erase(it);
       }
-      index_tables_.erase(index);
+      index_tables_.erase(existing_index);
     }
   } else if (type == "CONSTR_EXCLUSION") {
     keys = index_keys(constraint["exclusions"]);
@@ -179,7 +312,7 @@ void SchemaModel::add_constraint(std::string_view table_name, TableModel& table,
     return;
   }
   if (name.empty()) name = std::string(table_name) + "#" + std::to_string(table.indexes.size());
-  table.indexes[name] = keys;
+  table.indexes[name] = std::move(index);
   index_tables_[name] = std::string(table_name);
 }
 
@@ -187,7 +320,10 @@ void SchemaModel::alter_table(const sql::Node& stmt) {
   if (stmt["objtype"].str() != "OBJECT_TABLE") return;
   std::string name = sql::relation_name(stmt["relation"]);
   auto it = tables_.find(name);
-  if (it == tables_.end()) return;
+  if (it == tables_.end()) {
+    alter_unknown_table(name, stmt);
+    return;
+  }
   TableModel& table = it->second;
   for (const sql::Node& item : stmt["cmds"].items()) {
     sql::Node cmd = item.as("AlterTableCmd");
@@ -195,8 +331,13 @@ void SchemaModel::alter_table(const sql::Node& stmt) {
     std::string target(cmd["name"].str());
     if (subtype == "AT_AddColumn") {
       add_column(table, cmd["def"].as("ColumnDef"));
+    } else if (subtype == "AT_SetNotNull") {
+      table.not_null.insert(target);
+    } else if (subtype == "AT_DropNotNull") {
+      table.not_null.erase(target);
     } else if (subtype == "AT_DropColumn") {
       table.columns.erase(target);
+      table.not_null.erase(target);
       if (cmd["behavior"].str() == "DROP_CASCADE") {
         for (const std::string& view : views_reading(name, target)) drop_view(view);
       }
@@ -211,18 +352,81 @@ void SchemaModel::alter_table(const sql::Node& stmt) {
     } else if (subtype == "AT_DropConstraint") {
       std::erase_if(table.checks, [&](const CheckConstraint& c) { return c.name == target; });
       table.indexes.erase(target);
+    } else if (subtype == "AT_AttachPartition") {
+      sql::Node partition = cmd["def"].as("PartitionCmd");
+      attach_partition(name, sql::relation_name(partition["name"]), partition["bound"]);
+    } else if (subtype == "AT_DetachPartition") {
+      detach_partition(sql::relation_name(cmd["def"].as("PartitionCmd")["name"]));
     }
   }
 }
 
+void SchemaModel::alter_unknown_table(const std::string& name, const sql::Node& stmt) {
+  for (const sql::Node& item : stmt["cmds"].items()) {
+    sql::Node cmd = item.as("AlterTableCmd");
+    std::string_view subtype = cmd["subtype"].str();
+    bool check = subtype == "AT_AddConstraint" &&
+                 cmd["def"].as("Constraint")["contype"].str() == "CONSTR_CHECK";
+    if (!check && subtype != "AT_ValidateConstraint" && subtype != "AT_DropConstraint" &&
+        subtype != "AT_SetNotNull" && subtype != "AT_DropNotNull") {
+      continue;
+    }
+    TableModel& table = constraints_only_[name];
+    std::string target(cmd["name"].str());
+    if (check) {
+      add_constraint(name, table, cmd["def"]);
+    } else if (subtype == "AT_ValidateConstraint") {
+      for (CheckConstraint& check : table.checks) {
+        if (check.name == target) check.validated = true;
+      }
+    } else if (subtype == "AT_DropConstraint") {
+      std::erase_if(table.checks, [&](const CheckConstraint& c) { return c.name == target; });
+    } else if (subtype == "AT_SetNotNull") {
+      table.not_null.insert(target);
+    } else if (subtype == "AT_DropNotNull") {
+      table.not_null.erase(target);
+    }
+  }
+}
+
+void SchemaModel::attach_partition(const std::string& parent, const std::string& partition,
+                                   const sql::Node& bound) {
+  auto child = tables_.find(partition);
+  if (child == tables_.end()) return;
+  child->second.parent = parent;
+  child->second.bound = partition_bound(bound);
+  if (auto it = tables_.find(parent); it != tables_.end()) it->second.partitions.insert(partition);
+}
+
+void SchemaModel::detach_partition(const std::string& partition) {
+  auto child = tables_.find(partition);
+  if (child == tables_.end()) return;
+  if (auto it = tables_.find(child->second.parent); it != tables_.end()) {
+    it->second.partitions.erase(partition);
+  }
+  child->second.parent.clear();
+  child->second.bound = {};
+}
+
 void SchemaModel::create_index(const sql::Node& stmt) {
   std::string table_name = sql::relation_name(stmt["relation"]);
-  auto it = tables_.find(table_name);
-  if (it == tables_.end()) return;
   std::string_view written = stmt["idxname"].str();
+  IndexModel index{index_keys(stmt["indexParams"]),
+                   stmt["unique"].boolean() && !stmt["whereClause"]};
+  auto it = tables_.find(table_name);
+  if (it == tables_.end()) {
+    auto view = views_.find(table_name);
+    if (view == views_.end() || !view->second.materialized) return;
+    std::string name = written.empty() ? table_name + "#" + std::to_string(index_tables_.size())
+                                       : index_name(stmt["relation"], written);
+    bool plain_columns = std::find(index.keys.begin(), index.keys.end(), "") == index.keys.end();
+    if (index.unique && plain_columns) view->second.refresh_keys.insert(name);
+    index_tables_[name] = table_name;
+    return;
+  }
   std::string name = written.empty() ? table_name + "#" + std::to_string(it->second.indexes.size())
                                      : index_name(stmt["relation"], written);
-  it->second.indexes[name] = index_keys(stmt["indexParams"]);
+  it->second.indexes[name] = std::move(index);
   index_tables_[name] = table_name;
 }
 
@@ -259,6 +463,25 @@ void SchemaModel::create_view(const std::string& name, const sql::Node& query) {
   views_[name] = std::move(view);
 }
 
+void SchemaModel::drop_table(const std::string& name, bool cascade) {
+  constraints_only_.erase(name);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return;
+  // A partitioned table takes its partitions with it.
+  std::set<std::string> partitions = it->second.partitions;
+  for (const std::string& partition : partitions) drop_table(partition, cascade);
+  it = tables_.find(name);
+  for (const auto& [index, keys] : it->second.indexes) index_tables_.erase(index);
+  if (cascade) {
+    std::set<std::string> views = it->second.views;
+    for (const std::string& view : views) drop_view(view);
+  }
+  if (auto parent = tables_.find(it->second.parent); parent != tables_.end()) {
+    parent->second.partitions.erase(name);
+  }
+  tables_.erase(name);
+}
+
 void SchemaModel::drop_view(const std::string& name) {
   auto it = views_.find(name);
   if (it == views_.end()) return;
@@ -274,21 +497,17 @@ void SchemaModel::drop(const sql::Node& stmt) {
   for (const sql::Node& object : stmt["objects"].items()) {
     std::string name = sql::qualified_name(object);
     if (type == "OBJECT_TABLE") {
-      auto it = tables_.find(name);
-      if (it == tables_.end()) continue;
-      for (const auto& [index, keys] : it->second.indexes) index_tables_.erase(index);
-      if (cascade) {
-        std::set<std::string> views = it->second.views;
-        for (const std::string& view : views) drop_view(view);
-      }
-      tables_.erase(name);
+      drop_table(name, cascade);
     } else if (type == "OBJECT_INDEX") {
       auto it = index_tables_.find(name);
       if (it == index_tables_.end()) continue;
       if (auto t = tables_.find(it->second); t != tables_.end()) t->second.indexes.erase(name);
+      if (auto v = views_.find(it->second); v != views_.end()) v->second.refresh_keys.erase(name);
       index_tables_.erase(it);
     } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW") {
       drop_view(name);
+    } else if (type == "OBJECT_DOMAIN") {
+      domains_.erase(sql::qualified_name(object.as("TypeName")["names"]));
     }
   }
 }
@@ -307,18 +526,38 @@ void SchemaModel::rename(const sql::Node& stmt) {
       column.key() = to;
       table.columns.insert(std::move(column));
     }
+    if (table.not_null.erase(from)) table.not_null.insert(to);
     for (CheckConstraint& check : table.checks) {
       if (check.not_null_column == from) check.not_null_column = to;
     }
-    for (auto& [index, keys] : table.indexes) std::replace(keys.begin(), keys.end(), from, to);
+    for (auto& [index, model] : table.indexes) {
+      std::replace(model.keys.begin(), model.keys.end(), from, to);
+    }
+    std::replace(table.partition_key.begin(), table.partition_key.end(), from, to);
+    for (CheckConstraint& check : table.checks) {
+      for (CheckBound& bound : check.bounds) {
+        if (bound.column == from) bound.column = to;
+      }
+    }
     for (const std::string& view : table.views) {
       std::set<std::string>& columns = views_.at(view).columns;
       if (columns.erase(old_name + "." + from)) columns.insert(old_name + "." + to);
     }
   } else if (type == "OBJECT_TABLE") {
+    if (auto partial = constraints_only_.extract(old_name)) {
+      partial.key() = new_name;
+      constraints_only_.insert(std::move(partial));
+    }
     auto node = tables_.extract(old_name);
     if (!node) return;
     for (const auto& [index, keys] : node.mapped().indexes) index_tables_[index] = new_name;
+    for (const std::string& partition : node.mapped().partitions) {
+      if (auto it = tables_.find(partition); it != tables_.end()) it->second.parent = new_name;
+    }
+    if (auto parent = tables_.find(node.mapped().parent); parent != tables_.end()) {
+      parent->second.partitions.erase(old_name);
+      parent->second.partitions.insert(new_name);
+    }
     // Views follow a renamed table: PostgreSQL stores them by the table's oid.
     for (const std::string& view : node.mapped().views) {
       ViewModel& model = views_.at(view);
@@ -339,10 +578,13 @@ void SchemaModel::rename(const sql::Node& stmt) {
     std::string table = it->second;
     index_tables_.erase(it);
     index_tables_[new_name] = table;
-    TableModel& model = tables_.at(table);
-    if (auto keys = model.indexes.extract(old_name)) {
-      keys.key() = new_name;
-      model.indexes.insert(std::move(keys));
+    if (auto model = tables_.find(table); model != tables_.end()) {
+      if (auto keys = model->second.indexes.extract(old_name)) {
+        keys.key() = new_name;
+        model->second.indexes.insert(std::move(keys));
+      }
+    } else if (auto view = views_.find(table); view != views_.end()) {
+      if (view->second.refresh_keys.erase(old_name)) view->second.refresh_keys.insert(new_name);
     }
   } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW") {
     auto node = views_.extract(old_name);
@@ -369,9 +611,15 @@ const ColumnType* SchemaModel::column_type(std::string_view table, std::string_v
   return it == model->columns.end() ? nullptr : &it->second;
 }
 
+const TableModel* SchemaModel::constraints(std::string_view table) const {
+  if (const TableModel* model = this->table(table)) return model;
+  auto it = constraints_only_.find(table);
+  return it == constraints_only_.end() ? nullptr : &it->second;
+}
+
 std::optional<std::string> SchemaModel::validated_not_null_check(std::string_view table,
                                                                  std::string_view column) const {
-  const TableModel* model = this->table(table);
+  const TableModel* model = constraints(table);
   if (!model) return std::nullopt;
   for (const CheckConstraint& check : model->checks) {
     if (check.validated && check.not_null_column == column) return check.name;
@@ -383,7 +631,10 @@ bool SchemaModel::has_index_leading(std::string_view table,
                                     const std::vector<std::string>& columns) const {
   const TableModel* model = this->table(table);
   if (!model || columns.empty()) return false;
-  for (const auto& [name, keys] : model->indexes) {
+  // An index of a partitioned table has one on each of its partitions.
+  if (!model->parent.empty() && has_index_leading(model->parent, columns)) return true;
+  for (const auto& [name, index] : model->indexes) {
+    const std::vector<std::string>& keys = index.keys;
     if (keys.size() < columns.size()) continue;
     std::vector<std::string> leading(keys.begin(), keys.begin() + columns.size());
     std::vector<std::string> wanted = columns;
@@ -392,6 +643,58 @@ bool SchemaModel::has_index_leading(std::string_view table,
     if (leading == wanted) return true;
   }
   return false;
+}
+
+bool SchemaModel::is_unique_key(std::string_view table,
+                                const std::set<std::string>& columns) const {
+  const TableModel* model = this->table(table);
+  if (!model) return false;
+  for (const auto& [name, index] : model->indexes) {
+    if (!index.unique || index.keys.empty()) continue;
+    bool covered = std::all_of(index.keys.begin(), index.keys.end(),
+                               [&](const std::string& key) { return columns.count(key) > 0; });
+    if (covered) return true;
+  }
+  return false;
+}
+
+const ViewModel* SchemaModel::view(std::string_view name) const {
+  auto it = views_.find(name);
+  return it == views_.end() ? nullptr : &it->second;
+}
+
+std::string SchemaModel::index_table(std::string_view index) const {
+  auto it = index_tables_.find(index);
+  return it == index_tables_.end() ? "" : it->second;
+}
+
+std::string SchemaModel::default_partition(std::string_view table) const {
+  const TableModel* model = this->table(table);
+  if (!model) return "";
+  for (const std::string& partition : model->partitions) {
+    const TableModel* child = this->table(partition);
+    if (child && child->bound.strategy == "default") return partition;
+  }
+  return "";
+}
+
+bool SchemaModel::is_domain(std::string_view domain) const {
+  return domains_.count(domain) > 0;
+}
+
+std::vector<std::string> SchemaModel::columns_of_type(std::string_view type) const {
+  // Column types keep the type's last name part only.
+  std::string_view name =
+      type.substr(type.rfind('.') == std::string_view::npos ? 0 : type.rfind('.') + 1);
+  std::vector<std::string> out;
+  for (const auto& [table, model] : tables_) {
+    // A partition's columns are its parent's: report the parent once.
+    if (!model.parent.empty()) continue;
+    for (const auto& [column, column_type] : model.columns) {
+      if (column_type.name == name) out.push_back(table + "." + column);
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> SchemaModel::views_reading(std::string_view table,

@@ -31,26 +31,65 @@ ColumnType column_type(const sql::Node& type_name);
 // type accepts every old value as it is stored (binary coercible, no tighter modifier).
 bool binary_coercible(const ColumnType& from, const ColumnType& to);
 
+// One comparison a CHECK constraint holds for every row: `column op value`, with op one of
+// ">=", ">", "<", "<=", "=", "in" (values: the list), "not null". Values are the constants'
+// text as written ('2024-01-01', 42), without their casts.
+struct CheckBound {
+  std::string column;
+  std::string op;
+  std::vector<std::string> values;
+};
+
 struct CheckConstraint {
   std::string name;
   bool validated = false;
   std::string not_null_column;  // for CHECK (col IS NOT NULL): col
+  // The comparisons the check ANDs together, when it is nothing else (an OR, a function call
+  // or another column makes it prove nothing here).
+  std::vector<CheckBound> bounds;
+};
+
+struct IndexModel {
+  std::vector<std::string> keys;  // key columns in order (an expression is an empty name)
+  // Unique over all rows (primary key, unique constraint or unique index without WHERE): equal
+  // key values name at most one row.
+  bool unique = false;
+};
+
+// A partition's bound as written: FOR VALUES FROM (…) TO (…), IN (…), WITH (…), or DEFAULT.
+// Values are constants' text as in CheckBound; MINVALUE and MAXVALUE are empty.
+struct PartitionBound {
+  std::string strategy;  // "range", "list", "hash" or "default"
+  std::vector<std::string> from, to, in;
 };
 
 struct TableModel {
   std::map<std::string, ColumnType> columns;
+  std::set<std::string> not_null;  // columns declared NOT NULL (or in the primary key)
   std::vector<CheckConstraint> checks;
-  // The key columns of the table's indexes, primary key and unique constraints, by index name
-  // (an expression is an empty name). A foreign key is served by one whose leading columns are
-  // its own.
-  std::map<std::string, std::vector<std::string>> indexes;
+  // The table's indexes, primary key, unique and exclusion constraints, by index name. A
+  // foreign key is served by one whose leading columns are its own.
+  std::map<std::string, IndexModel> indexes;
   std::set<std::string> views;  // views that read this table
+  // PARTITION BY: the strategy ("range", "list", "hash") and the key's columns (an expression
+  // is an empty name); empty strategy for a table that is not partitioned.
+  std::string partition_strategy;
+  std::vector<std::string> partition_key;
+  bool partitioned() const { return !partition_strategy.empty(); }
+  std::set<std::string> partitions;  // for a partitioned table
+  std::string parent;                // for a partition: its partitioned table
+  PartitionBound bound;              // for a partition
 };
 
 struct ViewModel {
   // The columns the view reads, as `table.column`; `table.*` when it reads every column.
   std::set<std::string> columns;
   std::set<std::string> tables;
+  bool materialized = false;
+  bool populated = true;  // false after WITH NO DATA, until a REFRESH fills it
+  // A materialized view's unique indexes on plain columns without WHERE, which REFRESH …
+  // CONCURRENTLY needs.
+  std::set<std::string> refresh_keys;
 };
 
 // What the migrations applied so far created, as far as their SQL says: tables with their
@@ -64,6 +103,9 @@ class SchemaModel {
   void apply(const sql::Statement& statement);
 
   const TableModel* table(std::string_view name) const;
+  // The table's CHECK constraints and NOT NULL columns: those of a known table, or, for a table
+  // the migrations did not create (only altered), what the ALTER TABLEs showed of them.
+  const TableModel* constraints(std::string_view table) const;
   const ColumnType* column_type(std::string_view table, std::string_view column) const;
   // The name of a validated CHECK (column IS NOT NULL) on the table, if there is one.
   std::optional<std::string> validated_not_null_check(std::string_view table,
@@ -71,23 +113,51 @@ class SchemaModel {
   // Whether an index, primary key or unique constraint of the table starts with `columns`
   // (in any order among those first positions).
   bool has_index_leading(std::string_view table, const std::vector<std::string>& columns) const;
+  // Whether equality on `columns` names at most one row: a primary key, a unique constraint or
+  // a unique index without WHERE has all its keys among them.
+  bool is_unique_key(std::string_view table, const std::set<std::string>& columns) const;
+  const ViewModel* view(std::string_view name) const;
+  // The table an index belongs to (or the materialized view), empty when unknown.
+  std::string index_table(std::string_view index) const;
+  // The default partition of a partitioned table, empty if it has none (or it is unknown).
+  std::string default_partition(std::string_view table) const;
+  // Whether a type name is a domain the migrations created (`domain` names it as
+  // sql::qualified_name does); the columns declared with it, as `table.column`.
+  bool is_domain(std::string_view domain) const;
+  std::vector<std::string> columns_of_type(std::string_view type) const;
   // The views that read `table.column` (or all of `table`), sorted.
   std::vector<std::string> views_reading(std::string_view table, std::string_view column) const;
 
  private:
   void create_table(const sql::Node& stmt);
+  void alter_unknown_table(const std::string& name, const sql::Node& stmt);
+  void attach_partition(const std::string& parent, const std::string& partition,
+                        const sql::Node& bound);
+  void detach_partition(const std::string& partition);
   void alter_table(const sql::Node& stmt);
   void add_column(TableModel& table, const sql::Node& column_def);
   void add_constraint(std::string_view table_name, TableModel& table, const sql::Node& constraint);
   void create_index(const sql::Node& stmt);
   void create_view(const std::string& name, const sql::Node& query);
   void drop(const sql::Node& stmt);
+  void drop_table(const std::string& name, bool cascade);
   void rename(const sql::Node& stmt);
   void drop_view(const std::string& name);
 
   std::map<std::string, TableModel, std::less<>> tables_;
   std::map<std::string, std::string, std::less<>> index_tables_;  // index -> its table
   std::map<std::string, ViewModel, std::less<>> views_;
+  std::set<std::string, std::less<>> domains_;
+  // Tables only altered, never created, in the SQL read: their checks and NOT NULL columns.
+  std::map<std::string, TableModel, std::less<>> constraints_only_;
 };
+
+// What a CHECK expression proves, as CheckBound values; empty when it is no AND of comparisons
+// of a column with constants.
+std::vector<CheckBound> check_bounds(const sql::Node& expression);
+// A constant's text (`'2024-01-01'`, `42`, `-1.5`), through casts; empty for anything else.
+std::string constant_text(const sql::Node& expression);
+// Reads a PartitionBoundSpec node.
+PartitionBound partition_bound(const sql::Node& spec);
 
 }  // namespace mgate

@@ -10,8 +10,11 @@ class SecurityDefinerSearchPath : public Rule {
  public:
   RuleInfo info() const override {
     return {"security-definer-search-path", Level::error,
-            "A SECURITY DEFINER function must fix its search_path with SET search_path."};
+            "A SECURITY DEFINER function must fix its search_path with SET search_path.",
+            Risk::security};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"CreateFunctionStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {
     sql::Node function = statement.node.as("CreateFunctionStmt");

@@ -10,17 +10,20 @@ class SetLoggedUnlogged : public Rule {
   RuleInfo info() const override {
     return {"set-logged-unlogged", Level::error,
             "ALTER TABLE SET LOGGED or SET UNLOGGED rewrites the table under an ACCESS EXCLUSIVE "
-            "lock."};
+            "lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      std::string_view subtype = item.as("AlterTableCmd")["subtype"].str();
+    for (const AlteredTable::Command& command : alter->commands) {
+      std::string_view subtype = command.subtype;
       if (subtype != "AT_SetLogged" && subtype != "AT_SetUnLogged") continue;
       bool logged = subtype == "AT_SetLogged";
       out.flag(statement.span,

@@ -9,12 +9,15 @@ class SetNotNull : public Rule {
  public:
   RuleInfo info() const override {
     return {"set-not-null", Level::error,
-            "ALTER COLUMN SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock."};
+            "ALTER COLUMN SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_SetNotNull")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_SetNotNull")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       // PostgreSQL 12+ proves NOT NULL from a valid CHECK (column IS NOT NULL) without a scan.

@@ -10,7 +10,12 @@ class SetTablespace : public Rule {
   RuleInfo info() const override {
     return {"set-tablespace", Level::error,
             "SET TABLESPACE copies the table or index to the new tablespace under an ACCESS "
-            "EXCLUSIVE lock."};
+            "EXCLUSIVE lock.",
+            Risk::blocking};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"AlterTableStmt", "AlterTableMoveAllStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext& context,
@@ -24,14 +29,14 @@ class SetTablespace : public Rule {
                std::string(kHelp));
       return;
     }
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter) return;
-    std::string relation = sql::relation_name(alter["relation"]);
+    const std::string& relation = alter->table;
     if (context.is_new(relation)) return;
-    bool index = alter["objtype"].str() == "OBJECT_INDEX";
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_SetTableSpace") continue;
+    bool index = statement.node.inner()["objtype"].str() == "OBJECT_INDEX";
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
+      if (command.subtype != "AT_SetTableSpace") continue;
       out.flag(statement.span,
                fmt::format("SET TABLESPACE `{1}` copies {0} file by file while holding an ACCESS "
                            "EXCLUSIVE lock on it: {2} until the copy ends",

@@ -6,7 +6,8 @@ namespace mgate {
 namespace {
 
 // The table the statement reads in full, and what it does, when it is a slow statement: an
-// index build, an UPDATE or DELETE, a constraint validation.
+// index build, an UPDATE, DELETE or SELECT (unless it names its rows by key), a constraint
+// validation.
 struct SlowWork {
   std::string table;
   std::string what;
@@ -18,23 +19,33 @@ std::optional<SlowWork> slow_work(const sql::Statement& statement, const LintCon
   if (type == "IndexStmt" && !stmt["concurrent"].boolean()) {
     return SlowWork{sql::relation_name(stmt["relation"]), "CREATE INDEX reads and sorts"};
   }
-  if (type == "UpdateStmt") {
-    return SlowWork{sql::relation_name(stmt["relation"]), "UPDATE writes rows of"};
-  }
-  if (type == "DeleteStmt") {
-    return SlowWork{sql::relation_name(stmt["relation"]), "DELETE scans"};
-  }
-  if (type == "AlterTableStmt") {
+  if (type == "UpdateStmt" || type == "DeleteStmt") {
     std::string table = sql::relation_name(stmt["relation"]);
-    for (const sql::Node& item : stmt["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_ValidateConstraint") continue;
-      // validate-in-same-transaction says it better for a constraint added in this transaction.
-      if (context.not_valid_in_transaction.count(table + "." + std::string(cmd["name"].str()))) {
-        continue;
-      }
-      return SlowWork{table, "VALIDATE CONSTRAINT scans"};
+    // Rows named by key are found through the key's index: quick whatever the table's size.
+    if (stmt["whereClause"] && names_rows_by_key(stmt["whereClause"], table, context)) {
+      return std::nullopt;
     }
+    return SlowWork{table, type == "UpdateStmt" ? "UPDATE writes rows of" : "DELETE scans"};
+  }
+  if (type == "SelectStmt") {
+    // A query over the table: a check or a count a migration makes of its data.
+    for (const sql::Node& from : stmt["fromClause"].items()) {
+      if (sql::Node range = from.as("RangeVar")) {
+        std::string table = sql::relation_name(range);
+        if (stmt["whereClause"] && names_rows_by_key(stmt["whereClause"], table, context)) {
+          continue;
+        }
+        return SlowWork{table, "SELECT reads"};
+      }
+    }
+    return std::nullopt;
+  }
+  for (const auto& [table, cmd] : context.alter_commands(statement, "AT_ValidateConstraint")) {
+    // validate-in-same-transaction says it better for a constraint added in this transaction.
+    if (context.not_valid_in_transaction.count(table + "." + std::string(cmd["name"].str()))) {
+      continue;
+    }
+    return SlowWork{table, "VALIDATE CONSTRAINT scans"};
   }
   return std::nullopt;
 }
@@ -43,8 +54,13 @@ class SlowStatementUnderExclusiveLock : public Rule {
  public:
   RuleInfo info() const override {
     return {"slow-statement-under-exclusive-lock", Level::error,
-            "A slow statement (index build, UPDATE, DELETE, validation) runs while the "
-            "transaction already holds ACCESS EXCLUSIVE on its table."};
+            "A slow statement (index build, UPDATE, DELETE, SELECT, validation) runs while the "
+            "transaction already holds ACCESS EXCLUSIVE on its table.",
+            Risk::blocking, Specificity::contextual};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"IndexStmt", "UpdateStmt", "DeleteStmt", "SelectStmt", "AlterTableStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext& context,

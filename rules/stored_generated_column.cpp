@@ -10,12 +10,15 @@ class StoredGeneratedColumn : public Rule {
   RuleInfo info() const override {
     return {"stored-generated-column", Level::error,
             "Adding a stored generated column rewrites the whole table under an ACCESS "
-            "EXCLUSIVE lock."};
+            "EXCLUSIVE lock.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    for (const auto& [table, cmd] : alter_commands(statement, "AT_AddColumn")) {
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AddColumn")) {
       if (context.is_new(table)) continue;
       sql::Node column = cmd["def"].as("ColumnDef");
       for (const sql::Node& c : column["constraints"].items()) {

@@ -9,8 +9,10 @@ class TransactionLeftOpen : public Rule {
  public:
   RuleInfo info() const override {
     return {"transaction-left-open", Level::error,
-            "A script that opens a transaction with BEGIN must end it with COMMIT."};
+            "A script that opens a transaction with BEGIN must end it with COMMIT.", Risk::failure};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {}; }
 
   void check(const sql::Statement&, const LintContext&, RuleOutput&) const override {}
 

@@ -10,8 +10,11 @@ class TruncateTable : public Rule {
   RuleInfo info() const override {
     return {"truncate-table", Level::error,
             "TRUNCATE deletes every row of a pre-existing table (with CASCADE, of the tables "
-            "that reference it too)."};
+            "that reference it too).",
+            Risk::data_loss};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"TruncateStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

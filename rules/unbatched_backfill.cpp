@@ -6,41 +6,16 @@ namespace mgate {
 namespace {
 
 std::string_view operator_name(const sql::Node& expr) {
-  std::vector<sql::Node> name = expr["name"].items();
-  return name.empty() ? std::string_view{} : name.back().str();
+  return expr["name"].items().back().str();
 }
 
-bool is_id_column(const sql::Node& node) {
-  std::vector<sql::Node> fields = node.as("ColumnRef")["fields"].items();
-  return !fields.empty() && fields.back().str() == "id";
-}
-
-// A constant or a parameter, possibly cast: `42`, `$1`, `'…'::uuid`.
-bool is_value(const sql::Node& node) {
-  sql::Node value = node.is("TypeCast") ? node.as("TypeCast")["arg"] : node;
-  return value.is("A_Const") || value.is("ParamRef");
-}
-
-// `id = <value>` or `id IN (<values>)`: a fix of named rows. A join condition such as
-// `o.user_id = u.id` names no rows.
-bool names_rows_by_id(const sql::Node& expr, std::string_view kind, std::string_view op) {
-  if (kind == "AEXPR_OP" && op == "=") {
-    return (is_id_column(expr["lexpr"]) && is_value(expr["rexpr"])) ||
-           (is_id_column(expr["rexpr"]) && is_value(expr["lexpr"]));
-  }
-  if (kind != "AEXPR_IN" || op != "=" || !is_id_column(expr["lexpr"])) return false;
-  for (const sql::Node& item : expr["rexpr"].as("List")["items"].items()) {
-    if (!is_value(item)) return false;
-  }
-  return true;
-}
-
-// Whether a WHERE clause bounds the rows an UPDATE touches: one of its AND-ed conditions is a
-// key range (BETWEEN), a subquery with LIMIT (`id IN (SELECT id … LIMIT 1000)`) or names rows
-// by id (`id = 42`, `id IN (1, 2)`), or two of them are a lower and an upper bound. Anything
-// else (`WHERE status IS NULL`, `WHERE plan = 'trial'`, a bound inside an OR) may touch any
-// number of rows at once.
-bool bounded(const sql::Node& where) {
+// Whether a WHERE clause bounds the rows an UPDATE of `table` touches: its conditions name rows
+// by key (names_rows_by_key), one of its AND-ed conditions is a key range (BETWEEN) or a
+// subquery with LIMIT (`id IN (SELECT id … LIMIT 1000)`), or two of them are a lower and an upper
+// bound. Anything else (`WHERE status IS NULL`, `WHERE plan = 'trial'`, a bound inside an OR) may
+// touch any number of rows at once.
+bool bounded(const sql::Node& where, const std::string& table, const LintContext& context) {
+  if (names_rows_by_key(where, table, context)) return true;
   std::vector<sql::Node> conditions = {where};
   if (sql::Node both = where.as("BoolExpr"); both && both["boolop"].str() == "AND_EXPR") {
     conditions = both["args"].items();
@@ -55,7 +30,6 @@ bool bounded(const sql::Node& where) {
     std::string_view kind = expr["kind"].str();
     std::string_view op = operator_name(expr);
     if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_BETWEEN_SYM") return true;
-    if (names_rows_by_id(expr, kind, op)) return true;
     if (kind == "AEXPR_OP" && (op == ">" || op == ">=")) lower = true;
     if (kind == "AEXPR_OP" && (op == "<" || op == "<=")) upper = true;
   }
@@ -66,8 +40,11 @@ class UnbatchedBackfill : public Rule {
  public:
   RuleInfo info() const override {
     return {"unbatched-backfill", Level::warning,
-            "A backfill UPDATE of a pre-existing table should run in key-range or LIMIT batches."};
+            "A backfill UPDATE of a pre-existing table should run in key-range or LIMIT batches.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"UpdateStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
@@ -75,7 +52,10 @@ class UnbatchedBackfill : public Rule {
     // Without WHERE it is update-without-where's finding.
     if (!update || !update["whereClause"]) return;
     std::string table = sql::relation_name(update["relation"]);
-    if (context.is_new(table) || bounded(update["whereClause"])) return;
+    if (context.is_new(table) || is_history_table(table) ||
+        bounded(update["whereClause"], table, context)) {
+      return;
+    }
     std::string held;
     if (auto it = context.held_locks.find(table);
         it != context.held_locks.end() && sql::blocks_writes(it->second)) {

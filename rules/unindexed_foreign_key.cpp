@@ -18,8 +18,11 @@ class UnindexedForeignKey : public Rule {
   RuleInfo info() const override {
     return {"unindexed-foreign-key", Level::warning,
             "A foreign key whose referencing columns have no index makes every delete or key "
-            "update on the referenced table scan the referencing one."};
+            "update on the referenced table scan the referencing one.",
+            Risk::performance};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {}; }
 
   void check(const sql::Statement&, const LintContext&, RuleOutput&) const override {}
 
@@ -30,16 +33,23 @@ class UnindexedForeignKey : public Rule {
       if (!context.schema->table(key.table) || key.columns.empty()) continue;
       if (context.schema->has_index_leading(key.table, key.columns)) continue;
       std::string columns = joined(key.columns);
-      out.flag(key.where,
-               fmt::format("No index on `{0}` ({1}): every DELETE from `{2}` and every update of "
-                           "its key scans all of `{0}` to check the foreign key, holding row "
-                           "locks meanwhile, and joins from `{2}` to `{0}` cannot use an index",
-                           key.table, columns, key.target),
-               fmt::format("Create an index whose leading columns are ({1}): in the same "
-                           "migration when `{0}` is new, otherwise with CREATE INDEX "
-                           "CONCURRENTLY in a non-transactional migration before adding the "
-                           "foreign key.",
-                           key.table, columns));
+      std::string message = fmt::format(
+          "No index on `{0}` ({1}): every DELETE from `{2}` and every update of its key scans "
+          "all of `{0}` to check the foreign key, holding row locks meanwhile, and joins from "
+          "`{2}` to `{0}` cannot use an index",
+          key.table, columns, key.target);
+      std::string help = fmt::format(
+          "Create an index whose leading columns are ({1}): in the same migration when `{0}` is "
+          "new, otherwise with CREATE INDEX CONCURRENTLY in a non-transactional migration before "
+          "adding the foreign key.",
+          key.table, columns);
+      // A table this migration created is empty: the cost grows with its rows, nothing happens
+      // at deploy time.
+      if (context.is_new(key.table)) {
+        out.advise(key.where, std::move(message), std::move(help));
+      } else {
+        out.flag(key.where, std::move(message), std::move(help));
+      }
     }
   }
 };

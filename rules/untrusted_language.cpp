@@ -22,7 +22,12 @@ class UntrustedLanguage : public Rule {
  public:
   RuleInfo info() const override {
     return {"untrusted-language", Level::error,
-            "An untrusted procedural language lets functions run arbitrary code on the server."};
+            "An untrusted procedural language lets functions run arbitrary code on the server.",
+            Risk::security};
+  }
+
+  std::vector<std::string_view> statement_types() const override {
+    return {"CreateExtensionStmt", "CreatePLangStmt"};
   }
 
   void check(const sql::Statement& statement, const LintContext&, RuleOutput& out) const override {

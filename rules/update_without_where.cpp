@@ -9,15 +9,18 @@ class UpdateWithoutWhere : public Rule {
  public:
   RuleInfo info() const override {
     return {"update-without-where", Level::warning,
-            "UPDATE without WHERE rewrites every row of a pre-existing table in one transaction."};
+            "UPDATE without WHERE rewrites every row of a pre-existing table in one transaction.",
+            Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"UpdateStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
     sql::Node update = statement.node.as("UpdateStmt");
     if (!update || update["whereClause"]) return;
     std::string table = sql::relation_name(update["relation"]);
-    if (context.is_new(table)) return;
+    if (context.is_new(table) || is_history_table(table)) return;
     std::string held;
     if (auto it = context.held_locks.find(table);
         it != context.held_locks.end() && sql::blocks_writes(it->second)) {

@@ -17,8 +17,10 @@ class VacuumFull : public Rule {
  public:
   RuleInfo info() const override {
     return {"vacuum-full", Level::error,
-            "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock."};
+            "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock.", Risk::blocking};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"VacuumStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {

@@ -10,18 +10,21 @@ class ValidateInSameTransaction : public Rule {
   RuleInfo info() const override {
     return {"validate-in-same-transaction", Level::error,
             "VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID scans "
-            "the table under the add's strong lock."};
+            "the table under the add's strong lock.",
+            Risk::blocking, Specificity::contextual};
   }
+
+  std::vector<std::string_view> statement_types() const override { return {"AlterTableStmt"}; }
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    sql::Node alter = statement.node.as("AlterTableStmt");
+    const AlteredTable* alter = context.alter(statement);
     if (!alter || !context.in_transaction) return;
-    std::string table = sql::relation_name(alter["relation"]);
+    const std::string& table = alter->table;
     if (context.is_new(table)) return;
-    for (const sql::Node& item : alter["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      if (cmd["subtype"].str() != "AT_ValidateConstraint") continue;
+    for (const AlteredTable::Command& command : alter->commands) {
+      const sql::Node& cmd = command.cmd;
+      if (command.subtype != "AT_ValidateConstraint") continue;
       std::string name(cmd["name"].str());
       if (!context.not_valid_in_transaction.count(table + "." + name)) continue;
       auto held = context.held_locks.find(table);

@@ -41,7 +41,11 @@ if [[ $what != deb ]]; then
   # Debian 12's copy would raise the glibc needed from 2.34 to 2.36. Every other library is
   # bundled, with its package's copyright file.
   system='^(linux-vdso|ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libresolv|libutil|libanl|libstdc\+\+|libgcc_s)\.so'
-  ldd "$stage/bin/mgate" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}' | while read -r soname path; do
+  # libpq is loaded with dlopen when mgate check first connects (src/pg/libpq_on_demand.cpp), so
+  # ldd of the binary does not list it: it and its libraries are bundled too.
+  libpq=$(ldconfig -p | awk '$1 == "libpq.so.5" {print $NF; exit}')
+  { ldd "$stage/bin/mgate"; echo "libpq.so.5 => $libpq (0)"; ldd "$libpq"; } |
+    awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}' | sort -u | while read -r soname path; do
     [[ $soname =~ $system ]] && continue
     cp -L "$path" "$stage/lib/$soname"
     package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) ||

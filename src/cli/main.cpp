@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "core/config.hpp"
@@ -12,8 +13,19 @@
 #include "pg/teardown.hpp"
 #include "sql/grammar.hpp"
 
+static std::string version_text() {
+  return fmt::format("mgate {}\nSQL grammar: PostgreSQL {} (libpg_query)", mgate::version(),
+                     mgate::sql::grammar_version());
+}
+
 static int run(int argc, char** argv) {
   using namespace mgate;
+  // `mgate version` answers before the command line's parser is built: building every command's
+  // options was most of what the command cost once libpq stopped loading at start.
+  if (argc == 2 && std::string_view(argv[1]) == "version") {
+    std::cout << version_text() << "\n";
+    return 0;
+  }
   std::signal(SIGPIPE, SIG_IGN);    // a closed pipe (mgate lint | head) is a write error, not death
   pg::stop_everything_on_signal();  // before any other thread exists
 
@@ -25,9 +37,7 @@ static int run(int argc, char** argv) {
       "configuration or input error; 3 environment error.\n"
       "Run 'mgate help <command>' (or 'mgate <command> --help') for a command's options. Docs: "
       "docs/ in the repository.");
-  const std::string version_text = fmt::format("mgate {}\nSQL grammar: PostgreSQL {} (libpg_query)",
-                                               version(), sql::grammar_version());
-  app.set_version_flag("--version", version_text);
+  app.set_version_flag("--version", version_text());
 
   LintCommand lint;
   CLI::App* lint_app = add_lint_command(app, lint);
@@ -60,7 +70,7 @@ static int run(int argc, char** argv) {
     if (hook_app->parsed()) return run_hook(hook);
     if (completion_app->parsed()) return run_completion(completion, app);
     if (help_app->parsed()) return run_help(help, app);
-    if (version_app->parsed()) std::cout << version_text << "\n";
+    if (version_app->parsed()) std::cout << version_text() << "\n";
     return 0;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

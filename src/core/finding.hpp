@@ -48,6 +48,11 @@ struct Finding {
   std::string migration;  // the migration's version, when the finding belongs to one
   nlohmann::json evidence = nlohmann::json::object();
   std::optional<Fix> fix;
+  // What the finding puts at stake ("blocking", "failure", ...; empty when the gate does not
+  // say). With the location it keys the finding: one static finding per statement and risk.
+  std::string risk;
+  // Rules that flagged the same statement for the same risk and were folded into this finding.
+  std::vector<std::string> folded;
 };
 
 }  // namespace mgate

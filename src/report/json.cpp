@@ -1,71 +1,140 @@
 // The versioned JSON report (`--format json`); its shape is documented in docs/report.md.
-#include "report/json_document.hpp"
+#include "report/json_stream.hpp"
 #include "report/writer.hpp"
 
 namespace mgate {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json text_or_null(const std::string& text) {
-  return text.empty() ? Json(nullptr) : Json(text);
+void text_or_null(JsonStream& json, const std::string& text) {
+  if (text.empty()) {
+    json.null();
+  } else {
+    json.string(text);
+  }
 }
 
 // The keys of a range, flat, so an edit can extend them with its replacement.
-Json range(const std::string& file, const Position& start, const Position& end) {
-  return {{"file", file},
-          {"line", start.line},
-          {"column", start.column},
-          {"end_line", end.line},
-          {"end_column", end.column}};
+void range_fields(JsonStream& json, const std::string& file, const Position& start,
+                  const Position& end) {
+  json.key("file");
+  json.string(file);
+  json.key("line");
+  json.number(start.line);
+  json.key("column");
+  json.number(start.column);
+  json.key("end_line");
+  json.number(end.line);
+  json.key("end_column");
+  json.number(end.column);
 }
 
-Json fix_json(const Fix& fix) {
-  Json edits = Json::array();
+void write_fix(JsonStream& json, const Fix& fix) {
+  json.begin_object();
+  json.key("description");
+  json.string(fix.description);
+  json.key("edits");
+  json.begin_array();
   for (const Edit& edit : fix.edits) {
-    Json e = range(edit.location.file, edit.location.start, edit.location.end);
-    e["replacement"] = edit.replacement;
-    edits.push_back(std::move(e));
+    json.begin_object();
+    range_fields(json, edit.location.file, edit.location.start, edit.location.end);
+    json.key("replacement");
+    json.string(edit.replacement);
+    json.end_object();
   }
-  return {{"description", fix.description}, {"edits", std::move(edits)}};
+  json.end_array();
+  json.end_object();
 }
 
-Json finding_json(const Finding& f) {
-  Json j = {{"rule", f.rule},
-            {"gate", f.gate},
-            {"level", to_string(f.level)},
-            {"message", f.message},
-            {"help", f.help},
-            {"migration", text_or_null(f.migration)},
-            {"location", f.location ? range(f.location->file, f.location->start, f.location->end)
-                                    : Json(nullptr)},
-            {"evidence", Json(f.evidence)}};
-  if (f.fix) j["fix"] = fix_json(*f.fix);
-  return j;
+void write_finding(JsonStream& json, const Finding& f) {
+  json.begin_object();
+  json.key("rule");
+  json.string(f.rule);
+  json.key("gate");
+  json.string(f.gate);
+  json.key("level");
+  json.string(to_string(f.level));
+  json.key("message");
+  json.string(f.message);
+  json.key("help");
+  json.string(f.help);
+  json.key("migration");
+  text_or_null(json, f.migration);
+  json.key("location");
+  if (f.location) {
+    json.begin_object();
+    range_fields(json, f.location->file, f.location->start, f.location->end);
+    json.end_object();
+  } else {
+    json.null();
+  }
+  json.key("evidence");
+  if (f.evidence.is_object() && f.evidence.empty()) {
+    json.begin_object();
+    json.end_object();
+  } else {
+    json.value(f.evidence);
+  }
+  if (f.fix) {
+    json.key("fix");
+    write_fix(json, *f.fix);
+  }
+  if (!f.risk.empty()) {
+    json.key("risk");
+    json.string(f.risk);
+  }
+  if (!f.folded.empty()) {
+    json.key("folded");
+    json.begin_array();
+    for (const std::string& rule : f.folded) json.string(rule);
+    json.end_array();
+  }
+  json.end_object();
 }
 
-Json gate_json(const GateResult& gate) {
-  Json j = {{"name", gate.gate},
-            {"status", to_string(gate.status)},
-            {"duration_ms", gate.duration.count()},
-            {"metrics", Json(gate.metrics)}};
-  if (!gate.skip_reason.empty()) j["reason"] = gate.skip_reason;
-  return j;
+void write_gate(JsonStream& json, const GateResult& gate) {
+  json.begin_object();
+  json.key("name");
+  json.string(gate.gate);
+  json.key("status");
+  json.string(to_string(gate.status));
+  json.key("duration_ms");
+  json.number(gate.duration.count());
+  json.key("metrics");
+  json.value(gate.metrics);
+  if (!gate.skip_reason.empty()) {
+    json.key("reason");
+    json.string(gate.skip_reason);
+  }
+  json.end_object();
 }
 
-Json migration_json(const MigrationEntry& m, const std::set<std::string>& failed) {
-  return {{"version", m.version},
-          {"name", m.name},
-          {"up", text_or_null(m.up)},
-          {"down", text_or_null(m.down)},
-          {"status", failed.count(m.version) ? "fail" : "pass"}};
+void write_migration(JsonStream& json, const MigrationEntry& m,
+                     const std::set<std::string>& failed) {
+  json.begin_object();
+  json.key("version");
+  json.string(m.version);
+  json.key("name");
+  json.string(m.name);
+  json.key("up");
+  text_or_null(json, m.up);
+  json.key("down");
+  text_or_null(json, m.down);
+  json.key("status");
+  json.string(failed.count(m.version) ? "fail" : "pass");
+  json.end_object();
 }
 
-Json layout_json(const LayoutChoice& layout) {
-  return {{"dir", layout.dir},
-          {"layout", layout.layout},
-          {"detected", layout.detected},
-          {"migrations", layout.migrations}};
+void write_layout(JsonStream& json, const LayoutChoice& layout) {
+  json.begin_object();
+  json.key("dir");
+  json.string(layout.dir);
+  json.key("layout");
+  json.string(layout.layout);
+  json.key("detected");
+  json.boolean(layout.detected);
+  json.key("migrations");
+  json.number(layout.migrations);
+  json.end_object();
 }
 
 class JsonWriter final : public Writer {
@@ -73,33 +142,59 @@ class JsonWriter final : public Writer {
   std::string_view format() const override { return "json"; }
 
   void write(const Report& report, std::ostream& out, const WriterOptions&) const override {
-    Json postgres = nullptr;
+    JsonStream json(out);
+    json.begin_object();
+    json.key("schema");
+    json.string("mgate-report/1");
+    json.key("tool");
+    json.begin_object();
+    json.key("name");
+    json.string("mgate");
+    json.key("version");
+    json.string(report.tool_version);
+    json.end_object();
+    json.key("postgres");
     if (report.postgres) {
-      postgres = {{"provider", report.postgres->provider}, {"version", report.postgres->version}};
+      json.begin_object();
+      json.key("provider");
+      json.string(report.postgres->provider);
+      json.key("version");
+      json.string(report.postgres->version);
+      json.end_object();
+    } else {
+      json.null();
     }
-    Json layouts = Json::array();
-    for (const auto& layout : report.layouts) layouts.push_back(layout_json(layout));
-    Json migrations = Json::array();
+    json.key("layouts");
+    json.begin_array();
+    for (const auto& layout : report.layouts) write_layout(json, layout);
+    json.end_array();
+    json.key("migrations");
+    json.begin_array();
     const std::set<std::string> failed = report.failed_migrations();
-    for (const auto& m : report.migrations) migrations.push_back(migration_json(m, failed));
-    Json gates = Json::array();
-    for (const auto& gate : report.gates) gates.push_back(gate_json(gate));
-    Json findings = Json::array();
-    for (const Finding* f : report.findings()) findings.push_back(finding_json(*f));
+    for (const auto& m : report.migrations) write_migration(json, m, failed);
+    json.end_array();
+    json.key("gates");
+    json.begin_array();
+    for (const auto& gate : report.gates) write_gate(json, gate);
+    json.end_array();
+    json.key("findings");
+    json.begin_array();
+    for (const Finding* f : report.findings()) write_finding(json, *f);
+    json.end_array();
     const Summary summary = report.summary();
-
-    write_json_document(out, {{"schema", "mgate-report/1"},
-                              {"tool", {{"name", "mgate"}, {"version", report.tool_version}}},
-                              {"postgres", std::move(postgres)},
-                              {"layouts", std::move(layouts)},
-                              {"migrations", std::move(migrations)},
-                              {"gates", std::move(gates)},
-                              {"findings", std::move(findings)},
-                              {"summary",
-                               {{"passed", summary.passed},
-                                {"errors", summary.errors},
-                                {"warnings", summary.warnings},
-                                {"notes", summary.notes}}}});
+    json.key("summary");
+    json.begin_object();
+    json.key("passed");
+    json.boolean(summary.passed);
+    json.key("errors");
+    json.number(summary.errors);
+    json.key("warnings");
+    json.number(summary.warnings);
+    json.key("notes");
+    json.number(summary.notes);
+    json.end_object();
+    json.end_object();
+    json.finish();
   }
 };
 

@@ -58,11 +58,20 @@ void alter_table_locks(const Node& stmt, std::vector<RelationLock>& out) {
   for (const Node& item : stmt["cmds"].items()) {
     Node cmd = item.as("AlterTableCmd");
     mode = strongest(mode, alter_table_command_lock(cmd));
+    std::string_view subtype = cmd["subtype"].str();
+    Node partition = cmd["def"].as("PartitionCmd");
+    // The partition attached, or detached without CONCURRENTLY, is locked ACCESS EXCLUSIVE
+    // (ATTACH holds it while it checks the rows against the bound).
+    if (subtype == "AT_AttachPartition" ||
+        (subtype == "AT_DetachPartition" && !partition["concurrent"].boolean())) {
+      out.push_back({relation_name(partition["name"]), LockMode::access_exclusive});
+    }
     add_foreign_key_targets(cmd["def"], out);
     for (const Node& c : cmd["def"].as("ColumnDef")["constraints"].items()) {
       add_foreign_key_targets(c, out);
     }
   }
+  // The altered table comes first.
   out.insert(out.begin(), {relation_name(stmt["relation"]), mode});
 }
 
@@ -196,7 +205,17 @@ std::vector<RelationLock> locks_taken(const Node& statement) {
     }
   } else if (type == "CreateTrigStmt") {
     out.push_back({relation_name(stmt["relation"]), LockMode::share_row_exclusive});
+  } else if (type == "RefreshMatViewStmt") {
+    out.push_back({relation_name(stmt["relation"]), stmt["concurrent"].boolean()
+                                                        ? LockMode::exclusive
+                                                        : LockMode::access_exclusive});
   } else if (type == "CreateStmt") {
+    // CREATE TABLE … PARTITION OF locks the partitioned table ACCESS EXCLUSIVE.
+    if (stmt["partbound"]) {
+      for (const Node& parent : stmt["inhRelations"].items()) {
+        out.push_back({relation_name(parent.as("RangeVar")), LockMode::access_exclusive});
+      }
+    }
     for (const Node& c : stmt["constraints"].items()) add_foreign_key_targets(c, out);
     for (const Node& element : stmt["tableElts"].items()) {
       for (const Node& c : element.as("ColumnDef")["constraints"].items()) {

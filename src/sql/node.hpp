@@ -1,14 +1,17 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace mgate::sql {
 
 class Tree;
+class NodeList;
 
 // A read-only view of one value in a libpg_query parse tree (the JSON form of PostgreSQL's
 // raw parse nodes). A Node that is absent is falsy, and every accessor on it returns an empty
@@ -42,7 +45,7 @@ class Node {
   bool is_list() const;
   std::size_t size() const;  // elements of a list, fields of an object
   Node at(std::size_t index) const;
-  std::vector<Node> items() const;  // elements of a list; empty for anything else
+  NodeList items() const;  // elements of a list; empty for anything else
 
   // Calls `visit` on this node and every node below it, depth first, for wrapped nodes only.
   template <typename F>
@@ -50,12 +53,60 @@ class Node {
 
  private:
   friend class Tree;
+  friend class NodeList;
   Node(const Tree* tree, const void* element);
-  std::vector<Node> children() const;  // every value under an object or list
+  // Calls visit(context, node) for every wrapped node at or below this one, without allocating.
+  void walk_nodes(void* context, void (*visit)(void* context, const Node& node)) const;
 
   // A simdjson::dom::element, kept opaque so that only node.cpp sees simdjson.
   const Tree* tree_ = nullptr;
   alignas(8) unsigned char element_[16] = {};
+};
+
+// The elements of a list node, read in place: iterating allocates nothing. size() is constant
+// time, operator[] and back() walk the list.
+class NodeList {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Node;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Node;
+    Node operator*() const;
+    iterator& operator++();
+    iterator operator++(int) {
+      iterator before = *this;
+      ++*this;
+      return before;
+    }
+    bool operator==(const iterator& other) const { return position_ == other.position_; }
+
+   private:
+    friend class NodeList;
+    friend class Node;
+    const Tree* tree_ = nullptr;
+    const void* document_ = nullptr;
+    std::size_t position_ = 0;  // index on the document's tape
+  };
+
+  NodeList() = default;
+  iterator begin() const;
+  iterator end() const;
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Node operator[](std::size_t index) const;
+  Node front() const { return (*this)[0]; }
+  Node back() const { return empty() ? Node{} : (*this)[size_ - 1]; }
+  // For callers that keep the elements.
+  operator std::vector<Node>() const { return {begin(), end()}; }
+
+ private:
+  friend class Node;
+  iterator first_;
+  iterator last_;
+  std::size_t size_ = 0;
 };
 
 // Owns one parse tree; Nodes point into it.
@@ -76,9 +127,9 @@ class Tree {
 
 template <typename F>
 void Node::walk(F&& visit) const {
-  if (!tree_) return;
-  if (!type().empty()) visit(*this);
-  for (const Node& child : children()) child.walk(visit);
+  walk_nodes(&visit, [](void* context, const Node& node) {
+    (*static_cast<std::remove_reference_t<F>*>(context))(node);
+  });
 }
 
 }  // namespace mgate::sql

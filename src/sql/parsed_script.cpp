@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "sql/lexer.hpp"
 
@@ -88,6 +89,44 @@ void parse_piecewise(ParsedScript& script, const std::string& sql, std::string_v
   pg_query_free_split_result(split);
 }
 
+// Scripts from this size on are parsed in chunks, one thread each: PostgreSQL's parser is most of
+// a lint run, and a single large file would otherwise keep one core busy while the others idle.
+constexpr std::size_t kParallelFrom = 256 * 1024;
+
+// Parses a large script as consecutive chunks, cut after a ";" that ends a line, on as many
+// threads as there are cores. A cut that is no statement boundary (inside a string, a comment,
+// a dollar-quoted body, parentheses, BEGIN ATOMIC) leaves the chunk before it unterminated, so
+// that chunk fails to parse: then, or when any chunk fails, nothing is kept and the caller parses
+// the script whole. Returns whether the chunks were used.
+bool parse_in_parallel(ParsedScript& script, const std::string& sql, std::string_view text,
+                       std::size_t base, std::size_t& previous_end) {
+  unsigned threads = std::thread::hardware_concurrency();
+  if (sql.size() < kParallelFrom || threads < 2) return false;
+  std::vector<std::size_t> cuts = {0};
+  for (unsigned k = 1; k < threads; ++k) {
+    std::size_t at = sql.find(";\n", std::max(cuts.back(), sql.size() * k / threads));
+    if (at == std::string::npos) break;
+    cuts.push_back(at + 1);
+  }
+  cuts.push_back(sql.size());
+  std::vector<ParseOutcome> outcomes(cuts.size() - 1);
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < outcomes.size(); ++i) {
+    workers.emplace_back(
+        [&, i] { outcomes[i] = run_parser(sql.substr(cuts[i], cuts[i + 1] - cuts[i])); });
+  }
+  outcomes[0] = run_parser(sql.substr(cuts[0], cuts[1] - cuts[0]));
+  for (std::thread& worker : workers) worker.join();
+  for (const ParseOutcome& outcome : outcomes) {
+    if (!outcome.tree) return false;
+  }
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    add_statements(script, outcomes[i].tree, text, base + cuts[i], base + cuts[i + 1],
+                   previous_end);
+  }
+  return true;
+}
+
 void find_suppressions(ParsedScript& script, std::string_view text) {
   auto scan = [&](Span region, std::optional<std::size_t> statement) {
     for (Span comment : comments(text, region.begin, region.end)) {
@@ -156,8 +195,9 @@ ParsedScript parse_script(const SourceFile& file, Span section) {
   std::size_t limit = section.begin + sql.size();
   std::size_t previous_end = section.begin;
 
-  ParseOutcome whole = run_parser(sql);
-  if (whole.tree) {
+  if (parse_in_parallel(script, sql, text, section.begin, previous_end)) {
+    // Parsed as chunks on several threads.
+  } else if (ParseOutcome whole = run_parser(sql); whole.tree) {
     add_statements(script, whole.tree, text, section.begin, limit, previous_end);
   } else {
     script.error = SyntaxError{whole.error->message, section.begin + whole.error->offset};

@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: add-required-column
+-- expect: add-required-column:1
 ALTER TABLE users ADD COLUMN phone text NOT NULL;
 
--- expect: add-required-column
+-- expect: add-required-column:1
 ALTER TABLE orders ADD COLUMN region text, ADD COLUMN currency char(3) NOT NULL;
 
 -- Safe: a default fills the existing rows (a constant one without a rewrite).

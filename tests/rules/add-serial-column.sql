@@ -1,12 +1,12 @@
 SET lock_timeout = '2s';
 
--- expect: add-serial-column
+-- expect: add-serial-column:1
 ALTER TABLE events ADD COLUMN seq bigserial;
 
--- expect: add-serial-column
+-- expect: add-serial-column:1
 ALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;
 
--- expect: add-serial-column
+-- expect: add-serial-column:1
 ALTER TABLE public.events ADD COLUMN n serial4;
 
 -- Safe: a plain column, filled from a sequence for new rows only.

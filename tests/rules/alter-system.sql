@@ -1,8 +1,8 @@
 -- fixture: no-transaction
--- expect: alter-system
+-- expect: alter-system:1
 ALTER SYSTEM SET max_connections = 500;
 
--- expect: alter-system
+-- expect: alter-system:1
 ALTER SYSTEM RESET ALL;
 
 -- Safe: settings scoped to this database, a role, or this transaction.

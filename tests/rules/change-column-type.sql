@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: change-column-type
+-- expect: change-column-type:1
 ALTER TABLE orders ALTER COLUMN total_cents TYPE bigint;
 
--- expect: change-column-type
+-- expect: change-column-type:1
 ALTER TABLE users ALTER COLUMN email SET DATA TYPE varchar(320) USING email::varchar(320);
 
 -- Safe: a column added in the same migration holds no data yet.
@@ -34,17 +34,17 @@ ALTER TABLE accounts ALTER COLUMN ratio TYPE numeric;
 ALTER TABLE accounts ALTER COLUMN label TYPE varchar;
 ALTER TABLE accounts ALTER COLUMN born TYPE timestamp(3) USING born::timestamp(3);
 
--- expect: change-column-type
+-- expect: change-column-type:1
 ALTER TABLE accounts ALTER COLUMN code TYPE varchar(5);
 
--- expect: change-column-type
+-- expect: change-column-type:1
 ALTER TABLE accounts ALTER COLUMN amount TYPE numeric(14, 4);
 
--- expect: change-column-type
+-- expect: change-column-type:1
 ALTER TABLE accounts ALTER COLUMN score TYPE bigint;
 
--- expect: change-column-type
+-- expect: change-column-type:1
 ALTER TABLE accounts ALTER COLUMN name TYPE varchar(100);
 
--- expect: change-column-type
+-- expect: change-column-type:1
 ALTER TABLE accounts ALTER COLUMN slug TYPE text USING lower(slug);

@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: cluster
+-- expect: cluster:1
 CLUSTER orders USING orders_created_at_idx;
 
--- expect: cluster
+-- expect: cluster:1
 CLUSTER public.orders;
 
 -- Safe: CLUSTER ON only records the index for a later CLUSTER; it rewrites nothing.

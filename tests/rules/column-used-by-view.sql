@@ -8,13 +8,13 @@ CREATE VIEW user_directory AS SELECT * FROM users;
 -- fixture: migration
 SET lock_timeout = '2s';
 
--- expect: column-used-by-view
+-- expect: column-used-by-view:1
 ALTER TABLE orders ALTER COLUMN status TYPE varchar(20);
 
--- expect: column-used-by-view
+-- expect: column-used-by-view:1
 ALTER TABLE public.users DROP COLUMN email;
 
--- expect: column-used-by-view
+-- expect: column-used-by-view:1
 ALTER TABLE users DROP COLUMN name CASCADE;
 
 -- Safe: columns that no view reads.

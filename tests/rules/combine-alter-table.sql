@@ -1,7 +1,7 @@
 SET lock_timeout = '2s';
 
 ALTER TABLE orders ALTER COLUMN total TYPE bigint;
--- expect: combine-alter-table
+-- expect: change-column-type:1 (folds combine-alter-table)
 ALTER TABLE orders ALTER COLUMN amount TYPE bigint;
 
 -- Safe: cheap catalog changes in one transaction; the second asks for a lock already held.
@@ -19,7 +19,7 @@ ALTER TABLE orders VALIDATE CONSTRAINT orders_quantity_check;
 -- fixture: migration no-transaction
 SET lock_timeout = '2s';
 ALTER TABLE users ADD COLUMN bio text;
--- expect: combine-alter-table
+-- expect: combine-alter-table:1
 ALTER TABLE public.users ADD COLUMN avatar_url text;
 
 -- Safe: a table created in this migration.

@@ -1,7 +1,7 @@
--- expect: copy-program
+-- expect: copy-program:1
 COPY users FROM PROGRAM 'curl -s https://example.com/users.csv' WITH (FORMAT csv);
 
--- expect: copy-program
+-- expect: copy-program:1
 COPY (SELECT * FROM users) TO PROGRAM 'gzip > /tmp/users.csv.gz';
 
 -- Safe: data through the client connection.

@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: delete-without-where
+-- expect: delete-without-where:1
 DELETE FROM sessions;
 
--- expect: delete-without-where
+-- expect: delete-without-where:1
 DELETE FROM app.audit_log USING app.users;
 
 -- Safe: a WHERE clause, in batches.

@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: drop-column
+-- expect: drop-column:1
 ALTER TABLE users DROP COLUMN full_name;
 
--- expect: drop-column
+-- expect: drop-column:1
 ALTER TABLE orders DROP COLUMN IF EXISTS legacy_status, ADD COLUMN status_v2 text;
 
 -- Safe: a column added earlier in the same migration.

@@ -1,12 +1,12 @@
 SET lock_timeout = '2s';
 
--- expect: drop-constraint
+-- expect: drop-constraint:1
 ALTER TABLE orders DROP CONSTRAINT orders_pkey;
 
--- expect: drop-constraint
+-- expect: drop-constraint:1
 ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_key;
 
--- expect: drop-constraint
+-- expect: drop-constraint:1
 ALTER TABLE payments DROP CONSTRAINT payments_amount_positive, ADD COLUMN note text;
 
 -- Safe: a table created earlier in this migration.

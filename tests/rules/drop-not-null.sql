@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: drop-not-null
+-- expect: drop-not-null:1
 ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
 
--- expect: drop-not-null, drop-not-null
+-- expect: drop-not-null:1
 ALTER TABLE orders ALTER COLUMN shipped_at DROP NOT NULL, ALTER COLUMN carrier DROP NOT NULL;
 
 -- Safe: a table or column created earlier in this migration.

@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: exclusion-constraint
+-- expect: exclusion-constraint:1
 ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);
 
--- expect: exclusion-constraint
+-- expect: exclusion-constraint:1
 ALTER TABLE public.shifts ADD EXCLUDE USING gist (worker_id WITH =, period WITH &&);
 
 -- Safe: other constraints.

@@ -1,12 +1,12 @@
 SET lock_timeout = '2s';
 
--- expect: lock-table
+-- expect: lock-table:1
 LOCK TABLE orders;
 
--- expect: lock-table
+-- expect: lock-table:1
 LOCK TABLE public.users IN SHARE MODE;
 
--- expect: lock-table
+-- expect: lock-table:1
 LOCK orders, payments IN EXCLUSIVE MODE;
 
 -- Safe: modes that do not block writes.

@@ -1,13 +1,13 @@
 SET lock_timeout = '2s';
 
 CREATE TABLE customers (
--- expect: prefer-bigint-key
+-- expect: prefer-bigint-key:3
   id integer PRIMARY KEY,
   name text NOT NULL
 );
 
 CREATE TABLE tags (
--- expect: prefer-bigint-key
+-- expect: prefer-bigint-key:3
   id smallint GENERATED ALWAYS AS IDENTITY,
   -- Safe: an ordinary int column.
   position int NOT NULL,
@@ -16,13 +16,13 @@ CREATE TABLE tags (
 );
 
 CREATE TABLE regions (
--- expect: prefer-bigint-key
+-- expect: prefer-bigint-key:3
   code int4,
   name text,
   CONSTRAINT regions_pkey PRIMARY KEY (code)
 );
 
--- expect: prefer-bigint-key
+-- expect: prefer-identity:31 (folds prefer-bigint-key)
 ALTER TABLE visits ADD COLUMN visit_no serial;
 
 -- Safe: bigint keys.

@@ -1,15 +1,15 @@
 SET lock_timeout = '2s';
 
 CREATE TABLE customers (
--- expect: prefer-identity
+-- expect: prefer-identity:3
   id serial PRIMARY KEY,
   name text NOT NULL
 );
 
--- expect: prefer-identity
+-- expect: prefer-identity:22
 CREATE TABLE events (id BIGSERIAL PRIMARY KEY, kind text);
 
--- expect: prefer-identity
+-- expect: prefer-identity:31
 ALTER TABLE visits ADD COLUMN visit_no smallserial;
 
 -- Safe: identity columns and plain integers.

@@ -1,6 +1,6 @@
 SET lock_timeout = '2s';
 
--- expect: rename-schema
+-- expect: rename-schema:1
 ALTER SCHEMA billing RENAME TO invoicing;
 
 -- Safe: creating a new schema, and renaming other things is other rules' concern.

@@ -1,6 +1,6 @@
 SET lock_timeout = '2s';
 
--- expect: rename-table
+-- expect: rename-table:1
 ALTER TABLE customers RENAME TO clients;
 
 -- Safe: renaming a table created in the same migration.

@@ -1,10 +1,10 @@
 -- fixture: no-transaction
 SET lock_timeout = '2s';
 
--- expect: require-concurrent-detach-partition
+-- expect: require-concurrent-detach-partition:1
 ALTER TABLE measurements DETACH PARTITION measurements_2023;
 
--- expect: require-concurrent-detach-partition
+-- expect: require-concurrent-detach-partition:1
 ALTER TABLE public.measurements DETACH PARTITION public.measurements_2020;
 
 -- Safe: CONCURRENTLY (PostgreSQL 14+) takes SHARE UPDATE EXCLUSIVE.

@@ -1,10 +1,10 @@
 -- fixture: no-transaction
 SET lock_timeout = '2s';
 
--- expect: require-concurrent-drop-index
+-- expect: require-concurrent-drop-index:1
 DROP INDEX orders_status_idx;
 
--- expect: require-concurrent-drop-index
+-- expect: require-concurrent-drop-index:1
 DROP INDEX IF EXISTS app.orders_user_idx, orders_created_idx CASCADE;
 
 -- Safe: CONCURRENTLY.

@@ -1,13 +1,13 @@
 -- fixture: no-transaction
 SET lock_timeout = '2s';
 
--- expect: require-concurrent-reindex
+-- expect: require-concurrent-reindex:1
 REINDEX INDEX orders_status_idx;
 
--- expect: require-concurrent-reindex
+-- expect: require-concurrent-reindex:1
 REINDEX TABLE public.orders;
 
--- expect: require-concurrent-reindex
+-- expect: require-concurrent-reindex:1
 REINDEX (VERBOSE) SCHEMA app;
 
 -- Safe: CONCURRENTLY rebuilds while reads and writes go on.

@@ -1,7 +1,7 @@
--- expect: require-lock-timeout
+-- expect: require-lock-timeout:1
 ALTER TABLE users ADD COLUMN nickname text;
 
--- expect: require-lock-timeout
+-- expect: require-lock-timeout:1
 CREATE TABLE invoices (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));
 
 -- Safe: SHARE UPDATE EXCLUSIVE does not block reads or writes.
@@ -15,7 +15,7 @@ SET lock_timeout = '3s';
 ALTER TABLE users ADD COLUMN avatar text;
 
 SET lock_timeout = 0;
--- expect: require-lock-timeout
+-- expect: require-lock-timeout:1
 DROP TABLE sessions;
 
 SELECT set_config('lock_timeout', '2s', false);
@@ -23,5 +23,5 @@ SELECT set_config('lock_timeout', '2s', false);
 ALTER TABLE users DROP COLUMN avatar;
 
 RESET lock_timeout;
--- expect: require-lock-timeout
+-- expect: require-lock-timeout:1
 TRUNCATE audit_log;

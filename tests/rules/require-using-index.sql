@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: require-using-index
+-- expect: require-using-index:1
 ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
 
--- expect: require-using-index
+-- expect: require-using-index:1
 ALTER TABLE legacy_events ADD PRIMARY KEY (id);
 
 -- Safe: the index was built CONCURRENTLY beforehand.

@@ -1,16 +1,16 @@
--- expect: security-definer-search-path
+-- expect: security-definer-search-path:1
 CREATE FUNCTION reset_password(user_id bigint) RETURNS void
 LANGUAGE sql SECURITY DEFINER
 AS $$ UPDATE users SET password_hash = NULL WHERE id = user_id $$;
 
--- expect: security-definer-search-path
+-- expect: security-definer-search-path:1
 CREATE OR REPLACE PROCEDURE admin.purge_sessions() LANGUAGE plpgsql SECURITY DEFINER AS $$
 BEGIN
   DELETE FROM sessions WHERE expires_at < now();
 END
 $$;
 
--- expect: security-definer-search-path
+-- expect: security-definer-search-path:1
 CREATE FUNCTION audit(definer text) RETURNS void LANGUAGE sql SECURITY DEFINER
 AS $$ INSERT INTO audit_log (who) VALUES (definer) $$;
 

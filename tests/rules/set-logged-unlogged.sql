@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: set-logged-unlogged
+-- expect: set-logged-unlogged:1
 ALTER TABLE import_rows SET LOGGED;
 
--- expect: set-logged-unlogged
+-- expect: set-logged-unlogged:1
 ALTER TABLE public.page_views SET UNLOGGED;
 
 -- Safe: a table created in this migration.

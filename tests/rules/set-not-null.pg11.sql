@@ -5,5 +5,5 @@ ALTER TABLE customers ADD CONSTRAINT customers_email_not_null CHECK (email IS NO
 
 -- fixture: migration
 SET lock_timeout = '2s';
--- expect: set-not-null
+-- expect: set-not-null:1
 ALTER TABLE customers ALTER COLUMN email SET NOT NULL;

@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: set-not-null
+-- expect: set-not-null:1
 ALTER TABLE users ALTER COLUMN phone SET NOT NULL;
 
--- expect: set-not-null
+-- expect: set-not-null:1
 ALTER TABLE public.orders ALTER COLUMN status SET DEFAULT 'pending', ALTER COLUMN status SET NOT NULL;
 
 -- Safe: a column added in the same migration (it has a default, so no NULLs).
@@ -31,5 +31,5 @@ SET lock_timeout = '2s';
 ALTER TABLE customers ALTER COLUMN email SET NOT NULL;
 ALTER TABLE customers DROP CONSTRAINT customers_email_not_null;
 
--- expect: set-not-null
+-- expect: set-not-null:1
 ALTER TABLE customers ALTER COLUMN phone SET NOT NULL;

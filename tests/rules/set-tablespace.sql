@@ -1,12 +1,12 @@
 SET lock_timeout = '2s';
 
--- expect: set-tablespace
+-- expect: set-tablespace:1
 ALTER TABLE orders SET TABLESPACE fast_ssd;
 
--- expect: set-tablespace
+-- expect: set-tablespace:1
 ALTER INDEX orders_status_idx SET TABLESPACE fast_ssd;
 
--- expect: set-tablespace
+-- expect: set-tablespace:1
 ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE fast_ssd;
 
 -- Safe: only tables created from now on go there.

@@ -13,5 +13,5 @@ ROLLBACK;
 
 BEGIN;
 CREATE TABLE ledgers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
--- expect: transaction-left-open
+-- expect: transaction-left-open:1
 CREATE TABLE entries (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);

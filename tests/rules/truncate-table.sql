@@ -1,9 +1,9 @@
 SET lock_timeout = '2s';
 
--- expect: truncate-table
+-- expect: truncate-table:1
 TRUNCATE sessions;
 
--- expect: truncate-table
+-- expect: truncate-table:1
 TRUNCATE TABLE orders, order_items RESTART IDENTITY CASCADE;
 
 -- Safe: a table created earlier in this migration.

@@ -8,7 +8,7 @@ CREATE INDEX orders_coupon_partial_idx ON orders (coupon_id) WHERE coupon_id IS 
 -- fixture: migration
 SET lock_timeout = '2s';
 
--- expect: unindexed-foreign-key
+-- expect: unindexed-foreign-key:1
 ALTER TABLE orders ADD CONSTRAINT orders_store_fk FOREIGN KEY (store_id) REFERENCES stores (id) NOT VALID;
 
 -- Safe: served by indexes from the earlier migration (a partial one serves it too: the check
@@ -16,7 +16,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_store_fk FOREIGN KEY (store_id) REFEREN
 ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
 ALTER TABLE orders ADD CONSTRAINT orders_coupon_fk FOREIGN KEY (coupon_id) REFERENCES coupons (id) NOT VALID;
 
--- expect: unindexed-foreign-key
+-- expect: unindexed-foreign-key:1
 CREATE TABLE comments (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     post_id bigint NOT NULL REFERENCES posts (id),
@@ -40,5 +40,5 @@ CREATE TABLE shipments (
 );
 CREATE INDEX shipments_order_line_idx ON shipments (order_id, line_no, id);
 
--- expect: unindexed-foreign-key
+-- expect: unindexed-foreign-key:1
 ALTER TABLE likes ADD COLUMN referrer_id bigint REFERENCES users (id);

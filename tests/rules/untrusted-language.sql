@@ -1,10 +1,10 @@
--- expect: untrusted-language
+-- expect: untrusted-language:1
 CREATE EXTENSION plpython3u;
 
--- expect: untrusted-language
+-- expect: untrusted-language:1
 CREATE EXTENSION IF NOT EXISTS plperlu SCHEMA pg_catalog;
 
--- expect: untrusted-language
+-- expect: untrusted-language:1
 CREATE LANGUAGE plsample HANDLER plsample_call_handler;
 
 -- Safe: trusted languages and ordinary extensions.

@@ -1,11 +1,11 @@
 -- fixture: no-transaction
--- expect: vacuum-full
+-- expect: vacuum-full:1
 VACUUM FULL orders;
 
--- expect: vacuum-full
+-- expect: vacuum-full:1
 VACUUM (FULL, ANALYZE) public.orders, users;
 
--- expect: vacuum-full
+-- expect: vacuum-full:1
 VACUUM FULL;
 
 -- Safe: plain VACUUM and ANALYZE take SHARE UPDATE EXCLUSIVE and rewrite nothing.

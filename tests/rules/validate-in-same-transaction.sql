@@ -1,11 +1,11 @@
 SET lock_timeout = '2s';
 
 ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;
--- expect: validate-in-same-transaction
+-- expect: validate-in-same-transaction:1
 ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;
 
 ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
--- expect: validate-in-same-transaction
+-- expect: validate-in-same-transaction:1
 ALTER TABLE public.orders VALIDATE CONSTRAINT orders_user_fk;
 
 -- Safe: a constraint added NOT VALID by an earlier migration.
@@ -28,6 +28,6 @@ ALTER TABLE payments VALIDATE CONSTRAINT payments_user_fk;
 
 BEGIN;
 ALTER TABLE payments ADD CONSTRAINT payments_currency_check CHECK (currency <> '') NOT VALID;
--- expect: validate-in-same-transaction
+-- expect: validate-in-same-transaction:1
 ALTER TABLE payments VALIDATE CONSTRAINT payments_currency_check;
 COMMIT;

@@ -1,12 +1,12 @@
 SET lock_timeout = '2s';
 
--- expect: volatile-default
+-- expect: volatile-default:1
 ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
 
--- expect: volatile-default
+-- expect: volatile-default:1
 ALTER TABLE orders ADD COLUMN sample double precision NOT NULL DEFAULT (random() * 100);
 
--- expect: volatile-default
+-- expect: volatile-default:1
 ALTER TABLE orders ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();
 
 -- Safe: constants and stable functions are evaluated once (PostgreSQL 11+): no rewrite.

@@ -169,5 +169,49 @@ TEST(ParseScriptBadInput, FiftyMegabyteFile) {
             static_cast<int>(p.script.statements.size()));
 }
 
+// A large script is parsed in chunks cut after a line-ending ";": a cut inside a function body
+// or a string must give the statements of a whole parse, and errors must point where they did.
+std::string large_script(const std::string& middle) {
+  std::string statement = "ALTER TABLE t ADD COLUMN c int;\n";
+  std::string text;
+  while (text.size() < 200 * 1024) text += statement;
+  text += middle;
+  while (text.size() < 400 * 1024) text += statement;
+  return text;
+}
+
+TEST(ParseScriptLarge, CutsThatFallInsideBodiesAndStringsGiveTheWholeParse) {
+  for (const std::string& middle :
+       {std::string("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n") +
+            std::string(120 * 1024, ' ') + "PERFORM 1;\nPERFORM 2;\nEND $$;\n",
+        "COMMENT ON TABLE t IS '" + std::string(120 * 1024, 'x') + ";\nstill the comment';\n",
+        "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1;\n" +
+            std::string(120 * 1024, ' ') + "SELECT 2;\nEND;\n"}) {
+    std::string text = large_script(middle);
+    Parsed p(text);
+    ASSERT_FALSE(p.script.error) << p.script.error->message;
+    std::size_t statements = 0;
+    for (std::size_t at = text.find("ALTER TABLE"); at != std::string::npos;
+         at = text.find("ALTER TABLE", at + 1)) {
+      ++statements;
+    }
+    ASSERT_EQ(p.script.statements.size(), statements + 1);
+    std::size_t end = 0;
+    for (const Statement& s : p.script.statements) {
+      EXPECT_GE(s.span.begin, end);
+      EXPECT_EQ(s.text.back(), ';');
+      end = s.span.end;
+    }
+    EXPECT_EQ(end, text.size() - 1);
+  }
+}
+
+TEST(ParseScriptLarge, SyntaxErrorsPointWhereTheyAre) {
+  std::string text = large_script("ALTER TABLE t ADD COLUMN d int int;\n");
+  Parsed p(text);
+  ASSERT_TRUE(p.script.error);
+  EXPECT_EQ(p.script.error->offset, text.find("int;", text.find("COLUMN d int")));
+}
+
 }  // namespace
 }  // namespace mgate::sql

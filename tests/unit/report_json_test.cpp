@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include "report/json_stream.hpp"
 #include "report/writer.hpp"
 #include "unit/report_sample.hpp"
 
@@ -148,6 +149,18 @@ TEST(JsonWriter, WritesFindingsInReportOrderWithLocationsAndFixes) {
   EXPECT_FALSE(down.contains("fix"));
 }
 
+TEST(JsonWriter, WritesRiskAndFoldedRulesWhenAFindingHasThem) {
+  Report report = sample::small_report();
+  Finding& f = report.gates[1].findings[0];
+  f.risk = "blocking";
+  f.folded = {"require-lock-timeout", "combine-alter-table"};
+  const json doc = json::parse(json_text(report));
+  EXPECT_EQ(doc["findings"][0]["risk"], "blocking");
+  EXPECT_EQ(doc["findings"][0]["folded"], (json{"require-lock-timeout", "combine-alter-table"}));
+  EXPECT_FALSE(doc["findings"][1].contains("risk"));
+  EXPECT_FALSE(doc["findings"][1].contains("folded"));
+}
+
 TEST(JsonWriter, MigrationIsNullWhenAFindingBelongsToNone) {
   Report report;
   GateResult plans;
@@ -165,6 +178,21 @@ TEST(JsonWriter, ReplacesBytesThatAreNotUtf8InsteadOfFailing) {
   report.gates[1].findings[0].message = "bad byte \xff here";
   const json doc = json::parse(json_text(report));
   EXPECT_EQ(doc["findings"][0]["message"], "bad byte \xEF\xBF\xBD here");
+}
+
+// The report's strings are escaped as nlohmann's serializer escapes them (the SARIF and GitLab
+// writers use it), invalid UTF-8 included.
+TEST(JsonWriter, EscapesStringsAsTheJsonLibraryDoes) {
+  for (std::string text : {std::string("plain"), std::string("quote \" and \\ backslash"),
+                           std::string("tab\tnewline\nreturn\rbell\x07 nul", 25),
+                           std::string("naïve 😀 ✓"), std::string("lone \xff byte"),
+                           std::string("cut \xe2\x9c"), std::string("cut \xe2\x9c inside"),
+                           std::string("bad second \xe0\x80\x80"), std::string("overlong \xc0\xaf"),
+                           std::string("surrogate \xed\xa0\x80"), std::string("\x7f del")}) {
+    std::string ours;
+    append_json_string(ours, text);
+    EXPECT_EQ(ours, json(text).dump(-1, ' ', false, json::error_handler_t::replace)) << text;
+  }
 }
 
 TEST(JsonWriter, FormatsTwentyThousandFindings) {
