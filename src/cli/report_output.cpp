@@ -122,6 +122,8 @@ std::vector<std::pair<fs::path, std::string>> files_read(const Config& config,
   }
   for (const StrayFile& stray : set.strays)
     files.emplace_back(config.root / stray.file, "a file of the migration set");
+  if (!set.checksum_file.empty())
+    files.emplace_back(config.root / set.checksum_file, "the migration tool's checksum file");
   if (!config.file.empty()) files.emplace_back(config.file, "the config file");
   for (const std::string& seed : config.fixtures.seed)
     files.emplace_back(config.root / seed, "a seed file ([fixtures] seed)");

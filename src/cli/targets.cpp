@@ -148,7 +148,10 @@ MigrationSet discover_target(const Config& config, const Target& target, const s
   options.layout = layout;
   MigrationSet set = discover(config.root, target.dir, options);
   if (target.files.empty()) {
-    if (target.named && set.migrations.empty()) no_migrations_in(config, target, set);
+    // A directory whose only files are migrations the tool would refuse holds findings, not
+    // nothing.
+    if (target.named && set.migrations.empty() && set.strays.empty())
+      no_migrations_in(config, target, set);
     return set;
   }
   std::set<std::string> named(target.files.begin(), target.files.end());

@@ -95,11 +95,11 @@ TEST(ReportOutput, ASymbolicLinkStaysAndItsTargetIsReplaced) {
 TEST(ReportOutput, RefusesToOverwriteAMigration) {
   TempDir dir;
   const std::string sql = "CREATE TABLE t (id int);\n";
-  dir.write("db/001_init.sql", sql);
+  dir.write("db/001_init.up.sql", sql);
   dir.write("db/002_more.up.sql", sql);
   dir.write("db/002_more.down.sql", "DROP TABLE t;\n");
   for (const std::string target :
-       {"db/001_init.sql", "db/002_more.down.sql", "./db/../db/001_init.sql"}) {
+       {"db/001_init.up.sql", "db/002_more.down.sql", "./db/../db/001_init.up.sql"}) {
     SCOPED_TRACE(target);
     RunResult r = run_mgate({"lint", "db", "--output", "json=" + target}, dir.path());
     EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -107,19 +107,20 @@ TEST(ReportOutput, RefusesToOverwriteAMigration) {
     EXPECT_THAT(r.err, HasSubstr("which this run reads; a report must not replace it"));
     EXPECT_EQ(r.out, "");
   }
-  EXPECT_EQ(read_file(dir.path() / "db/001_init.sql"), sql);
+  EXPECT_EQ(read_file(dir.path() / "db/001_init.up.sql"), sql);
   EXPECT_EQ(read_file(dir.path() / "db/002_more.down.sql"), "DROP TABLE t;\n");
 }
 
 TEST(ReportOutput, RefusesToOverwriteAnyFileOfTheMigrationSetOrTheConfig) {
   TempDir dir;
   dir.write("db/001_init.sql", "CREATE TABLE t (id int);\n");
-  dir.write("db/README.md", "how we migrate\n");
+  // A file the plain layout's runner would skip (a hyphen ends the version): a stray of the set.
+  dir.write("db/002-more.sql", "how we migrate\n");
   dir.write("mgate.toml", "[migrations]\ndir = \"db\"\n[fixtures]\nseed = [\"seed.sql\"]\n");
   dir.write("seed.sql", "INSERT INTO t VALUES (1);\n");
   fs::create_hard_link(dir.path() / "db/001_init.sql", dir.path() / "alias.sql");
   for (const auto& [target, what] : std::vector<std::pair<std::string, std::string>>{
-           {"db/README.md", "a file of the migration set"},
+           {"db/002-more.sql", "a file of the migration set"},
            {"mgate.toml", "the config file"},
            {"seed.sql", "a seed file"},
            {"alias.sql", "migration 001"}}) {
@@ -128,7 +129,7 @@ TEST(ReportOutput, RefusesToOverwriteAnyFileOfTheMigrationSetOrTheConfig) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_THAT(r.err, HasSubstr("'" + target + "' is " + what));
   }
-  EXPECT_EQ(read_file(dir.path() / "db/README.md"), "how we migrate\n");
+  EXPECT_EQ(read_file(dir.path() / "db/002-more.sql"), "how we migrate\n");
 }
 
 TEST(ReportOutput, ADirectoryIsNotAnOutputFile) {
