@@ -27,6 +27,18 @@ std::string text_of(const fs::path& file) {
   return text;
 }
 
+// The first `size` bytes of a file, for the checks that only read its head: detection walks the
+// whole tree below the directory, and reading every SQL file there whole cost seconds in a
+// large repository.
+std::string head_of(const fs::path& file, std::size_t size) {
+  std::ifstream in(file, std::ios::binary);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
+  return text;
+}
+
 // The regular files below `dir` (all of them, or those directly in it), hidden ones and mgate's
 // own left out. Symbolic links to directories are not followed: detection must never loop,
 // and the reader reports them.
@@ -93,7 +105,7 @@ std::string detect_layout(const fs::path& root, const fs::path& dir,
   std::vector<fs::path> below = files_in(dir, excluded, true);
   static const std::regex flyway(R"(^(V\d+(?:[._]\d+)*|R)__.+\.sql$)");
   for (const fs::path& file : below) {
-    if (file.extension() == ".sql" && has_liquibase_header(text_of(file))) return "liquibase";
+    if (file.extension() == ".sql" && has_liquibase_header(head_of(file, 4096))) return "liquibase";
   }
   if (std::any_of(below.begin(), below.end(), [](const auto& f) { return matches(f, flyway); }))
     return "flyway";
