@@ -1,2 +1,0 @@
-SET lock_timeout = '3s';
-ALTER TABLE users DROP COLUMN last_login_at;

@@ -1,2 +1,0 @@
-SET lock_timeout = '3s';
-ALTER TABLE products DROP COLUMN description;

@@ -1,2 +1,0 @@
--- Nothing to undo: validation changes no schema.
-SELECT 1;

@@ -1,2 +1,0 @@
-SET lock_timeout = '3s';
-ALTER TABLE users ADD COLUMN full_name text NOT NULL DEFAULT '';

@@ -1,2 +1,0 @@
--- Forgets the column: only the index goes.
-DROP INDEX accounts_phone_idx;

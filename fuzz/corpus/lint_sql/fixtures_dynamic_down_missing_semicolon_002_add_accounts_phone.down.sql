@@ -1,2 +1,0 @@
-DROP INDEX accounts_phone_idx
-ALTER TABLE accounts DROP COLUMN phone;

@@ -1,2 +1,0 @@
-ALTER TABLE accounts ADD COLUMN phone text;
-CREATE INDEX accounts_phone_idx ON accounts (phone);

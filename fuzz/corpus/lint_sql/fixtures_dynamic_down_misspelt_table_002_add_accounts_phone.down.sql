@@ -1,1 +1,0 @@
-ALTER TABLE acounts DROP COLUMN phone;

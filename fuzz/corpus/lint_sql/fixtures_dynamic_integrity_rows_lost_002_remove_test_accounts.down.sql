@@ -1,1 +1,0 @@
--- irreversible: the deleted accounts are gone

@@ -1,2 +1,0 @@
-SET lock_timeout = '2s';
-ALTER TABLE accounts ADD COLUMN seen_at timestamptz DEFAULT now();

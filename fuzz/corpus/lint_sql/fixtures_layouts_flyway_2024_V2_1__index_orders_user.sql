@@ -1,1 +1,0 @@
-CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);

@@ -1,7 +1,0 @@
--- Revert shop:appschema from pg
-
-BEGIN;
-
-DROP SCHEMA shop;
-
-COMMIT;

@@ -1,7 +1,0 @@
--- Revert shop:users from pg
-
-BEGIN;
-
-DROP TABLE shop.users;
-
-COMMIT;

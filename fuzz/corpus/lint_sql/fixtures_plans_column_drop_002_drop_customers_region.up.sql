@@ -1,2 +1,0 @@
--- The application's customer page still reads region.
-ALTER TABLE customers DROP COLUMN region;
