@@ -24,6 +24,8 @@ cmake --build "$dir" -j "$(nproc)"
 
 export ASAN_OPTIONS="exitcode=86:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
 export UBSAN_OPTIONS="exitcode=86:print_stacktrace=1:halt_on_error=1"
+# Leaks in the libraries mgate links that mgate cannot avoid, each with its reason.
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=1"
 export TSAN_OPTIONS="exitcode=66:halt_on_error=1:second_deadlock_stack=1"
 export LLVM_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
 
