@@ -252,8 +252,7 @@ void record_foreign_keys(LintContext& context, const sql::Statement& statement,
 }
 
 // Brings the context up to date with what `statement` did, for the statements after it.
-void advance(LintContext& context, const sql::Statement& statement, bool& local_lock_timeout,
-             bool& local_statement_timeout) {
+void advance(LintContext& context, const sql::Statement& statement, bool& local_lock_timeout) {
   std::string_view type = statement.type();
   sql::Node stmt = statement.node.inner();
   if (type == "TransactionStmt") {
@@ -269,8 +268,7 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
       context.not_valid_in_transaction.clear();
       context.enum_values_in_transaction.clear();
       if (local_lock_timeout) context.lock_timeout_set = false;
-      if (local_statement_timeout) context.statement_timeout_set = false;
-      local_lock_timeout = local_statement_timeout = false;
+      local_lock_timeout = false;
     }
     return;
   }
@@ -278,9 +276,6 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
     if (setting->name == "lock_timeout") {
       context.lock_timeout_set = setting->enabled;
       local_lock_timeout = setting->enabled && setting->local;
-    } else if (setting->name == "statement_timeout") {
-      context.statement_timeout_set = setting->enabled;
-      local_statement_timeout = setting->enabled && setting->local;
     }
     return;
   }
@@ -358,7 +353,6 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
   context.plan = &plan;
   context.in_transaction = plan.in_transaction;
   bool local_lock_timeout = false;
-  bool local_statement_timeout = false;
   std::vector<Pending> pending;
   FindingCollector collector(migration, *script.file, pending);
   std::map<std::string_view, std::vector<std::size_t>> dispatch;
@@ -374,7 +368,7 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
       enabled.rule->check(statement, context, collector);
     }
     fold(pending, out);
-    advance(context, statement, local_lock_timeout, local_statement_timeout);
+    advance(context, statement, local_lock_timeout);
     if (schema) schema->apply(statement);
     context.previous = &statement;
   }

@@ -17,11 +17,4 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
   return rules;
 }
 
-const Rule* find_rule(std::string_view id) {
-  for (const auto& rule : all_rules()) {
-    if (rule->info().id == id) return rule.get();
-  }
-  return nullptr;
-}
-
 }  // namespace mgate

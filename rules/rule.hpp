@@ -48,7 +48,6 @@ struct LintContext {
   bool in_transaction = false;
   bool explicit_transaction = false;  // BEGIN/START TRANSACTION seen and not yet ended
   bool lock_timeout_set = false;
-  bool statement_timeout_set = false;
   // Relations created earlier in the same migration (lower-case, schema-qualified when written
   // so): they are empty and unseen by other sessions, so their locks and rewrites are harmless.
   // For a down script, also the ones its up script created.
@@ -196,6 +195,5 @@ bool is_history_table(std::string_view relation);
 
 // Every rule, in a stable order.
 const std::vector<std::unique_ptr<Rule>>& all_rules();
-const Rule* find_rule(std::string_view id);
 
 }  // namespace mgate

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/targets.hpp"
+#include "sql/parsed_set.hpp"
 #include "vcs/git.hpp"
 
 namespace mgate {

@@ -79,11 +79,6 @@ std::string pathspec(const std::string& dir) {
 
 }  // namespace
 
-bool inside_work_tree(const std::filesystem::path& dir) {
-  auto outcome = run_git(dir, {"rev-parse", "--is-inside-work-tree"});
-  return outcome.exit_code == 0 && first_line(outcome.out) == "true";
-}
-
 Repository::Repository(std::filesystem::path root) : root_(std::move(root)) {
   auto outcome =
       run_git(root_, {"rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix"});
@@ -218,12 +213,6 @@ std::vector<Change> Repository::changes_since(const std::string& commit, const s
     changes.push_back(std::move(change));
   }
   return changes;
-}
-
-sql::FileReader index_reader(const Repository& repository) {
-  return [repository](const std::string& relative_path) {
-    return repository.read_staged(relative_path);
-  };
 }
 
 }  // namespace mgate::git

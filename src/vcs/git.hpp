@@ -4,12 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sql/parsed_set.hpp"
-
 namespace mgate::git {
-
-// Whether `dir` lies inside a git work tree. Throws EnvironmentError when git cannot be run.
-bool inside_work_tree(const std::filesystem::path& dir);
 
 // How a file under a directory differs between a commit and the working tree (or the index).
 struct Change {
@@ -63,8 +58,5 @@ class Repository {
   std::filesystem::path top_level_;
   std::string prefix_;  // root relative to the top level: "" or "sub/dir/"
 };
-
-// Reads files from the git index instead of the working tree (`mgate lint --staged`).
-sql::FileReader index_reader(const Repository& repository);
 
 }  // namespace mgate::git

@@ -179,7 +179,10 @@ TEST(RuleCatalog, EveryRuleHasItsDocAndFixture) {
     EXPECT_FALSE(rule->info().summary.empty()) << id;
   }
   for (const std::string& id : fixture_ids()) {
-    EXPECT_TRUE(find_rule(rule_of(id))) << "tests/rules/" << id << ".sql names no rule";
+    const std::string rule = rule_of(id);
+    EXPECT_TRUE(std::any_of(all_rules().begin(), all_rules().end(),
+                            [&](const auto& r) { return r->info().id == rule; }))
+        << "tests/rules/" << id << ".sql names no rule";
   }
 }
 

@@ -31,11 +31,8 @@ class GitTest : public ::testing::Test {
   ScratchRepository scratch;
 };
 
-TEST_F(GitTest, KnowsWhetherADirectoryIsInAWorkTree) {
-  EXPECT_TRUE(inside_work_tree(root()));
+TEST_F(GitTest, ADirectoryOutsideAWorkTreeIsNoRepository) {
   ScratchRepository plain;
-  EXPECT_FALSE(inside_work_tree(plain.dir()));
-  EXPECT_FALSE(inside_work_tree(plain.dir() / "does-not-exist"));
   EXPECT_THROW(Repository{plain.dir()}, InputError);
 }
 
@@ -107,8 +104,8 @@ TEST_F(GitTest, ReadsTheIndexNotTheWorkingTree) {
   scratch.write("api/db/002_add_email.sql", "working tree\n");
   Repository repository(root());
   EXPECT_EQ(repository.read_staged("db/002_add_email.sql"), "staged\n");
-  EXPECT_EQ(index_reader(repository)("db/002_add_email.sql"), "staged\n");
-  EXPECT_THROW(index_reader(repository)("db/untracked.sql"), InputError);
+  EXPECT_EQ(repository.read_staged("db/002_add_email.sql"), "staged\n");
+  EXPECT_THROW(repository.read_staged("db/untracked.sql"), InputError);
 }
 
 TEST_F(GitTest, ListsStagedFilesButNotDeletedOnes) {
@@ -148,7 +145,7 @@ TEST_F(GitTest, MissingGitIsAnEnvironmentError) {
   std::string path = std::getenv("PATH");
   ScratchRepository empty;
   setenv("PATH", empty.dir().c_str(), 1);
-  EXPECT_THROW(inside_work_tree(root()), EnvironmentError);
+  EXPECT_THROW(Repository{root()}, EnvironmentError);
   setenv("PATH", path.c_str(), 1);
 }
 
