@@ -1,6 +1,6 @@
 #include "pg/constraint_violations.hpp"
 
-#include <pqxx/pqxx>
+#include "pg/libpqxx.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -111,8 +111,8 @@ void check_indexes(pqxx::transaction_base& tx, std::vector<ConstraintViolation>&
 
 }  // namespace
 
-std::vector<ConstraintViolation> find_violations(pqxx::connection_base& connection) {
-  pqxx::nontransaction tx(connection);
+std::vector<ConstraintViolation> find_violations(Connection& connection) {
+  pqxx::nontransaction tx(libpqxx(connection));
   std::vector<ConstraintViolation> out;
   check_constraints(tx, out);
   check_foreign_keys(tx, out);

@@ -2,11 +2,9 @@
 #include <string>
 #include <vector>
 
-namespace pqxx {
-class connection_base;
-}
-
 namespace mgate::pg {
+
+class Connection;
 
 // Rows that break a rule the schema states, found by querying the rows rather than trusting the
 // catalog: NOT VALID constraints were never checked against existing rows.
@@ -22,6 +20,6 @@ struct ConstraintViolation {
 
 // CHECK constraints re-evaluated on every row, foreign keys by anti-join, NOT NULL columns, and
 // indexes left invalid (pg_index.indisvalid) by a failed CREATE INDEX CONCURRENTLY.
-std::vector<ConstraintViolation> find_violations(pqxx::connection_base& connection);
+std::vector<ConstraintViolation> find_violations(Connection& connection);
 
 }  // namespace mgate::pg

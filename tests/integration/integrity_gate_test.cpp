@@ -5,13 +5,12 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <cstdio>
 
 #include "discover/discover.hpp"
 #include "gates/pipeline.hpp"
 #include "integration/postgres.hpp"
+#include "pg/connection.hpp"
 #include "pg/fixture_generator.hpp"
 #include "pg/table_data.hpp"
 #include "sql/parsed_set.hpp"
@@ -167,8 +166,8 @@ TEST_F(IntegrityGate, GeneratorFillsEveryTableDeterministically) {
     std::string db = server().clone(server().base(), "generator");
     std::string result;
     {
-      pqxx::connection c(server().admin(db).conninfo());
-      pqxx::nontransaction(c).exec(
+      pg::Connection c(server().admin(db));
+      c.execute(
           "CREATE TYPE mood AS ENUM ('ok', 'sad');"
           "CREATE DOMAIN positive AS int CHECK (VALUE > 0);"
           "CREATE TABLE teams (id int PRIMARY KEY, code varchar(8) UNIQUE NOT NULL, "
@@ -198,7 +197,7 @@ TEST_F(IntegrityGate, GeneratorFillsEveryTableDeterministically) {
 TEST_F(IntegrityGate, DISABLED_GeneratesAMillionRowsAcrossTenTables) {
   std::string db = server().clone(server().base(), "generator_bench");
   {
-    pqxx::connection c(server().admin(db).conninfo());
+    pg::Connection c(server().admin(db));
     std::string ddl =
         "CREATE TABLE t0 (id bigint PRIMARY KEY, name text NOT NULL, at timestamptz, "
         "doc jsonb, price numeric(10,2));";
@@ -208,7 +207,7 @@ TEST_F(IntegrityGate, DISABLED_GeneratesAMillionRowsAcrossTenTables) {
           "name text NOT NULL, at timestamptz, doc jsonb, price numeric(10,2));",
           i, i - 1);
     }
-    pqxx::nontransaction(c).exec(ddl);
+    c.execute(ddl);
     auto start = std::chrono::steady_clock::now();
     pg::GeneratedFixtures g = pg::generate_fixtures(c, {100000, 42});
     double seconds =
