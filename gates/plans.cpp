@@ -216,10 +216,6 @@ class PlansGate : public Gate {
   bool dynamic() const override { return true; }
 
   std::vector<RuleDescriptor> rules() const override {
-    auto rule = [](std::string_view id, Level level, std::string summary) {
-      return RuleDescriptor{std::string(id), "plans", level, std::move(summary),
-                            rule_help_uri(id, "plans")};
-    };
     std::vector<RuleDescriptor> out = {
         rule(kIndexLost, Level::error,
              "A critical query no longer uses an index it used before the migrations."),
@@ -245,16 +241,10 @@ class PlansGate : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "plans";
     std::vector<CriticalQuery> queries = read_critical_queries(input.config);
     if (queries.empty()) {
       result.status = GateStatus::skip;
       result.skip_reason = "no critical queries ([plans] queries)";
-      return result;
-    }
-    if (!input.postgres) {
-      result.status = GateStatus::skip;
-      result.skip_reason = "no PostgreSQL server";
       return result;
     }
     pg::EphemeralServer& server = *input.postgres;
@@ -282,7 +272,6 @@ class PlansGate : public Gate {
     if (timed_out) {
       // What was measured before it is incomplete: no summary, no baseline comparison.
       result.findings.push_back(std::move(*timed_out));
-      apply_configured_levels(result, config);
       return result;
     }
 
@@ -292,7 +281,6 @@ class PlansGate : public Gate {
         "budget, {} failing",
         queries.size(), queries.size() == 1 ? "y" : "ies", config.plans.runs, counts.plan_changed,
         counts.slower, counts.over_budget, counts.failing);
-    apply_configured_levels(result, config);
     return result;
   }
 
@@ -378,7 +366,6 @@ class PlansGate : public Gate {
                                  const pg::DeadlineExceeded& e) {
     Finding f;
     f.rule = std::string(kTimeout);
-    f.gate = "plans";
     f.level = Level::error;
     for (const CriticalQuery& q : queries) {
       if (e.step() == "critical query " + q.name) f.location = q.location;
@@ -456,15 +443,6 @@ class PlansGate : public Gate {
     return touching;
   }
 
-  static Finding finding(std::string_view rule, Level level, const CriticalQuery& q) {
-    Finding f;
-    f.rule = std::string(rule);
-    f.gate = "plans";
-    f.level = level;
-    f.location = q.location;
-    return f;
-  }
-
   // Points a finding at the migration statement behind a plan change, when there is one.
   static void place(Finding& f, const GateInput& input, const std::string& relation,
                     const std::string& index) {
@@ -522,7 +500,7 @@ class PlansGate : public Gate {
   }
 
   static Finding query_fails(const CriticalQuery& q, const Measurement& b, const Measurement& a) {
-    Finding f = finding(kQueryFails, Level::error, q);
+    Finding f = finding(kQueryFails, Level::error, q.location);
     f.message = fmt::format("critical query {} fails after the gated migrations: ERROR {}: {}",
                             q.name, a.sqlstate, a.error);
     f.help = b.error.empty()
@@ -550,7 +528,7 @@ class PlansGate : public Gate {
 
   static Finding slower(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
                         const TimingVerdict& timing, Json evidence) {
-    Finding f = finding(kSlower, Level::error, q);
+    Finding f = finding(kSlower, Level::error, q.location);
     if (!diff.lost_indexes.empty())
       place(f, input, diff.lost_indexes[0].relation, diff.lost_indexes[0].index);
     f.message = fmt::format(
@@ -570,7 +548,7 @@ class PlansGate : public Gate {
 
   static Finding over_budget(const CriticalQuery& q, const Measurement& a,
                              const TimingSummary& after) {
-    Finding f = finding(kBudget, Level::error, q);
+    Finding f = finding(kBudget, Level::error, q.location);
     f.message = fmt::format(
         "critical query {} takes a median of {} after the gated migrations (p95 {}), over "
         "its budget of {}",
@@ -608,7 +586,7 @@ class PlansGate : public Gate {
     const Config& config = input.config;
     std::vector<std::string> explained;  // relations a lost index already accounts for
     for (const IndexUse& lost : diff.lost_indexes) {
-      Finding f = finding(kIndexLost, Level::error, q);
+      Finding f = finding(kIndexLost, Level::error, q.location);
       place(f, input, lost.relation, lost.index);
       bool scanned = std::find(diff.new_seq_scans.begin(), diff.new_seq_scans.end(),
                                lost.relation) != diff.new_seq_scans.end();
@@ -633,7 +611,7 @@ class PlansGate : public Gate {
       if (std::find(explained.begin(), explained.end(), relation) != explained.end()) continue;
       double rows = table_rows(after_connection, relation);
       if (rows < config.plans.large_table_rows) continue;
-      Finding f = finding(kSeqScan, Level::warning, q);
+      Finding f = finding(kSeqScan, Level::warning, q.location);
       place(f, input, relation, "");
       f.message = fmt::format(
           "critical query {} now reads all of {} ({:.0f} rows) with a sequential scan it did not "
@@ -646,7 +624,7 @@ class PlansGate : public Gate {
       result.findings.push_back(std::move(f));
     }
     if (diff.cost_ratio() > config.plans.cost_threshold && diff.lost_indexes.empty()) {
-      Finding f = finding(kCostRise, Level::warning, q);
+      Finding f = finding(kCostRise, Level::warning, q.location);
       f.message = fmt::format(
           "the planner's estimated cost of critical query {} grows from {:.6g} to {:.6g} "
           "(x{:.1f}, above [plans] cost_threshold {:.1f})",

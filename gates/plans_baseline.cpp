@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/statistics.hpp"
+#include "gates/gate.hpp"
 #include "pg/query_plan.hpp"
 
 namespace mgate {
@@ -38,12 +39,7 @@ std::string first_line_value(const fs::path& file, std::string_view key) {
 }
 
 Finding baseline_finding(std::string_view rule, const CriticalQuery& q) {
-  Finding f;
-  f.rule = std::string(rule);
-  f.gate = "plans";
-  f.level = Level::warning;
-  f.location = q.location;
-  return f;
+  return finding(rule, Level::warning, q.location);
 }
 
 std::string recorded(const Json& baseline) {
@@ -162,8 +158,7 @@ void compare_query(const Json& base, const Json& now, const CriticalQuery& q, co
 
 std::vector<RuleDescriptor> baseline_rules() {
   auto rule = [](std::string_view id, std::string summary) {
-    return RuleDescriptor{std::string(id), "plans", Level::warning, std::move(summary),
-                          rule_help_uri(id, "plans")};
+    return gate_rule("plans", id, Level::warning, std::move(summary));
   };
   return {
       rule(kBaselinePlanChanged,

@@ -92,7 +92,6 @@ class FindingCollector : public RuleOutput {
   void add(Level level, Span where, std::string message, std::string help, std::optional<Fix> fix) {
     Finding f;
     f.rule = std::string(info_->id);
-    f.gate = "lint";
     f.level = level;
     f.message = std::move(message);
     f.help = std::move(help);
@@ -204,15 +203,11 @@ RuleSet enabled_rules(const LintOptions& options) {
   RuleSet set;
   for (const auto& rule : all_rules()) {
     RuleInfo info = rule->info();
-    Level level = info.level;
-    bool configured = false;
-    if (auto it = options.levels.find(std::string(info.id)); it != options.levels.end()) {
-      if (!it->second.level) continue;
-      level = *it->second.level;
-      configured = true;
-    }
+    const std::string id(info.id);
+    std::optional<Level> level = configured_level(options.levels, id, info.level);
+    if (!level) continue;
     std::size_t index = set.rules.size();
-    set.rules.push_back({rule.get(), info, level, configured});
+    set.rules.push_back({rule.get(), info, *level, options.levels.count(id) > 0});
     for (std::string_view type : rule->statement_types()) {
       if (type == "*") {
         set.every_statement.push_back(index);
