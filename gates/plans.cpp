@@ -640,7 +640,7 @@ class PlansGate : public Gate {
                                               const std::vector<CriticalQuery>& queries,
                                               GateResult& result) {
     std::filesystem::path file = config.root / config.plans.baseline;
-    std::optional<Json> baseline = read_baseline(file);
+    std::optional<Baseline> baseline = read_baseline(file);
     if (!baseline) {
       result.metrics["baseline"] = {{"file", config.plans.baseline}, {"compared", false}};
       return;
