@@ -49,7 +49,7 @@ class PipelineTest : public ::testing::Test {
 TEST_F(PipelineTest, ConfiguredLevelReachesSyntaxErrors) {
   ASSERT_THAT(findings(run("CREATE TABLE (;\n"), "syntax-error"), SizeIs(1));
   EXPECT_EQ(findings(run("CREATE TABLE (;\n"), "syntax-error")[0].level, Level::error);
-  config.rules["syntax-error"] = RuleSetting{Level::warning};
+  config.rules["syntax-error"] = RuleSetting{Level::warning, {}};
   Report report = run("CREATE TABLE (;\n");
   auto found = findings(report, "syntax-error");
   ASSERT_THAT(found, SizeIs(1));
@@ -63,16 +63,16 @@ TEST_F(PipelineTest, ConfiguredLevelReachesUnusedIgnores) {
   ASSERT_THAT(found, SizeIs(1));
   EXPECT_EQ(found[0].gate, "lint");
   EXPECT_EQ(found[0].level, Level::warning);
-  config.rules["unused-ignore"] = RuleSetting{Level::error};
+  config.rules["unused-ignore"] = RuleSetting{Level::error, {}};
   EXPECT_EQ(findings(run(sql), "unused-ignore")[0].level, Level::error);
-  config.rules["unused-ignore"] = RuleSetting{std::nullopt};
+  config.rules["unused-ignore"] = RuleSetting{std::nullopt, {}};
   EXPECT_THAT(findings(run(sql), "unused-ignore"), IsEmpty());
 }
 
 TEST_F(PipelineTest, AnIgnoreOfARuleThatIsOffIsUnused) {
   const std::string sql = "-- mgate:ignore drop-table -- reviewed\nDROP TABLE users;\n";
   EXPECT_THAT(findings(run(sql), "unused-ignore"), IsEmpty());
-  config.rules["drop-table"] = RuleSetting{std::nullopt};
+  config.rules["drop-table"] = RuleSetting{std::nullopt, {}};
   Report report = run(sql);
   EXPECT_THAT(findings(report, "drop-table"), IsEmpty());
   EXPECT_THAT(findings(report, "unused-ignore"), SizeIs(1));
