@@ -1,12 +1,12 @@
 #include "gates/migration_runner.hpp"
 
-#include "gates/gate.hpp"
-
 #include <fmt/core.h>
 
 #include <pqxx/pqxx>
 
 #include <algorithm>
+
+#include "gates/gate.hpp"
 
 namespace mgate {
 namespace {
