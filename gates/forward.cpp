@@ -50,12 +50,7 @@ Finding refusal_finding(const Layout& layout, const Migration& migration,
                         const sql::ParsedScript& script, const ExecutionPlan& plan,
                         std::string_view direction) {
   const sql::Statement& s = script.statements[*plan.refused_at];
-  Finding f;
-  f.rule = std::string(kUndeclared);
-  f.gate = "forward";
-  f.level = Level::error;
-  f.location = locate(*script.file, s.span);
-  f.migration = migration.id();
+  Finding f = finding(kUndeclared, Level::error, migration, locate(*script.file, s.span));
   if (plan.refusal == Refusal::mixed) {
     f.message = fmt::format(
         "{} refuses the {} migration {}: it mixes statements that must run outside a "
@@ -88,10 +83,6 @@ class ForwardGate : public Gate {
   bool dynamic() const override { return true; }
 
   std::vector<RuleDescriptor> rules() const override {
-    auto rule = [](std::string_view id, Level level, std::string summary) {
-      return RuleDescriptor{std::string(id), "forward", level, std::move(summary),
-                            rule_help_uri(id, "forward")};
-    };
     return {
         rule(kFailed, Level::error, "A migration fails when applied to a real PostgreSQL server."),
         rule(kTimeout, Level::error,
@@ -109,12 +100,6 @@ class ForwardGate : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "forward";
-    if (!input.postgres) {
-      result.status = GateStatus::skip;
-      result.skip_reason = "no PostgreSQL server";
-      return result;
-    }
     pg::EphemeralServer& server = *input.postgres;
     std::chrono::milliseconds timeout = input.config.postgres.statement_timeout;
     std::string database = server.clone(server.base(), "forward");
@@ -144,7 +129,6 @@ class ForwardGate : public Gate {
     server.wait_for_backends({backend});
     server.drop(database);
     result.metrics = {{"applied", applied}, {"gated_applied", checked}};
-    apply_configured_levels(result, input.config);
     return result;
   }
 
@@ -164,8 +148,7 @@ class ForwardGate : public Gate {
                              const ScriptFailure& failure, std::chrono::milliseconds timeout,
                              const Migration* unchecked) {
     if (unchecked && names_something_missing(failure.error)) {
-      Finding f =
-          failure_finding("forward", kAfterUnchecked, m, failure, "the up migration", timeout);
+      Finding f = failure_finding(kAfterUnchecked, m, failure, "the up migration", timeout);
       f.level = Level::warning;
       f.message += fmt::format(
           "; migration {} before it is {}, which mgate cannot run: it may create what is "
@@ -179,12 +162,12 @@ class ForwardGate : public Gate {
       return f;
     }
     if (!m.gated) {
-      Finding f = failure_finding("forward", kBaseFailed, m, failure, "the up migration", timeout);
+      Finding f = failure_finding(kBaseFailed, m, failure, "the up migration", timeout);
       f.message +=
           "; this migration was already merged, so the new migrations after it were not checked";
       return f;
     }
-    return failure_finding("forward", failure.error.timed_out() ? kTimeout : kFailed, m, failure,
+    return failure_finding(failure.error.timed_out() ? kTimeout : kFailed, m, failure,
                            "the up migration", timeout);
   }
 };

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,10 +41,29 @@ class Gate {
   virtual bool dynamic() const = 0;
   // Every kind of finding the gate may report.
   virtual std::vector<RuleDescriptor> rules() const = 0;
-  // Findings carry gate, rule, level, location and migration; the caller fills duration and
-  // derives the status from the findings unless the gate set it to skip or error.
+  // What the gate found: findings carry rule, level (the rule's own), location and migration.
+  // The pipeline names the gate, applies [rules] and mgate:ignore, fills the duration and derives
+  // the status from the findings unless the gate set it to skip or error. A dynamic gate runs
+  // only with a server (input.postgres is set).
   virtual GateResult run(const GateInput& input) const = 0;
+
+ protected:
+  // A rule of this gate, documented on the gate's page.
+  RuleDescriptor rule(std::string_view id, Level level, std::string summary) const;
 };
+
+// A rule of `gate`, documented on the gate's page (docs/gates/<gate>.md).
+RuleDescriptor gate_rule(std::string_view gate, std::string_view id, Level level,
+                         std::string summary);
+
+// A finding of `rule` at `where`, in `migration`, at the rule's own level.
+Finding finding(std::string_view rule, Level level, const Migration& migration, Location where);
+
+// A finding of `rule` that belongs to no migration.
+Finding finding(std::string_view rule, Level level, std::optional<Location> where);
+
+// Where a finding about a whole script points: its first statement.
+Location start_of(const sql::ParsedScript& script);
 
 // Every gate, in pipeline order (gates/registry.cpp).
 const std::vector<std::unique_ptr<Gate>>& all_gates();

@@ -248,16 +248,7 @@ class Comparison {
     return {{"base", input_.since}, {"base_commit", commit_}, {"change", change}};
   }
 
-  // Applies the level configured for the finding's rule; `off` drops it.
-  void report(Finding finding) {
-    if (auto setting = input_.config.rules.find(finding.rule);
-        setting != input_.config.rules.end()) {
-      if (!setting->second.level) return;
-      finding.level = *setting->second.level;
-    }
-    finding.gate = "history";
-    result_.findings.push_back(std::move(finding));
-  }
+  void report(Finding finding) { result_.findings.push_back(std::move(finding)); }
 
   const GateInput& input_;
   const git::Repository& repository_;
@@ -292,7 +283,6 @@ void check_checksum_file(const GateInput& input, GateResult& result) {
   using Reason = atlas::Mismatch::Reason;
   Finding finding;
   finding.rule = kChecksum;
-  finding.gate = "history";
   finding.level = Level::error;
   finding.location = Location{sum_path, Position{static_cast<int>(mismatch->line), 1},
                               Position{static_cast<int>(mismatch->line), 1}};
@@ -333,10 +323,6 @@ void check_checksum_file(const GateInput& input, GateResult& result) {
       break;
   }
   if (!mismatch->file.empty()) finding.evidence = {{"file", mismatch->file}};
-  if (auto setting = input.config.rules.find(finding.rule); setting != input.config.rules.end()) {
-    if (!setting->second.level) return;
-    finding.level = *setting->second.level;
-  }
   result.findings.push_back(std::move(finding));
 }
 
@@ -347,26 +333,21 @@ class HistoryGate final : public Gate {
 
   std::vector<RuleDescriptor> rules() const override {
     return {
-        {std::string(kEdited), "history", Level::error,
-         "A migration that was already merged at the --since base was edited.",
-         rule_help_uri(kEdited, "history")},
-        {std::string(kEditedDown), "history", Level::warning,
-         "The down script of a migration that was already merged at the --since base was "
-         "edited.",
-         rule_help_uri(kEditedDown, "history")},
-        {std::string(kDeleted), "history", Level::error,
-         "A migration that was already merged at the --since base was deleted or renamed.",
-         rule_help_uri(kDeleted, "history")},
-        {std::string(kChecksum), "history", Level::error,
-         "The migration tool's checksum file (Atlas's atlas.sum) does not match the "
-         "migrations.",
-         rule_help_uri(kChecksum, "history")},
+        rule(kEdited, Level::error,
+             "A migration that was already merged at the --since base was edited."),
+        rule(kEditedDown, Level::warning,
+             "The down script of a migration that was already merged at the --since base was "
+             "edited."),
+        rule(kDeleted, Level::error,
+             "A migration that was already merged at the --since base was deleted or renamed."),
+        rule(kChecksum, Level::error,
+             "The migration tool's checksum file (Atlas's atlas.sum) does not match the "
+             "migrations."),
     };
   }
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "history";
     if (!input.set.checksum_file.empty()) {
       check_checksum_file(input, result);
       result.metrics["checksum_file"] = input.set.checksum_file;

@@ -77,26 +77,12 @@ std::vector<TableRows> compare_table_rows(pg::Connection& was, pg::Connection& n
   return out;
 }
 
-Finding finding(std::string_view rule, Level level, const Migration& m, Location where) {
-  Finding f;
-  f.rule = std::string(rule);
-  f.gate = "integrity";
-  f.level = level;
-  f.location = std::move(where);
-  f.migration = m.id();
-  return f;
-}
-
 class IntegrityGate : public Gate {
  public:
   std::string_view name() const override { return "integrity"; }
   bool dynamic() const override { return true; }
 
   std::vector<RuleDescriptor> rules() const override {
-    auto rule = [](std::string_view id, Level level, std::string summary) {
-      return RuleDescriptor{std::string(id), "integrity", level, std::move(summary),
-                            rule_help_uri(id, "integrity")};
-    };
     return {
         rule(kRowsLost, Level::error,
              "A table has fewer rows after the migration, which neither drops, deletes from nor "
@@ -126,12 +112,6 @@ class IntegrityGate : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "integrity";
-    if (!input.postgres) {
-      result.status = GateStatus::skip;
-      result.skip_reason = "no PostgreSQL server";
-      return result;
-    }
     pg::EphemeralServer& server = *input.postgres;
     std::string database = server.clone(server.base(), "integrity");
     pg::FixtureData fixtures(input.config.root, input.config.fixtures.seed,
@@ -156,7 +136,7 @@ class IntegrityGate : public Gate {
       try {
         applied = check(input, tools, fixtures, database, m, up, before_copy, evidence, result);
       } catch (const pg::DeadlineExceeded& e) {
-        result.findings.push_back(deadline_finding("integrity", kTimeout, m, start_of(up), e));
+        result.findings.push_back(deadline_finding(kTimeout, m, start_of(up), e));
       }
       if (!before_copy.empty()) server.drop(before_copy);
       if (m.gated) result.metrics["migrations"][m.id()] = evidence;
@@ -169,7 +149,6 @@ class IntegrityGate : public Gate {
     }
     server.drop(database);
     result.metrics["checked"] = checked;
-    apply_configured_levels(result, input.config);
     return result;
   }
 
@@ -206,8 +185,7 @@ class IntegrityGate : public Gate {
   static Finding fails_on_data(const GateInput& input, const Migration& m,
                                const ScriptFailure& failure,
                                const std::map<unsigned, pg::TableData>& before) {
-    Finding f = failure_finding("integrity", kFailsOnData, m, failure,
-                                "the up migration, run on fixture rows,",
+    Finding f = failure_finding(kFailsOnData, m, failure, "the up migration, run on fixture rows,",
                                 input.config.postgres.statement_timeout);
     f.help +=
         ". It runs on an empty database (forward gate), so the rows already in production "

@@ -15,7 +15,6 @@ Finding syntax_error_finding(const Migration& migration, const sql::ParsedScript
                              int pg_version) {
   Finding f;
   f.rule = "syntax-error";
-  f.gate = "lint";
   if (pg_version > sql::grammar_major()) {
     f.level = Level::warning;
     f.message = fmt::format(
@@ -60,7 +59,6 @@ class LintGate : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "lint";
     LintOptions options;
     options.pg_version = input.pg_version;
     options.levels = input.config.rules;

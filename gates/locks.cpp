@@ -61,16 +61,6 @@ struct Step {
   std::string guess;  // static rule
 };
 
-Finding finding(std::string_view rule, Level level, const Migration& m, Location where) {
-  Finding f;
-  f.rule = std::string(rule);
-  f.gate = "locks";
-  f.level = level;
-  f.location = std::move(where);
-  f.migration = m.id();
-  return f;
-}
-
 Finding finding(std::string_view rule, Level level, const Migration& m,
                 const sql::ParsedScript& script, const Step& step) {
   return finding(rule, level, m, locate(*script.file, step.statement->span));
@@ -179,10 +169,6 @@ class LocksGate : public Gate {
   bool dynamic() const override { return true; }
 
   std::vector<RuleDescriptor> rules() const override {
-    auto rule = [](std::string_view id, Level level, std::string summary) {
-      return RuleDescriptor{std::string(id), "locks", level, std::move(summary),
-                            rule_help_uri(id, "locks")};
-    };
     return {
         rule(kNoLockTimeout, Level::warning,
              "A statement takes a lock that blocks writes on an existing relation without a "
@@ -205,12 +191,6 @@ class LocksGate : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "locks";
-    if (!input.postgres) {
-      result.status = GateStatus::skip;
-      result.skip_reason = "no PostgreSQL server";
-      return result;
-    }
     pg::EphemeralServer& server = *input.postgres;
     std::optional<std::vector<pg::Operation>> queries = user_queries(input.config);
     std::string database = server.clone(server.base(), "locks");
@@ -232,7 +212,7 @@ class LocksGate : public Gate {
           ok = apply_under_traffic(state, m, up);
         }
       } catch (const pg::DeadlineExceeded& e) {
-        result.findings.push_back(deadline_finding("locks", kTimeout, m, start_of(up), e));
+        result.findings.push_back(deadline_finding(kTimeout, m, start_of(up), e));
         ok = false;
       }
       if (!ok) {
@@ -241,7 +221,6 @@ class LocksGate : public Gate {
       }
     }
     server.drop(database);
-    apply_configured_levels(result, input.config);
     return result;
   }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sql/statement_facts.hpp"
+#include "gates/gate.hpp"
 
 namespace mgate {
 namespace {
@@ -198,22 +199,11 @@ void close_connection(pg::EphemeralServer& server, std::unique_ptr<pg::Connectio
   server.wait_for_backends({pid});
 }
 
-Location start_of(const sql::ParsedScript& script) {
-  Span at = script.statements.empty() ? Span{script.section.begin, script.section.begin}
-                                      : script.statements.front().span;
-  return locate(*script.file, at);
-}
-
-Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
+Finding failure_finding(std::string_view rule, const Migration& migration,
                         const ScriptFailure& failure, std::string_view what,
                         std::chrono::milliseconds statement_timeout) {
   const pg::ServerError& e = failure.error;
-  Finding f;
-  f.rule = std::string(rule);
-  f.gate = std::string(gate);
-  f.level = Level::error;
-  f.location = failure.location;
-  f.migration = migration.id();
+  Finding f = finding(rule, Level::error, migration, failure.location);
   if (e.terminated) {
     f.message = fmt::format(
         "migration {}: {} ran past postgres.statement_timeout ({} ms) and went on after "
@@ -248,14 +238,9 @@ Finding failure_finding(std::string_view gate, std::string_view rule, const Migr
   return f;
 }
 
-Finding deadline_finding(std::string_view gate, std::string_view rule, const Migration& migration,
-                         Location where, const pg::DeadlineExceeded& timeout) {
-  Finding f;
-  f.rule = std::string(rule);
-  f.gate = std::string(gate);
-  f.level = Level::error;
-  f.location = std::move(where);
-  f.migration = migration.id();
+Finding deadline_finding(std::string_view rule, const Migration& migration, Location where,
+                         const pg::DeadlineExceeded& timeout) {
+  Finding f = finding(rule, Level::error, migration, std::move(where));
   f.message = fmt::format(
       "at migration {}, {} did not end within postgres.statement_timeout ({} ms), even after "
       "repeated cancel requests, and mgate ended it: code the migrations defined (a trigger, a "
@@ -267,16 +252,6 @@ Finding deadline_finding(std::string_view gate, std::string_view rule, const Mig
       "the data is only large, raise postgres.statement_timeout or lower fixtures.rows";
   f.evidence = {{"step", timeout.step()}, {"budget_ms", timeout.budget().count()}};
   return f;
-}
-
-void apply_configured_levels(GateResult& result, const Config& config) {
-  std::erase_if(result.findings, [&](Finding& f) {
-    auto setting = config.rules.find(f.rule);
-    if (setting == config.rules.end()) return false;
-    if (!setting->second.level) return true;
-    f.level = *setting->second.level;
-    return false;
-  });
 }
 
 }  // namespace mgate

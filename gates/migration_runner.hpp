@@ -77,20 +77,14 @@ std::unique_ptr<pg::Connection> open_connection(const pg::Endpoint& endpoint);
 // cloned or dropped.
 void close_connection(pg::EphemeralServer& server, std::unique_ptr<pg::Connection>& c);
 
-// Where a finding about a whole script points: its first statement.
-Location start_of(const sql::ParsedScript& script);
-
 // A finding for a failed script. `what` says which step failed, e.g. "the up migration".
-Finding failure_finding(std::string_view gate, std::string_view rule, const Migration& migration,
+Finding failure_finding(std::string_view rule, const Migration& migration,
                         const ScriptFailure& failure, std::string_view what,
                         std::chrono::milliseconds statement_timeout);
 
 // A finding for a step mgate ran on the migration's behalf (fixture rows, a check, pg_dump) that
 // did not end in time, at `where`.
-Finding deadline_finding(std::string_view gate, std::string_view rule, const Migration& migration,
-                         Location where, const pg::DeadlineExceeded& timeout);
-
-// Applies [rules] levels from mgate.toml to a dynamic gate's findings (`off` removes them).
-void apply_configured_levels(GateResult& result, const Config& config);
+Finding deadline_finding(std::string_view rule, const Migration& migration, Location where,
+                         const pg::DeadlineExceeded& timeout);
 
 }  // namespace mgate

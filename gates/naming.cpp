@@ -439,23 +439,13 @@ class NamingCheck {
     return locate(source, source.line(1));
   }
 
-  // Applies the level configured for the rule; `off` drops the finding.
   void report(std::string_view rule, Level level, const std::string& file,
               const std::string& migration, std::string message, std::string help) {
-    if (auto setting = input_.config.rules.find(std::string(rule));
-        setting != input_.config.rules.end()) {
-      if (!setting->second.level) return;
-      level = *setting->second.level;
-    }
-    Finding finding;
-    finding.rule = rule;
-    finding.gate = "naming";
-    finding.level = level;
-    finding.message = std::move(message);
-    finding.help = std::move(help);
-    finding.location = first_line(file);
-    finding.migration = migration;
-    result_.findings.push_back(std::move(finding));
+    Finding f = finding(rule, level, first_line(file));
+    f.message = std::move(message);
+    f.help = std::move(help);
+    f.migration = migration;
+    result_.findings.push_back(std::move(f));
   }
 
   const GateInput& input_;
@@ -474,10 +464,6 @@ class NamingGate final : public Gate {
   bool dynamic() const override { return false; }
 
   std::vector<RuleDescriptor> rules() const override {
-    auto rule = [](std::string_view id, Level level, std::string summary) {
-      return RuleDescriptor{std::string(id), "naming", level, std::move(summary),
-                            rule_help_uri(id, "naming")};
-    };
     return {
         rule(kInvalidName, Level::error,
              "The migration tool refuses a file, or its name does not follow naming.pattern."),
@@ -496,7 +482,6 @@ class NamingGate final : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "naming";
     NamingCheck check(input, result);
     check.names();
     check.unchecked();

@@ -100,7 +100,6 @@ void apply_suppressions(std::vector<GateResult>& results, std::vector<ActiveSupp
 Finding unused_ignore_finding(const ActiveSuppression& a) {
   Finding f;
   f.rule = "unused-ignore";
-  f.gate = "lint";
   f.level = Level::warning;
   std::string rules;
   for (const auto& r : a.suppression->rules) rules += (rules.empty() ? "" : ", ") + r;
@@ -128,15 +127,16 @@ RuleDescriptor max_disk_rule(std::string_view gate) {
           std::string(MGATE_DOCS_URL) + "/security.md#resource-limits"};
 }
 
-// A dynamic gate whose server the provider stopped (postgres.max_disk) fails with a finding
-// instead of an environment error, and the dynamic gates after it have no server.
+// A dynamic gate without a server is skipped. One whose server the provider stopped
+// (postgres.max_disk) fails with a finding instead of an environment error, and the dynamic
+// gates after it have no server.
 GateResult run_gate(const Gate& gate, const GateInput& input, Report& report) {
   std::optional<std::string> stopped =
       input.postgres ? input.postgres->stopped_early() : std::nullopt;
-  if (gate.dynamic() && stopped) {
+  if (gate.dynamic() && (!input.postgres || stopped)) {
     GateResult result;
     result.status = GateStatus::skip;
-    result.skip_reason = "no PostgreSQL server: " + *stopped;
+    result.skip_reason = stopped ? "no PostgreSQL server: " + *stopped : "no PostgreSQL server";
     return result;
   }
   try {
@@ -153,7 +153,6 @@ GateResult run_gate(const Gate& gate, const GateInput& input, Report& report) {
   report.rules[std::string(kMaxDisk)] = max_disk_rule(gate.name());
   Finding f;
   f.rule = std::string(kMaxDisk);
-  f.gate = std::string(gate.name());
   f.level = Level::error;
   f.message = fmt::format(
       "while the {} gate ran, {}: a migration (or the fixture rows it is checked on) writes "
@@ -166,6 +165,42 @@ GateResult run_gate(const Gate& gate, const GateInput& input, Report& report) {
   GateResult result;
   result.findings.push_back(std::move(f));
   return result;
+}
+
+// The gate's name on its result and on every finding it returned.
+void stamp(GateResult& result, std::string_view gate) {
+  result.gate = std::string(gate);
+  for (Finding& f : result.findings) f.gate = result.gate;
+}
+
+// [rules] levels on findings: `off` removes a finding, a configured level replaces its own. A
+// finding that folds other rules' findings keeps the highest of their levels, which the lint
+// engine already took from the same settings.
+void apply_levels(const RuleSettings& settings, std::vector<Finding>& findings) {
+  std::erase_if(findings, [&](Finding& f) {
+    std::optional<Level> level = configured_level(settings, f.rule, f.level);
+    if (!level) return true;
+    f.level = f.folded.empty() ? *level : std::max(f.level, *level);
+    return false;
+  });
+}
+
+// An mgate:ignore that matched nothing is a lint finding of its own, which [rules] may configure.
+void report_unused_ignores(const RuleSettings& settings,
+                           const std::vector<ActiveSuppression>& active,
+                           std::vector<GateResult>& results) {
+  auto lint = std::find_if(results.begin(), results.end(),
+                           [](const GateResult& g) { return g.gate == "lint"; });
+  if (lint == results.end()) return;
+  std::vector<Finding> unused;
+  for (const ActiveSuppression& a : active) {
+    if (!a.used) unused.push_back(unused_ignore_finding(a));
+  }
+  apply_levels(settings, unused);
+  for (Finding& f : unused) {
+    f.gate = lint->gate;
+    lint->findings.push_back(std::move(f));
+  }
 }
 
 }  // namespace
@@ -187,21 +222,17 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
     for (RuleDescriptor& rule : gate->rules()) report.rules[rule.id] = std::move(rule);
     auto started = std::chrono::steady_clock::now();
     GateResult result = run_gate(*gate, input, report);
-    result.gate = std::string(gate->name());
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
+    stamp(result, gate->name());
+    apply_levels(config.rules, result.findings);
     report.gates.push_back(std::move(result));
   }
 
+  // Levels come first: a finding of a rule that is off leaves its mgate:ignore unused.
   auto active = collect_suppressions(set, parsed);
   apply_suppressions(report.gates, active);
-  auto lint = std::find_if(report.gates.begin(), report.gates.end(),
-                           [](const GateResult& g) { return g.gate == "lint"; });
-  if (lint != report.gates.end()) {
-    for (const ActiveSuppression& a : active) {
-      if (!a.used) lint->findings.push_back(unused_ignore_finding(a));
-    }
-  }
+  report_unused_ignores(config.rules, active, report.gates);
   for (GateResult& result : report.gates) result.status = status_of(result, options.fail_on);
   return report;
 }

@@ -24,8 +24,11 @@ struct PipelineOptions {
   int jobs = 1;                             // --jobs: sessions a dynamic gate may use at once
 };
 
-// Runs the selected gates in pipeline order over a discovered and parsed set, applies the
-// scripts' mgate:ignore comments, and gathers everything into one Report.
+// Runs the selected gates in pipeline order over a discovered and parsed set and gathers what
+// they found into one Report. The pipeline, not the gates, owns what every finding goes through:
+// it names each finding's gate, applies the [rules] levels of mgate.toml (`off` removes), the
+// scripts' mgate:ignore comments (an ignore that matches nothing is itself reported), and skips
+// the dynamic gates when there is no PostgreSQL server.
 // Throws InputError for an unknown gate name.
 Report run_pipeline(const Config& config, const MigrationSet& set, const sql::ParsedSet& parsed,
                     const PipelineOptions& options);

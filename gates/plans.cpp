@@ -211,10 +211,6 @@ class PlansGate : public Gate {
   bool dynamic() const override { return true; }
 
   std::vector<RuleDescriptor> rules() const override {
-    auto rule = [](std::string_view id, Level level, std::string summary) {
-      return RuleDescriptor{std::string(id), "plans", level, std::move(summary),
-                            rule_help_uri(id, "plans")};
-    };
     std::vector<RuleDescriptor> out = {
         rule(kIndexLost, Level::error,
              "A critical query no longer uses an index it used before the migrations."),
@@ -240,16 +236,10 @@ class PlansGate : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "plans";
     std::vector<CriticalQuery> queries = read_critical_queries(input.config);
     if (queries.empty()) {
       result.status = GateStatus::skip;
       result.skip_reason = "no critical queries ([plans] queries)";
-      return result;
-    }
-    if (!input.postgres) {
-      result.status = GateStatus::skip;
-      result.skip_reason = "no PostgreSQL server";
       return result;
     }
     const Config& config = input.config;
@@ -269,13 +259,11 @@ class PlansGate : public Gate {
     if (timed_out) {
       // What was measured before it is incomplete: no summary, no baseline comparison.
       result.findings.push_back(std::move(*timed_out));
-      apply_configured_levels(result, config);
       return result;
     }
 
     compare_with_committed_baseline(config, queries, result);
     result.metrics["summary"] = summary(queries.size(), config.plans.runs, counts);
-    apply_configured_levels(result, config);
     return result;
   }
 
@@ -382,7 +370,6 @@ class PlansGate : public Gate {
                                  const pg::DeadlineExceeded& e) {
     Finding f;
     f.rule = std::string(kTimeout);
-    f.gate = "plans";
     f.level = Level::error;
     for (const CriticalQuery& q : queries) {
       if (e.step() == "critical query " + q.name) f.location = q.location;
@@ -458,15 +445,6 @@ class PlansGate : public Gate {
     return touching;
   }
 
-  static Finding finding(std::string_view rule, Level level, const CriticalQuery& q) {
-    Finding f;
-    f.rule = std::string(rule);
-    f.gate = "plans";
-    f.level = level;
-    f.location = q.location;
-    return f;
-  }
-
   // Points a finding at the migration statement behind a plan change, when there is one.
   static void place(Finding& f, const GateInput& input, const std::string& relation,
                     const std::string& index) {
@@ -516,7 +494,7 @@ class PlansGate : public Gate {
   }
 
   static Finding query_fails(const CriticalQuery& q, const Measurement& b, const Measurement& a) {
-    Finding f = finding(kQueryFails, Level::error, q);
+    Finding f = finding(kQueryFails, Level::error, q.location);
     f.message = fmt::format("critical query {} fails after the gated migrations: ERROR {}: {}",
                             q.name, a.sqlstate, a.error);
     f.help = b.error.empty()
@@ -544,7 +522,7 @@ class PlansGate : public Gate {
 
   static Finding slower(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
                         const TimingVerdict& timing, Json evidence) {
-    Finding f = finding(kSlower, Level::error, q);
+    Finding f = finding(kSlower, Level::error, q.location);
     if (!diff.lost_indexes.empty())
       place(f, input, diff.lost_indexes[0].relation, diff.lost_indexes[0].index);
     f.message = fmt::format(
@@ -564,7 +542,7 @@ class PlansGate : public Gate {
 
   static Finding over_budget(const CriticalQuery& q, const Measurement& a,
                              const TimingSummary& after) {
-    Finding f = finding(kBudget, Level::error, q);
+    Finding f = finding(kBudget, Level::error, q.location);
     f.message = fmt::format(
         "critical query {} takes a median of {} after the gated migrations (p95 {}), over "
         "its budget of {}",
@@ -602,7 +580,7 @@ class PlansGate : public Gate {
     const Config& config = input.config;
     std::vector<std::string> explained;  // relations a lost index already accounts for
     for (const IndexUse& lost : diff.lost_indexes) {
-      Finding f = finding(kIndexLost, Level::error, q);
+      Finding f = finding(kIndexLost, Level::error, q.location);
       place(f, input, lost.relation, lost.index);
       bool scanned = std::find(diff.new_seq_scans.begin(), diff.new_seq_scans.end(),
                                lost.relation) != diff.new_seq_scans.end();
@@ -627,7 +605,7 @@ class PlansGate : public Gate {
       if (std::find(explained.begin(), explained.end(), relation) != explained.end()) continue;
       double rows = pg::estimated_rows(after_connection, relation);
       if (rows < config.plans.large_table_rows) continue;
-      Finding f = finding(kSeqScan, Level::warning, q);
+      Finding f = finding(kSeqScan, Level::warning, q.location);
       place(f, input, relation, "");
       f.message = fmt::format(
           "critical query {} now reads all of {} ({:.0f} rows) with a sequential scan it did not "
@@ -640,7 +618,7 @@ class PlansGate : public Gate {
       result.findings.push_back(std::move(f));
     }
     if (diff.cost_ratio() > config.plans.cost_threshold && diff.lost_indexes.empty()) {
-      Finding f = finding(kCostRise, Level::warning, q);
+      Finding f = finding(kCostRise, Level::warning, q.location);
       f.message = fmt::format(
           "the planner's estimated cost of critical query {} grows from {:.6g} to {:.6g} "
           "(x{:.1f}, above [plans] cost_threshold {:.1f})",
@@ -656,7 +634,7 @@ class PlansGate : public Gate {
                                               const std::vector<CriticalQuery>& queries,
                                               GateResult& result) {
     std::filesystem::path file = config.root / config.plans.baseline;
-    std::optional<Json> baseline = read_baseline(file);
+    std::optional<Baseline> baseline = read_baseline(file);
     if (!baseline) {
       result.metrics["baseline"] = {{"file", config.plans.baseline}, {"compared", false}};
       return;

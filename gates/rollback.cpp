@@ -92,12 +92,7 @@ std::string quoted(const std::optional<std::string>& definition) {
 Finding difference_finding(std::string_view rule, const Migration& m, const Location& where,
                            const pg::SchemaDifference& d, std::string_view step,
                            std::string_view reference) {
-  Finding f;
-  f.rule = std::string(rule);
-  f.gate = "rollback";
-  f.level = rule == kColumnOrder ? Level::warning : Level::error;
-  f.location = where;
-  f.migration = m.id();
+  Finding f = finding(rule, rule == kColumnOrder ? Level::warning : Level::error, m, where);
   std::string object = fmt::format("{} {}", d.kind, d.name);
   if (d.kind == "column order") {
     f.message = fmt::format(
@@ -131,10 +126,6 @@ class RollbackGate : public Gate {
   bool dynamic() const override { return true; }
 
   std::vector<RuleDescriptor> rules() const override {
-    auto rule = [](std::string_view id, Level level, std::string summary) {
-      return RuleDescriptor{std::string(id), "rollback", level, std::move(summary),
-                            rule_help_uri(id, "rollback")};
-    };
     return {
         rule(kMismatch, Level::error,
              "After up and down, the schema differs from the schema before up."),
@@ -151,12 +142,6 @@ class RollbackGate : public Gate {
 
   GateResult run(const GateInput& input) const override {
     GateResult result;
-    result.gate = "rollback";
-    if (!input.postgres) {
-      result.status = GateStatus::skip;
-      result.skip_reason = "no PostgreSQL server";
-      return result;
-    }
     if (auto nothing = nothing_to_check(input)) {
       result.status = GateStatus::skip;
       result.skip_reason = *nothing;
@@ -197,7 +182,6 @@ class RollbackGate : public Gate {
     result.metrics["checked"] = checked;
     result.metrics["checked_in_transaction"] = in_transaction;
     result.metrics["workers"] = ranges.size();
-    apply_configured_levels(result, input.config);
     return result;
   }
 
@@ -386,7 +370,7 @@ class RollbackGate : public Gate {
       std::chrono::milliseconds timeout = input.config.postgres.statement_timeout;
       if (auto failure = apply(down)) {
         findings.push_back(
-            failure_finding("rollback", kDownFailed, m, *failure, "the down migration", timeout));
+            failure_finding(kDownFailed, m, *failure, "the down migration", timeout));
         return;
       }
       session.reset();
@@ -397,8 +381,8 @@ class RollbackGate : public Gate {
                                               m, where, d, "up and down", "before up"));
       }
       if (auto again = apply(up)) {
-        findings.push_back(failure_finding("rollback", kReupFailed, m, *again,
-                                           "up, applied again after its down,", timeout));
+        findings.push_back(
+            failure_finding(kReupFailed, m, *again, "up, applied again after its down,", timeout));
         return;
       }
       session.reset();
@@ -421,12 +405,7 @@ class RollbackGate : public Gate {
 
   static Finding missing_down(const Migration& m, const sql::ParsedScript& up,
                               const Layout& layout) {
-    Finding f;
-    f.rule = std::string(kMissingDown);
-    f.gate = "rollback";
-    f.level = Level::warning;
-    f.location = start_of(up);
-    f.migration = m.id();
+    Finding f = finding(kMissingDown, Level::warning, m, start_of(up));
     f.message = fmt::format(
         "migration {} has no down migration: if it must be rolled back in production, there is "
         "no tested way to do it",

@@ -92,7 +92,6 @@ class FindingCollector : public RuleOutput {
   void add(Level level, Span where, std::string message, std::string help, std::optional<Fix> fix) {
     Finding f;
     f.rule = std::string(info_->id);
-    f.gate = "lint";
     f.level = level;
     f.message = std::move(message);
     f.help = std::move(help);
@@ -204,15 +203,11 @@ RuleSet enabled_rules(const LintOptions& options) {
   RuleSet set;
   for (const auto& rule : all_rules()) {
     RuleInfo info = rule->info();
-    Level level = info.level;
-    bool configured = false;
-    if (auto it = options.levels.find(std::string(info.id)); it != options.levels.end()) {
-      if (!it->second.level) continue;
-      level = *it->second.level;
-      configured = true;
-    }
+    const std::string id(info.id);
+    std::optional<Level> level = configured_level(options.levels, id, info.level);
+    if (!level) continue;
     std::size_t index = set.rules.size();
-    set.rules.push_back({rule.get(), info, level, configured});
+    set.rules.push_back({rule.get(), info, *level, options.levels.count(id) > 0});
     for (std::string_view type : rule->statement_types()) {
       if (type == "*") {
         set.every_statement.push_back(index);
@@ -251,34 +246,32 @@ void record_foreign_keys(LintContext& context, const sql::Statement& statement,
   }
 }
 
-// Brings the context up to date with what `statement` did, for the statements after it.
-void advance(LintContext& context, const sql::Statement& statement, bool& local_lock_timeout) {
-  std::string_view type = statement.type();
-  sql::Node stmt = statement.node.inner();
-  if (type == "TransactionStmt") {
-    std::string_view kind = stmt["kind"].str();
-    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
-      context.explicit_transaction = true;
-      context.in_transaction = true;
-    } else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" ||
-               kind == "TRANS_STMT_PREPARE") {
-      context.explicit_transaction = false;
-      context.in_transaction = false;
-      context.held_locks.clear();
-      context.not_valid_in_transaction.clear();
-      context.enum_values_in_transaction.clear();
-      if (local_lock_timeout) context.lock_timeout_set = false;
-      local_lock_timeout = false;
-    }
-    return;
+// BEGIN, COMMIT, ROLLBACK, PREPARE TRANSACTION: what a transaction holds ends with it, and so
+// does a lock_timeout set with SET LOCAL inside it.
+void track_transaction(LintContext& context, std::string_view kind, bool& local_lock_timeout) {
+  if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
+    context.explicit_transaction = true;
+    context.in_transaction = true;
+  } else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" ||
+             kind == "TRANS_STMT_PREPARE") {
+    context.explicit_transaction = false;
+    context.in_transaction = false;
+    context.held_locks.clear();
+    context.not_valid_in_transaction.clear();
+    context.enum_values_in_transaction.clear();
+    if (local_lock_timeout) context.lock_timeout_set = false;
+    local_lock_timeout = false;
   }
-  if (auto setting = timeout_setting(statement)) {
-    if (setting->name == "lock_timeout") {
-      context.lock_timeout_set = setting->enabled;
-      local_lock_timeout = setting->enabled && setting->local;
-    }
-    return;
-  }
+}
+
+void track_timeout(LintContext& context, const TimeoutSetting& setting, bool& local_lock_timeout) {
+  if (setting.name != "lock_timeout") return;
+  context.lock_timeout_set = setting.enabled;
+  local_lock_timeout = setting.enabled && setting.local;
+}
+
+// Types the script created, and enum values it added inside a transaction.
+void track_types(LintContext& context, std::string_view type, const sql::Node& stmt) {
   if (type == "CreateEnumStmt" || type == "CreateRangeStmt") {
     context.created_types.insert(sql::qualified_name(stmt["typeName"]));
   } else if (type == "CreateDomainStmt") {
@@ -290,6 +283,10 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
     context.enum_values_in_transaction.push_back(
         {sql::qualified_name(stmt["typeName"]), std::string(stmt["newVal"].str())});
   }
+}
+
+// Relations (tables, views, sequences, indexes) the script created, under their current names.
+void track_relations(LintContext& context, std::string_view type, const sql::Node& stmt) {
   if (type == "CreateStmt") {
     context.created_relations.insert(sql::relation_name(stmt["relation"]));
   } else if (type == "CreateTableAsStmt") {
@@ -306,35 +303,47 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
   } else if (type == "RenameStmt" && stmt["relation"] &&
              context.is_new(sql::relation_name(stmt["relation"]))) {
     context.created_relations.insert(std::string(stmt["newname"].str()));
-  } else if (type == "AlterTableStmt") {
-    std::string relation = sql::relation_name(stmt["relation"]);
-    for (const sql::Node& item : stmt["cmds"].items()) {
-      sql::Node cmd = item.as("AlterTableCmd");
-      std::string_view subtype = cmd["subtype"].str();
-      if (subtype == "AT_AddColumn") {
-        sql::Node column = cmd["def"].as("ColumnDef");
-        context.added_columns.insert(relation + "." + std::string(column["colname"].str()));
-        record_foreign_keys(context, statement, relation, column);
-      } else if (subtype == "AT_AddConstraint") {
-        sql::Node constraint = cmd["def"].as("Constraint");
-        record_foreign_keys(context, statement, relation, {}, constraint);
-        if (constraint["skip_validation"].boolean() && context.in_transaction) {
-          context.not_valid_in_transaction.insert(relation + "." +
-                                                  std::string(constraint["conname"].str()));
-        }
+  }
+}
+
+// Columns and constraints ALTER TABLE added: new columns, foreign keys, and constraints added
+// NOT VALID inside a transaction.
+void track_table_changes(LintContext& context, const sql::Statement& statement) {
+  const AlteredTable* altered = context.alter(statement);
+  if (!altered) return;
+  const std::string& relation = altered->table;
+  for (const AlteredTable::Command& command : altered->commands) {
+    if (command.subtype == "AT_AddColumn") {
+      sql::Node column = command.cmd["def"].as("ColumnDef");
+      context.added_columns.insert(relation + "." + std::string(column["colname"].str()));
+      record_foreign_keys(context, statement, relation, column);
+    } else if (command.subtype == "AT_AddConstraint") {
+      sql::Node constraint = command.cmd["def"].as("Constraint");
+      record_foreign_keys(context, statement, relation, {}, constraint);
+      if (constraint["skip_validation"].boolean() && context.in_transaction) {
+        context.not_valid_in_transaction.insert(relation + "." +
+                                                std::string(constraint["conname"].str()));
       }
     }
   }
-  if (type == "CreateStmt") {
-    std::string relation = sql::relation_name(stmt["relation"]);
-    for (const sql::Node& element : stmt["tableElts"].items()) {
-      record_foreign_keys(context, statement, relation, element.as("ColumnDef"),
-                          element.as("Constraint"));
-    }
-    for (const sql::Node& constraint : stmt["constraints"].items()) {
-      record_foreign_keys(context, statement, relation, {}, constraint.as("Constraint"));
-    }
+}
+
+// The foreign keys of CREATE TABLE: on its columns and as table constraints.
+void track_new_table_keys(LintContext& context, const sql::Statement& statement,
+                          const sql::Node& stmt) {
+  std::string relation = sql::relation_name(stmt["relation"]);
+  for (const sql::Node& element : stmt["tableElts"].items()) {
+    record_foreign_keys(context, statement, relation, element.as("ColumnDef"),
+                        element.as("Constraint"));
   }
+  for (const sql::Node& constraint : stmt["constraints"].items()) {
+    record_foreign_keys(context, statement, relation, {}, constraint.as("Constraint"));
+  }
+}
+
+// Locks the statement took on relations that existed before the script: whether writes were
+// blocked at some point, and what the open transaction holds.
+void track_locks(LintContext& context, const sql::Statement& statement) {
   for (const sql::RelationLock& lock : context.locks(statement)) {
     if (context.is_new(lock.relation)) continue;
     if (sql::blocks_writes(lock.mode)) context.blocked_writes_earlier = true;
@@ -342,6 +351,25 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
     auto [it, inserted] = context.held_locks.emplace(lock.relation, lock.mode);
     if (!inserted) it->second = std::max(it->second, lock.mode);
   }
+}
+
+// Brings the context up to date with what `statement` did, for the statements after it.
+void advance(LintContext& context, const sql::Statement& statement, bool& local_lock_timeout) {
+  std::string_view type = statement.type();
+  sql::Node stmt = statement.node.inner();
+  if (type == "TransactionStmt") {
+    track_transaction(context, stmt["kind"].str(), local_lock_timeout);
+    return;
+  }
+  if (auto setting = timeout_setting(statement)) {
+    track_timeout(context, *setting, local_lock_timeout);
+    return;
+  }
+  track_types(context, type, stmt);
+  track_relations(context, type, stmt);
+  if (type == "AlterTableStmt") track_table_changes(context, statement);
+  if (type == "CreateStmt") track_new_table_keys(context, statement, stmt);
+  track_locks(context, statement);
 }
 
 // Lints one script. `schema` is the model the script changes; null for a down script, which

@@ -12,13 +12,15 @@ namespace mgate {
 
 struct LintOptions {
   int pg_version = 15;
-  std::map<std::string, RuleSetting> levels;  // per rule: a level, or off
+  // [rules]: a rule that is off does not run, and a configured level takes part in folding (the
+  // pipeline applies the same settings to every gate's findings).
+  RuleSettings levels;
 };
 
 // Runs every enabled rule over the up (and down) scripts of one migration, carrying the
 // context (transaction, timeouts, relations created) from statement to statement, and applies
-// the up script to `schema`. Findings have gate "lint", their rule's configured level and the
-// migration's id.
+// the up script to `schema`. Findings have their rule's configured level and the migration's
+// id.
 std::vector<Finding> lint_migration(const Migration& migration, const sql::ParsedSet& parsed,
                                     const LintOptions& options, SchemaModel& schema);
 

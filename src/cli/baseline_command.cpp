@@ -84,18 +84,16 @@ int run_baseline(const CheckCommand& command) {
                                  plans ? plans->skip_reason : "no migrations"));
   }
   std::filesystem::path file = config.root / config.plans.baseline;
-  std::optional<nlohmann::json> previous = read_baseline(file);
+  std::optional<Baseline> previous = read_baseline(file);
   BaselineRecord record{head_commit(config), server->version(), now_utc()};
-  nlohmann::json baseline =
-      updated_baseline(previous, plans->metrics, record, config.plans.history);
+  Baseline baseline = updated_baseline(previous, plans->metrics, record, config.plans.history);
   write_baseline(file, baseline);
   std::cerr << fmt::format(
       "mgate: recorded {} critical queries into {} (commit {}, PostgreSQL {}, {}; {} of at most "
       "{} recordings kept)\n",
-      baseline["queries"].size(), config.plans.baseline,
+      baseline.queries.size(), config.plans.baseline,
       record.commit.empty() ? "none" : record.commit.substr(0, 12), record.postgres_version,
-      baseline["machine_class"].get<std::string>(), baseline["history"].size(),
-      config.plans.history);
+      baseline.machine_class, baseline.history.size(), config.plans.history);
   return code;
 }
 

@@ -128,6 +128,12 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
+std::optional<Level> configured_level(const RuleSettings& settings, const std::string& rule,
+                                      Level level) {
+  auto setting = settings.find(rule);
+  return setting == settings.end() ? level : setting->second.level;
+}
+
 void check_rule_ids(const Config& config, const std::vector<std::string>& known) {
   for (const auto& [id, setting] : config.rules) {
     if (std::find(known.begin(), known.end(), id) != known.end()) continue;

@@ -31,6 +31,14 @@ struct RuleSetting {
   Position where;              // of its key in mgate.toml, for messages
 };
 
+// [rules] of mgate.toml, by rule id.
+using RuleSettings = std::map<std::string, RuleSetting>;
+
+// The level of a finding of `rule` whose own level is `level`, as [rules] configures it:
+// nullopt when the rule is off. The one place a rule's configured level is decided.
+std::optional<Level> configured_level(const RuleSettings& settings, const std::string& rule,
+                                      Level level);
+
 // mgate.toml. Every key is documented in docs/configuration.md.
 struct Config {
   std::filesystem::path file;  // the mgate.toml read, empty when none was found
@@ -48,7 +56,7 @@ struct Config {
     bool require_down = false;
   } naming;
 
-  std::map<std::string, RuleSetting> rules;
+  RuleSettings rules;
 
   struct {
     int version = 15;

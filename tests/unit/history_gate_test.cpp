@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "gates/gate.hpp"
+#include "gates/pipeline.hpp"
 #include "unit/scratch_repository.hpp"
 
 namespace mgate {
@@ -54,11 +55,14 @@ class HistoryGateTest : public ::testing::Test {
     std::erase_if(set.migrations, [&](const Migration& m) { return m.version.text == version; });
   }
 
+  // The history gate's result, through the pipeline that names its findings and applies [rules].
   GateResult run(const std::string& since = "base", bool staged = false) {
     sql::ParsedSet parsed(set, sql::working_tree_reader(config.root));
-    GateInput input{config, set, parsed, since};
-    input.staged = staged;
-    return make_history_gate()->run(input);
+    PipelineOptions options;
+    options.gates = {"history"};
+    options.since = since;
+    options.staged = staged;
+    return run_pipeline(config, set, parsed, options).gates.at(0);
   }
 
   testing::ScratchRepository scratch;

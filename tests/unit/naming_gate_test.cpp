@@ -4,6 +4,7 @@
 #include <set>
 
 #include "gates/gate.hpp"
+#include "gates/pipeline.hpp"
 #include "unit/scratch_repository.hpp"
 
 namespace mgate {
@@ -49,10 +50,13 @@ class NamingGateTest : public ::testing::Test {
     return set.migrations.back();
   }
 
+  // The naming gate's result, through the pipeline that names its findings and applies [rules].
   GateResult run(const std::string& since = "") {
     sql::ParsedSet parsed(set, sql::working_tree_reader(scratch.dir()));
-    GateInput input{config, set, parsed, since};
-    return make_naming_gate()->run(input);
+    PipelineOptions options;
+    options.gates = {"naming"};
+    options.since = since;
+    return run_pipeline(config, set, parsed, options).gates.at(0);
   }
 
   std::vector<Finding> findings(const std::string& rule, const std::string& since = "") {

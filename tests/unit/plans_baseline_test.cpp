@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/config.hpp"
 #include "gates/plans_baseline.hpp"
 
 namespace mgate {
@@ -36,7 +37,9 @@ Json measured(const std::string& shape, long long buffers, double median_ms,
                  {{"runs", 30},
                   {"median_ms", median_ms},
                   {"p95_ms", median_ms * 1.1},
-                  {"p99_ms", median_ms * 1.2}}},
+                  {"p99_ms", median_ms * 1.2},
+                  {"min_ms", median_ms * 0.9},
+                  {"max_ms", median_ms * 1.3}}},
                 {"samples_ms", Json::array()}};
   return {{"machine_class", machine},
           {"fixtures", {{"rows", 1000}, {"random_seed", 42}}},
@@ -50,13 +53,19 @@ std::vector<std::string> rules(const std::vector<Finding>& findings) {
   return out;
 }
 
+// The baseline file's JSON is read back as the file would be.
 std::vector<Finding> compare(const Json& baseline, const Json& now) {
   Json comparison;
-  return compare_with_baseline(baseline, now, {query("q")}, 0.20, comparison);
+  return compare_with_baseline(baseline_from_json(baseline, "mgate-baseline.json"), now,
+                               {query("q")}, 0.20, comparison);
 }
 
+// The baseline file's JSON after recording `metrics` on `previous`.
 Json recorded(const Json& metrics, std::optional<Json> previous = std::nullopt, int history = 20) {
-  return updated_baseline(previous, metrics, {"c0ffee", "15.18", "2026-12-01T00:00:00Z"}, history);
+  std::optional<Baseline> before;
+  if (previous) before = baseline_from_json(*previous, "mgate-baseline.json");
+  return to_json(
+      updated_baseline(before, metrics, {"c0ffee", "15.18", "2026-12-01T00:00:00Z"}, history));
 }
 
 TEST(PlansBaseline, SameMeasurementsGiveNoFinding) {
@@ -117,6 +126,63 @@ TEST(PlansBaseline, SlowDriftThatNoSingleComparisonShowsIsReported) {
     baseline = recorded(measured("s\n", 1, median), baseline);
   }
   EXPECT_THAT(compare(*baseline, measured("s\n", 1, 1.01)), IsEmpty());
+}
+
+TEST(PlansBaseline, AMissingOrMistypedKeyIsAnInputErrorNamingTheFileAndKey) {
+  Json baseline = recorded(measured("s\n", 1, 1.0));
+  Json renamed = baseline;
+  renamed["queries"]["q"]["timing"].erase("median_ms");
+  try {
+    compare(renamed, measured("s\n", 1, 1.0));
+    FAIL() << "a baseline without queries.q.timing.median_ms was read";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "mgate-baseline.json: queries.q.timing.median_ms is missing (expected a number)");
+  }
+  Json mistyped = baseline;
+  mistyped["history"][0]["queries"]["q"]["buffers"] = "12";
+  try {
+    compare(mistyped, measured("s\n", 1, 1.0));
+    FAIL() << "a baseline with a string for a buffer count was read";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "mgate-baseline.json: history[0].queries.q.buffers is not an integer");
+  }
+}
+
+TEST(PlansBaseline, TheSchemaVersionIsCheckedAndWrittenBack) {
+  Json baseline = recorded(measured("s\n", 1, 1.0));
+  EXPECT_EQ(baseline["schema"], "mgate-baseline/1");
+  EXPECT_EQ(to_json(baseline_from_json(baseline, "b.json")), baseline);
+  Json unversioned = baseline;
+  unversioned.erase("schema");
+  EXPECT_THROW(
+      {
+        try {
+          baseline_from_json(unversioned, "b.json");
+        } catch (const InputError& e) {
+          EXPECT_THAT(e.what(), HasSubstr("b.json is not an mgate baseline"));
+          throw;
+        }
+      },
+      InputError);
+  Json newer = baseline;
+  newer["schema"] = "mgate-baseline/2";
+  EXPECT_THROW(
+      {
+        try {
+          baseline_from_json(newer, "b.json");
+        } catch (const InputError& e) {
+          EXPECT_THAT(e.what(), HasSubstr("b.json is a baseline of a newer mgate"));
+          throw;
+        }
+      },
+      InputError);
+}
+
+TEST(PlansBaseline, ARenamedMeasurementIsAnErrorNotAZero) {
+  Json metrics = measured("s\n", 1, 1.0);
+  metrics["queries"]["q"]["after"]["buffers"].erase("total");
+  EXPECT_THROW(recorded(metrics), InputError);
 }
 
 }  // namespace
