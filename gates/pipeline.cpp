@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/version.hpp"
 #include "gates/gate.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/postgres_error.hpp"
@@ -124,7 +125,7 @@ RuleDescriptor max_disk_rule(std::string_view gate) {
   return {std::string(kMaxDisk), std::string(gate), Level::error,
           "The server's files outgrew postgres.max_disk while the gate ran, and mgate stopped the "
           "server.",
-          std::string(MGATE_DOCS_URL) + "/security.md#resource-limits"};
+          std::string(docs_url()) + "/security.md#resource-limits"};
 }
 
 // A dynamic gate without a server is skipped. One whose server the provider stopped

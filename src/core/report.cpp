@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <tuple>
 
+#include "core/version.hpp"
+
 namespace mgate {
 
 std::string rule_help_uri(std::string_view rule_id, std::string_view gate) {
-  std::string base = MGATE_DOCS_URL;
+  std::string base(docs_url());
   if (gate == "lint") return base + "/rules/" + std::string(rule_id) + ".md";
   return base + "/gates/" + std::string(gate) + ".md";
 }

@@ -7,4 +7,7 @@ namespace mgate {
 // "0.2.0-3-g1a2b3c4d5e6f" three commits after the tag), else the CMake project version.
 std::string_view version();
 
+// Where the docs/ folder is published (the MGATE_DOCS_URL build setting): help links point there.
+std::string_view docs_url();
+
 }  // namespace mgate
