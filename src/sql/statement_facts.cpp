@@ -39,7 +39,9 @@ std::vector<std::string> emptied_tables(const Node& statement) {
   std::vector<std::string> out = dropped(statement, "OBJECT_TABLE");
   if (Node del = statement.as("DeleteStmt")) out.push_back(relation_name(del["relation"]));
   if (Node truncate = statement.as("TruncateStmt")) {
-    for (const Node& r : truncate["relations"].items()) out.push_back(relation_name(r));
+    for (const Node& r : truncate["relations"].items()) {
+      out.push_back(relation_name(r.as("RangeVar")));
+    }
   }
   return out;
 }

@@ -30,6 +30,7 @@ TEST(StatementFacts, TouchedRelationsAreTheLockedThenTheWrittenOnes) {
 TEST(StatementFacts, EmptiedTablesAreDroppedDeletedFromOrTruncated) {
   EXPECT_EQ(emptied_tables(Parsed("DROP TABLE a, s.b").node()), (Names{"a", "s.b"}));
   EXPECT_EQ(emptied_tables(Parsed("DELETE FROM c WHERE true").node()), Names{"c"});
+  EXPECT_EQ(emptied_tables(Parsed("TRUNCATE d, s.e CASCADE").node()), (Names{"d", "s.e"}));
   EXPECT_TRUE(emptied_tables(Parsed("DROP INDEX i").node()).empty());
 }
 
