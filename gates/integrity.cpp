@@ -4,14 +4,13 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <iterator>
 #include <set>
 
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
+#include "pg/connection.hpp"
 #include "pg/constraint_violations.hpp"
 #include "pg/dump_restore.hpp"
 #include "pg/ephemeral_server.hpp"
@@ -21,7 +20,7 @@
 #include "pg/table_data.hpp"
 #include "pg/watchdog.hpp"
 #include "sql/column_demands.hpp"
-#include "sql/locks.hpp"
+#include "sql/statement_facts.hpp"
 
 namespace mgate {
 namespace {
@@ -46,14 +45,36 @@ std::string without_public(std::string name) {
 std::set<std::string> emptied_tables(const sql::ParsedScript& up) {
   std::set<std::string> out;
   for (const sql::Statement& s : up.statements) {
-    sql::Node drop = s.node.as("DropStmt");
-    if (drop && drop["removeType"].str() == "OBJECT_TABLE") {
-      for (const sql::Node& names : drop["objects"].items()) out.insert(sql::qualified_name(names));
-    }
-    if (sql::Node del = s.node.as("DeleteStmt")) out.insert(sql::relation_name(del["relation"]));
-    if (sql::Node truncate = s.node.as("TruncateStmt")) {
-      for (const sql::Node& r : truncate["relations"].items()) out.insert(sql::relation_name(r));
-    }
+    for (std::string& table : sql::emptied_tables(s.node)) out.insert(std::move(table));
+  }
+  return out;
+}
+
+// One table's rows in two databases, compared by checksum over the columns both have.
+struct TableRows {
+  pg::TableData was;
+  pg::TableData now;
+  std::vector<std::string> columns;
+  std::string expected;  // the checksum in `was`
+  std::string actual;    // in `now`
+
+  bool same() const { return expected == actual; }
+};
+
+// Every table of `was` that `now` has too (by name), in `was`'s order. A table missing from
+// `now` is a schema difference, which the callers' schema checks report.
+std::vector<TableRows> compare_table_rows(pg::Connection& was, pg::Connection& now) {
+  std::map<std::string, pg::TableData> now_tables;
+  for (auto& [_, t] : pg::read_table_data(now)) now_tables.emplace(t.name, t);
+  std::vector<TableRows> out;
+  for (const auto& [_, t] : pg::read_table_data(was)) {
+    auto there = now_tables.find(t.name);
+    if (there == now_tables.end()) continue;
+    TableRows& rows = out.emplace_back(TableRows{t, there->second, {}, {}, {}});
+    std::set_intersection(t.columns.begin(), t.columns.end(), there->second.columns.begin(),
+                          there->second.columns.end(), std::back_inserter(rows.columns));
+    rows.expected = pg::checksum(was, rows.was, rows.columns);
+    rows.actual = pg::checksum(now, rows.now, rows.columns);
   }
   return out;
 }
@@ -167,7 +188,7 @@ class IntegrityGate : public Gate {
     std::map<unsigned, pg::TableData> before;
     if (m.gated) {
       auto c = open_connection(server.owner(database));
-      load_fixtures(fixtures, *c, server.owner(database), input.config, m, up, evidence, result);
+      load_fixtures(fixtures, *c, input.config, m, up, evidence, result);
       before = pg::read_table_data(*c);
       close_connection(server, c);
     }
@@ -219,7 +240,7 @@ class IntegrityGate : public Gate {
     if (demands.empty()) return;
     auto c = open_connection(server.owner(database));
     // The type's conversion runs the migration's own functions (a domain's CHECK, a cast).
-    pg::run_bounded(*c, server.owner(database), input.config.postgres.statement_timeout,
+    pg::run_bounded(*c, input.config.postgres.statement_timeout,
                     "looking for the rows that break the statement", [&] {
                       for (const sql::ColumnDemand& d : demands) {
                         pg::ConstraintViolation v =
@@ -242,11 +263,10 @@ class IntegrityGate : public Gate {
 
   // The fixture rows, with what was loaded as evidence and each table the generator could not
   // fill as a note.
-  static void load_fixtures(pg::FixtureData& fixtures, pqxx::connection& c,
-                            const pg::Endpoint& endpoint, const Config& config, const Migration& m,
-                            const sql::ParsedScript& up, nlohmann::json& evidence,
-                            GateResult& result) {
-    pg::LoadedFixtures loaded = fixtures.load(c, endpoint, config.postgres.statement_timeout);
+  static void load_fixtures(pg::FixtureData& fixtures, pg::Connection& c, const Config& config,
+                            const Migration& m, const sql::ParsedScript& up,
+                            nlohmann::json& evidence, GateResult& result) {
+    pg::LoadedFixtures loaded = fixtures.load(c, config.postgres.statement_timeout);
     for (const std::string& file : loaded.seeds) evidence["seeds"].push_back(file);
     for (const auto& t : loaded.generated.filled) {
       evidence["generated"][t.table] = t.rows;
@@ -293,7 +313,7 @@ class IntegrityGate : public Gate {
       result.findings.push_back(std::move(f));
     }
     // CHECK constraints run the functions they call, verify queries are the migration's own.
-    pg::run_bounded(*c, server.owner(database), input.config.postgres.statement_timeout,
+    pg::run_bounded(*c, input.config.postgres.statement_timeout,
                     "checking the constraints and the verify query", [&] {
                       for (const pg::ConstraintViolation& v : pg::find_violations(*c)) {
                         result.findings.push_back(violation_finding(m, where, v));
@@ -329,7 +349,7 @@ class IntegrityGate : public Gate {
     return f;
   }
 
-  static void verify(const GateInput& input, pqxx::connection& c, const Migration& m,
+  static void verify(const GateInput& input, pg::Connection& c, const Migration& m,
                      GateResult& result) {
     const sql::ParsedScript& script = input.parsed.script(*m.verify);
     std::string text(script.file->slice(script.section));
@@ -343,12 +363,10 @@ class IntegrityGate : public Gate {
       return;
     }
     try {
-      pqxx::work tx(c);
-      pqxx::result rows = tx.exec(text);
-      tx.abort();
+      auto rows = c.rows_rolled_back(text);
       bool ok = true;
       for (const auto& row : rows) {
-        if (row.empty() || row[0].is_null() || std::string(row[0].c_str()) != "t") ok = false;
+        if (row.empty() || row[0] != "t") ok = false;
       }
       if (ok) return;
       f.message = fmt::format(
@@ -356,7 +374,7 @@ class IntegrityGate : public Gate {
           "true after up",
           m.id(), rows.size());
       f.evidence = {{"rows", rows.size()}};
-    } catch (const pqxx::sql_error& e) {
+    } catch (const pg::QueryFailed& e) {
       f.message =
           fmt::format("the verify query of migration {} fails after up: {}", m.id(), e.what());
       f.evidence = {{"error", e.what()}, {"sqlstate", e.sqlstate()}};
@@ -411,9 +429,8 @@ class IntegrityGate : public Gate {
   static std::optional<Location> restore_culprit(const sql::ParsedScript& up,
                                                  const std::vector<std::string>& errors) {
     for (const sql::Statement& s : up.statements) {
-      std::vector<sql::Node> name = s.node.as("CreateFunctionStmt")["funcname"].items();
-      if (name.empty()) continue;
-      std::string function(name.back().str());
+      std::string function = sql::created_function(s.node);
+      if (function.empty()) continue;
       for (const std::string& e : errors) {
         if (e.find("function \"" + function + "\"") != std::string::npos ||
             e.find("function " + function + "(") != std::string::npos) {
@@ -438,21 +455,12 @@ class IntegrityGate : public Gate {
                              {"migrated", d.before ? *d.before : "(absent)"},
                              {"restored", d.after ? *d.after : "(absent)"}});
     }
-    std::map<std::string, pg::TableData> restored_tables;
-    for (auto& [_, t] : pg::read_table_data(*now)) restored_tables.emplace(t.name, t);
     nlohmann::json differing = nlohmann::json::array();
-    for (const auto& [_, t] : pg::read_table_data(*was)) {
-      auto there = restored_tables.find(t.name);
-      if (there == restored_tables.end()) continue;  // a schema difference already
-      std::vector<std::string> columns;
-      std::set_intersection(t.columns.begin(), t.columns.end(), there->second.columns.begin(),
-                            there->second.columns.end(), std::back_inserter(columns));
-      std::string expected = pg::checksum(*was, t, columns);
-      std::string actual = pg::checksum(*now, there->second, columns);
-      seen["checksums"][t.name] = {{"migrated", expected}, {"restored", actual}};
-      if (expected == actual) continue;
+    for (const TableRows& t : compare_table_rows(*was, *now)) {
+      seen["checksums"][t.was.name] = {{"migrated", t.expected}, {"restored", t.actual}};
+      if (t.same()) continue;
       differing.push_back(
-          {{"table", t.name}, {"rows_migrated", t.rows}, {"rows_restored", there->second.rows}});
+          {{"table", t.was.name}, {"rows_migrated", t.was.rows}, {"rows_restored", t.now.rows}});
     }
     close_connection(server, was);
     close_connection(server, now);
@@ -485,20 +493,10 @@ class IntegrityGate : public Gate {
     if (!apply_in_database(server, down_copy, down, input.parsed.plan(*m.down), input.config)) {
       auto was = open_connection(server.owner(before_copy));
       auto now = open_connection(server.owner(down_copy));
-      std::map<std::string, pg::TableData> after_down;
-      for (auto& [_, t] : pg::read_table_data(*now)) after_down.emplace(t.name, t);
-      for (const auto& [_, t] : pg::read_table_data(*was)) {
-        auto there = after_down.find(t.name);
-        if (there == after_down.end()) continue;  // the rollback gate reports a missing table
-        std::vector<std::string> columns;
-        std::set_intersection(t.columns.begin(), t.columns.end(), there->second.columns.begin(),
-                              there->second.columns.end(), std::back_inserter(columns));
-        std::string expected = pg::checksum(*was, t, columns);
-        std::string actual = pg::checksum(*now, there->second, columns);
-        evidence["checksums"][t.name] = {{"before_up", expected}, {"after_down", actual}};
-        if (expected == actual) continue;
-        result.findings.push_back(
-            data_lost(m, down, t, there->second, columns, *was, *now, expected, actual));
+      for (const TableRows& t : compare_table_rows(*was, *now)) {
+        evidence["checksums"][t.was.name] = {{"before_up", t.expected}, {"after_down", t.actual}};
+        if (t.same()) continue;
+        result.findings.push_back(data_lost(m, down, t, *was, *now));
       }
       close_connection(server, was);
       close_connection(server, now);
@@ -506,13 +504,12 @@ class IntegrityGate : public Gate {
     server.drop(down_copy);
   }
 
-  static Finding data_lost(const Migration& m, const sql::ParsedScript& down,
-                           const pg::TableData& was_table, const pg::TableData& now_table,
-                           const std::vector<std::string>& columns, pqxx::connection& was,
-                           pqxx::connection& now, const std::string& expected,
-                           const std::string& actual) {
-    auto before = pg::row_hashes(was, was_table, columns);
-    auto after = pg::row_hashes(now, now_table, columns);
+  static Finding data_lost(const Migration& m, const sql::ParsedScript& down, const TableRows& t,
+                           pg::Connection& was, pg::Connection& now) {
+    const pg::TableData& was_table = t.was;
+    const pg::TableData& now_table = t.now;
+    auto before = pg::row_hashes(was, was_table, t.columns);
+    auto after = pg::row_hashes(now, now_table, t.columns);
     std::vector<std::string> keys;
     for (const auto& [key, hash] : before) {
       auto it = after.find(key);
@@ -534,10 +531,10 @@ class IntegrityGate : public Gate {
         "Make up keep what down needs to restore the data (keep the old column until a later "
         "migration, copy values aside), or document the migration as irreversible";
     f.evidence = {{"table", was_table.name},
-                  {"columns", columns},
+                  {"columns", t.columns},
                   {"key", was_table.key},
-                  {"checksum_before_up", expected},
-                  {"checksum_after_down", actual},
+                  {"checksum_before_up", t.expected},
+                  {"checksum_after_down", t.actual},
                   {"rows_before_up", was_table.rows},
                   {"rows_after_down", now_table.rows},
                   {"differing_keys", keys}};

@@ -5,20 +5,22 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include <pqxx/pqxx>
-
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <set>
 
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
+#include "pg/catalog_facts.hpp"
+#include "pg/connection.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/fixture_data.hpp"
 #include "pg/lock_trace.hpp"
 #include "pg/session.hpp"
 #include "pg/traffic.hpp"
 #include "pg/watchdog.hpp"
+#include "sql/statement_facts.hpp"
 
 namespace mgate {
 namespace {
@@ -35,46 +37,13 @@ constexpr std::size_t kQuietOperations = 20;
 
 using Clock = std::chrono::steady_clock;
 
-// A string literal that means the same whatever standard_conforming_strings the migration set.
-std::string literal(std::string_view text) {
-  std::string out = "E'";
-  for (char c : text) {
-    if (c == '\'' || c == '\\') out += c;
-    out += c;
-  }
-  return out + "'";
-}
-
-// Whether the expression calls a function the server marks volatile (pg_proc.provolatile, any
-// overload of the name): only such a DEFAULT is evaluated per row and rewrites the table; now()
-// is stable, evaluated once and kept in the catalog.
-bool calls_volatile(const sql::Node& expression, pg::Session& session) {
-  std::vector<std::string> names;
-  expression.walk([&](const sql::Node& node) {
-    std::vector<sql::Node> name = node.as("FuncCall")["funcname"].items();
-    if (!name.empty()) names.push_back(literal(name.back().str()));
-  });
-  if (names.empty()) return false;
-  return session.rows(fmt::format("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE "
-                                  "provolatile = 'v' AND proname = ANY (ARRAY[{}]::text[]))",
-                                  fmt::join(names, ", ")))[0][0] == "t";
-}
-
 // The static lint rule that guesses this statement may rewrite its table, if any.
 std::string static_guess(const sql::Node& statement, pg::Session& session) {
-  sql::Node alter = statement.as("AlterTableStmt");
-  if (!alter) return "";
-  for (const sql::Node& item : alter["cmds"].items()) {
-    sql::Node cmd = item.as("AlterTableCmd");
-    if (cmd["subtype"].str() == "AT_AlterColumnType") return "change-column-type";
-    if (cmd["subtype"].str() == "AT_AddColumn") {
-      for (const sql::Node& c_node : cmd["def"]["ColumnDef"]["constraints"].items()) {
-        sql::Node constraint = c_node.as("Constraint");
-        if (constraint["contype"].str() == "CONSTR_DEFAULT" &&
-            calls_volatile(constraint["raw_expr"], session)) {
-          return "volatile-default";
-        }
-      }
+  for (const sql::AlterTableCommand& command : sql::alter_table_commands(statement)) {
+    if (command.changes_column_type) return "change-column-type";
+    for (const sql::Node& expression : command.added_defaults) {
+      if (pg::any_volatile_function(session, sql::called_functions(expression)))
+        return "volatile-default";
     }
   }
   return "";
@@ -129,10 +98,7 @@ std::vector<std::string> affected_tables(const sql::ParsedScript& up,
                                          const std::map<unsigned, pg::Relation>& existing) {
   std::set<std::string> named;
   for (const sql::Statement& s : up.statements) {
-    for (const sql::RelationLock& lock : sql::locks_taken(s.node)) named.insert(lock.relation);
-    for (const char* dml : {"InsertStmt", "UpdateStmt", "DeleteStmt"}) {
-      if (sql::Node n = s.node.as(dml)) named.insert(sql::relation_name(n["relation"]));
-    }
+    for (std::string& relation : sql::touched_relations(s.node)) named.insert(std::move(relation));
   }
   std::vector<std::string> out;
   for (const auto& [oid, relation] : existing) {
@@ -337,15 +303,63 @@ class LocksGate : public Gate {
     int pid = 0;
     {
       pg::Endpoint endpoint = run.server.owner(run.database);
-      pqxx::connection owner(endpoint.conninfo());
+      pg::Connection owner(endpoint);
       pg::LoadedFixtures loaded =
-          run.fixtures.load(owner, endpoint, run.input.config.postgres.statement_timeout);
+          run.fixtures.load(owner, run.input.config.postgres.statement_timeout);
       nlohmann::json& fixtures = run.result.metrics["fixtures"][m.id()];
       fixtures = {{"seeds", loaded.seeds}, {"generated", nlohmann::json::object()}};
       for (const auto& t : loaded.generated.filled) fixtures["generated"][t.table] = t.rows;
-      pid = owner.backendpid();
+      pid = owner.backend_pid();
     }
     run.server.wait_for_backends({pid});
+  }
+
+  // One migration's statements as they ran: traced from inside its transaction, or (no steps)
+  // applied as its tool would, one by one.
+  struct Trace {
+    const Migration& migration;
+    const sql::ParsedScript& up;
+    std::vector<Step> steps;
+    std::optional<Failure> failure;
+    std::vector<Observation> observations;  // workload clients queued behind its locks
+    double commit_ms = 0;
+  };
+
+  // What the concurrent workload did around one migration.
+  struct TrafficSeen {
+    std::vector<std::string> tables;
+    std::vector<pg::Operation> workload;
+    std::vector<pg::OperationRun> quiet;  // before the migration: the latencies compared with
+    std::vector<pg::OperationRun> during;
+  };
+
+  // The quiet period, then the clients run on until stopped.
+  static std::vector<pg::OperationRun> run_quiet_then_start(pg::Traffic& traffic) {
+    std::vector<pg::OperationRun> quiet = traffic.run(kQuietOperations);
+    traffic.start();
+    return quiet;
+  }
+
+  static TrafficSeen stop_traffic(Run& run, pg::Traffic& traffic, std::vector<std::string> tables,
+                                  std::vector<pg::OperationRun> quiet) {
+    TrafficSeen seen{std::move(tables), traffic.workload(), std::move(quiet), traffic.stop()};
+    run.next_row = traffic.next_row();
+    return seen;
+  }
+
+  // The relations of the migration's database now, read on a session that is gone when this
+  // returns.
+  static std::map<unsigned, pg::Relation> relations_now(Run& run) {
+    std::map<unsigned, pg::Relation> existing;
+    int pid = 0;
+    {
+      pg::Session session(run.server.owner(run.database),
+                          run.input.config.postgres.statement_timeout);
+      existing = pg::read_relations(session);
+      pid = session.backend_pid();
+    }
+    run.server.wait_for_backends({pid});
+    return existing;
   }
 
   // A migration that cannot run in a transaction (CONCURRENTLY) is applied as the migration tool
@@ -355,34 +369,22 @@ class LocksGate : public Gate {
   static bool apply_under_traffic(Run& run, const Migration& m, const sql::ParsedScript& up) {
     const GateInput& input = run.input;
     load_fixtures(run, m);
-    std::map<unsigned, pg::Relation> existing;
-    int pid = 0;
-    {
-      pg::Session session(run.server.owner(run.database), input.config.postgres.statement_timeout);
-      existing = pg::read_relations(session);
-      pid = session.backend_pid();
-    }
-    run.server.wait_for_backends({pid});
+    std::map<unsigned, pg::Relation> existing = relations_now(run);
     std::vector<std::string> tables = affected_tables(up, existing);
     std::unique_ptr<pg::Traffic> traffic = start_traffic(run, tables);
     std::vector<pg::OperationRun> quiet;
-    if (traffic) {
-      quiet = traffic->run(kQuietOperations);
-      traffic->start();
-    }
+    if (traffic) quiet = run_quiet_then_start(*traffic);
     std::optional<ScriptFailure> failure =
         apply_in_database(run.server, run.database, up, input.parsed.plan(*m.up), input.config);
     if (!traffic) return !failure;
-    std::vector<pg::OperationRun> during = traffic->stop();
-    run.next_row = traffic->next_row();
-    std::optional<Failure> deadlocked;
+    TrafficSeen seen = stop_traffic(run, *traffic, std::move(tables), std::move(quiet));
+    Trace applied{m, up, {}, std::nullopt, {}, 0};
     if (failure && failure->error.sqlstate == "40P01") {
-      deadlocked = Failure{0, "40P01", failure->error.message};
+      applied.failure = Failure{0, "40P01", failure->error.message};
       run.result.findings.push_back(deadlock(m, failure->location, failure->statement,
                                              failure->error.message, "the migration"));
     }
-    run.result.metrics["traffic"][m.id()] = report_traffic(
-        run, m, up, {}, deadlocked, {}, quiet, during, traffic->workload(), existing, tables);
+    report_traffic(run, applied, seen, existing);
     std::vector<int> clients = traffic->pids();
     traffic.reset();
     run.server.wait_for_backends(clients);
@@ -392,97 +394,135 @@ class LocksGate : public Gate {
   // Runs the migration statement by statement in its transaction, observing from inside it,
   // while the workload runs against the tables it touches.
   static bool trace(Run& run, const Migration& m, const sql::ParsedScript& up) {
-    const GateInput& input = run.input;
-    pg::EphemeralServer& server = run.server;
-    std::vector<Step> steps;
-    std::optional<Failure> failure;
     load_fixtures(run, m);
     std::vector<int> pids;
-    nlohmann::json traffic_metrics;
+    std::optional<Trace> traced;
     {
       // Declared before the migration's session so that, on an exception, that session closes
       // first and releases the locks the clients may be queued behind.
       std::unique_ptr<pg::Traffic> traffic;
-      pg::Session session(server.owner(run.database), input.config.postgres.statement_timeout);
+      pg::Session session(run.server.owner(run.database),
+                          run.input.config.postgres.statement_timeout);
       std::map<unsigned, pg::Relation> existing = pg::read_relations(session);
       std::vector<std::string> tables = affected_tables(up, existing);
       traffic = start_traffic(run, tables);
       std::vector<pg::OperationRun> quiet;
-      std::vector<int> clients;
       if (traffic) {
-        clients = traffic->pids();
-        pids.insert(pids.end(), clients.begin(), clients.end());
-        quiet = traffic->run(kQuietOperations);
-        traffic->start();
+        pids = traffic->pids();
+        quiet = run_quiet_then_start(*traffic);
       }
-      std::vector<Observation> observations;
-      std::set<std::pair<unsigned, sql::LockMode>> seen;
-      control(session, "BEGIN");
-      for (const sql::Statement& statement : up.statements) {
-        Step step;
-        step.statement = &statement;
-        step.guess = static_guess(statement.node, session);
-        step.lock_timeout_ms = pg::lock_timeout_ms(session);
-        step.started = Clock::now();
-        if (auto error = session.execute(statement.text)) {
-          failure = Failure{steps.size(), error->sqlstate, error->message};
-          steps.push_back(std::move(step));
-          break;
-        }
-        step.ms = std::chrono::duration<double, std::milli>(Clock::now() - step.started).count();
-        for (const auto& [oid, modes] : pg::held_locks(session)) {
-          auto relation = existing.find(oid);
-          if (relation == existing.end()) continue;
-          for (sql::LockMode mode : modes) {
-            if (seen.insert({oid, mode}).second)
-              step.new_locks.push_back({relation->second.name, mode});
-          }
-        }
-        for (const auto& [oid, now] : pg::read_relations(session)) {
-          auto before = existing.find(oid);
-          if (before == existing.end() || before->second.filenode == now.filenode) continue;
-          step.rewritten.push_back(now.name);
-          step.rewrote_table = step.rewrote_table || now.kind == 'r' || now.kind == 'm';
-          before->second.filenode = now.filenode;
-        }
-        // The migration's locks are held until its transaction ends, so every client queued
-        // behind them is still queued now.
-        for (const pg::Waiter& w : pg::waiters_behind(session, clients))
-          observations.push_back({Clock::now(), steps.size(), w});
-        steps.push_back(std::move(step));
-      }
-      auto commit_start = Clock::now();
-      if (failure) {
-        control(session, "ROLLBACK");
-      } else if (auto error = session.execute("COMMIT")) {
-        // A deferred constraint, checked at commit: the last statement's doing.
-        failure = Failure{steps.empty() ? 0 : steps.size() - 1, error->sqlstate, error->message};
-      }
-      double commit_ms =
-          std::chrono::duration<double, std::milli>(Clock::now() - commit_start).count();
+      traced.emplace(trace_transaction(session, m, up, existing, pids));
       if (traffic) {
-        std::vector<pg::OperationRun> during = traffic->stop();
-        run.next_row = traffic->next_row();
-        traffic_metrics = report_traffic(run, m, up, steps, failure, observations, quiet, during,
-                                         traffic->workload(), existing, tables);
+        TrafficSeen seen = stop_traffic(run, *traffic, std::move(tables), std::move(quiet));
+        report_traffic(run, *traced, seen, existing);
       }
-      if (!failure) {
-        report(input, m, up, steps, commit_ms, run.result);
-      } else if (failure->sqlstate == "40P01" && failure->step < steps.size()) {
-        run.result.findings.push_back(
-            deadlock(m, up, steps[failure->step], failure->message, "the migration"));
-      }
+      report_trace(run, *traced);
       pids.push_back(session.backend_pid());
     }
-    server.wait_for_backends(pids);
-    nlohmann::json trace = nlohmann::json::array();
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-      if (failure && failure->step == i) break;
-      trace.push_back(to_json(steps[i]));
+    run.server.wait_for_backends(pids);
+    run.result.metrics["migrations"][m.id()] = trace_json(*traced);
+    return !traced->failure;
+  }
+
+  // Runs the statements in one transaction on `session`, reading after each, from inside the
+  // transaction, what it did. `existing` holds the relations from before the migration (their
+  // filenodes follow the rewrites); `clients` are the workload's backends.
+  static Trace trace_transaction(pg::Session& session, const Migration& m,
+                                 const sql::ParsedScript& up,
+                                 std::map<unsigned, pg::Relation>& existing,
+                                 const std::vector<int>& clients) {
+    Trace trace{m, up, {}, std::nullopt, {}, 0};
+    std::set<std::pair<unsigned, sql::LockMode>> seen;
+    control(session, "BEGIN");
+    for (const sql::Statement& statement : up.statements) {
+      Step step;
+      step.statement = &statement;
+      step.guess = static_guess(statement.node, session);
+      step.lock_timeout_ms = pg::lock_timeout_ms(session);
+      step.started = Clock::now();
+      if (auto error = session.execute(statement.text)) {
+        trace.failure = Failure{trace.steps.size(), error->sqlstate, error->message};
+        trace.steps.push_back(std::move(step));
+        break;
+      }
+      step.ms = ms_since(step.started);
+      step.new_locks = new_locks(session, existing, seen);
+      record_rewrites(session, existing, step);
+      // The migration's locks are held until its transaction ends, so every client queued
+      // behind them is still queued now.
+      for (const pg::Waiter& w : pg::waiters_behind(session, clients))
+        trace.observations.push_back({Clock::now(), trace.steps.size(), w});
+      trace.steps.push_back(std::move(step));
     }
-    run.result.metrics["migrations"][m.id()] = trace;
-    if (!traffic_metrics.is_null()) run.result.metrics["traffic"][m.id()] = traffic_metrics;
-    return !failure;
+    end_transaction(session, trace);
+    return trace;
+  }
+
+  static double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  }
+
+  // The locks the session holds now on relations that existed before, in modes not `seen` yet.
+  static std::vector<std::pair<std::string, sql::LockMode>> new_locks(
+      pg::Session& session, const std::map<unsigned, pg::Relation>& existing,
+      std::set<std::pair<unsigned, sql::LockMode>>& seen) {
+    std::vector<std::pair<std::string, sql::LockMode>> out;
+    for (const auto& [oid, modes] : pg::held_locks(session)) {
+      auto relation = existing.find(oid);
+      if (relation == existing.end()) continue;
+      for (sql::LockMode mode : modes) {
+        if (seen.insert({oid, mode}).second) out.push_back({relation->second.name, mode});
+      }
+    }
+    return out;
+  }
+
+  // The relations of `existing` whose file changed since it was last read: the step rewrote
+  // them.
+  static void record_rewrites(pg::Session& session, std::map<unsigned, pg::Relation>& existing,
+                              Step& step) {
+    for (const auto& [oid, now] : pg::read_relations(session)) {
+      auto before = existing.find(oid);
+      if (before == existing.end() || before->second.filenode == now.filenode) continue;
+      step.rewritten.push_back(now.name);
+      step.rewrote_table = step.rewrote_table || now.kind == 'r' || now.kind == 'm';
+      before->second.filenode = now.filenode;
+    }
+  }
+
+  // Commits the traced transaction, or rolls it back after a failure, and times it. A COMMIT
+  // that fails checked a deferred constraint: the last statement's doing.
+  static void end_transaction(pg::Session& session, Trace& trace) {
+    auto commit_start = Clock::now();
+    if (trace.failure) {
+      control(session, "ROLLBACK");
+    } else if (auto error = session.execute("COMMIT")) {
+      std::size_t last = trace.steps.empty() ? 0 : trace.steps.size() - 1;
+      trace.failure = Failure{last, error->sqlstate, error->message};
+    }
+    trace.commit_ms = ms_since(commit_start);
+  }
+
+  // The findings of a traced migration: what its statements did, or the deadlock that aborted
+  // it.
+  static void report_trace(Run& run, const Trace& trace) {
+    const std::optional<Failure>& failure = trace.failure;
+    if (!failure) {
+      report_statements(run.input.config, trace, run.result);
+    } else if (failure->sqlstate == "40P01" && failure->step < trace.steps.size()) {
+      run.result.findings.push_back(deadlock(trace.migration, trace.up, trace.steps[failure->step],
+                                             failure->message, "the migration"));
+    }
+  }
+
+  // The statements that ran to their end, as the gate's metrics show them.
+  static nlohmann::json trace_json(const Trace& trace) {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+      if (trace.failure && trace.failure->step == i) break;
+      out.push_back(to_json(trace.steps[i]));
+    }
+    return out;
   }
 
   // mgate's own statements on the migration's session: an error here is the server's.
@@ -527,30 +567,40 @@ class LocksGate : public Gate {
     return rows;
   }
 
-  static nlohmann::json report_traffic(
-      Run& run, const Migration& m, const sql::ParsedScript& up, const std::vector<Step>& steps,
-      const std::optional<Failure>& failure, const std::vector<Observation>& observations,
-      const std::vector<pg::OperationRun>& quiet, const std::vector<pg::OperationRun>& during,
-      const std::vector<pg::Operation>& workload, const std::map<unsigned, pg::Relation>& existing,
-      const std::vector<std::string>& tables) {
+  // What the workload met while the migration ran: the findings (waits past the threshold, a
+  // deadlock), then the gate's traffic metrics.
+  static void report_traffic(Run& run, const Trace& trace, const TrafficSeen& seen,
+                             const std::map<unsigned, pg::Relation>& existing) {
     const Config& config = run.input.config;
+    std::vector<Blocked> blocked =
+        blocked_operations(trace.steps, trace.observations, seen.during, seen.workload, existing);
+    for (Finding& f : blocked_traffic(config, trace, seen, blocked))
+      run.result.findings.push_back(std::move(f));
+    if (auto f = workload_deadlock(trace, seen.during)) run.result.findings.push_back(*f);
+    run.result.metrics["traffic"][trace.migration.id()] =
+        traffic_metrics(config, seen, blocked, trace.steps);
+  }
+
+  static nlohmann::json blocked_evidence(const Blocked& b, const std::vector<Step>& steps) {
+    return {{"table", b.table},
+            {"lock", b.lock},
+            {"waited_for", b.waited_for},
+            {"blocked_ms", b.longest_ms},
+            {"blocked_operations", b.runs.size()},
+            {"kinds", b.kinds},
+            {"statement", std::string(steps[b.step].statement->text)}};
+  }
+
+  // A finding for each table where the workload waited longer than traffic.blocked_threshold.
+  static std::vector<Finding> blocked_traffic(const Config& config, const Trace& trace,
+                                              const TrafficSeen& seen,
+                                              const std::vector<Blocked>& blocked) {
     double threshold = static_cast<double>(config.traffic.blocked_threshold.count());
-    nlohmann::json quiet_latency = pg::latency_summary(workload, quiet);
-    nlohmann::json during_latency = pg::latency_summary(workload, during);
-    nlohmann::json blocked_json = nlohmann::json::array();
-    double longest = 0;
-    for (const Blocked& b : blocked_operations(steps, observations, during, workload, existing)) {
-      longest = std::max(longest, b.longest_ms);
-      nlohmann::json evidence = {{"table", b.table},
-                                 {"lock", b.lock},
-                                 {"waited_for", b.waited_for},
-                                 {"blocked_ms", b.longest_ms},
-                                 {"blocked_operations", b.runs.size()},
-                                 {"kinds", b.kinds},
-                                 {"statement", std::string(steps[b.step].statement->text)}};
-      blocked_json.push_back(evidence);
+    std::vector<Finding> out;
+    for (const Blocked& b : blocked) {
       if (b.longest_ms <= threshold) continue;
-      Finding f = finding(kTrafficBlocked, Level::warning, m, up, steps[b.step]);
+      Finding f =
+          finding(kTrafficBlocked, Level::warning, trace.migration, trace.up, trace.steps[b.step]);
       f.message = fmt::format(
           "while the migration held {} on {} (taken by this statement), {} operations of the "
           "workload ({}) waited for it, the longest {:.1f} ms (traffic.blocked_threshold is "
@@ -560,37 +610,58 @@ class LocksGate : public Gate {
       f.help =
           "Take a weaker lock (CREATE INDEX CONCURRENTLY, ADD CONSTRAINT ... NOT VALID then "
           "VALIDATE), or keep the transaction that holds the lock short and set a lock_timeout";
-      f.evidence = evidence;
+      f.evidence = blocked_evidence(b, trace.steps);
       f.evidence["threshold_ms"] = config.traffic.blocked_threshold.count();
-      f.evidence["latency"] = latency_rows(quiet_latency, during_latency);
-      run.result.findings.push_back(std::move(f));
+      f.evidence["latency"] = latency_rows(pg::latency_summary(seen.workload, seen.quiet),
+                                           pg::latency_summary(seen.workload, seen.during));
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  // The first deadlock that aborted an operation of the workload, at the statement the migration
+  // was running (or had last run) then; none when the migration was the victim, which its own
+  // failure reports.
+  static std::optional<Finding> workload_deadlock(const Trace& trace,
+                                                  const std::vector<pg::OperationRun>& during) {
+    if (trace.failure && trace.failure->sqlstate == "40P01") return std::nullopt;
+    auto r = std::find_if(during.begin(), during.end(),
+                          [](const pg::OperationRun& r) { return r.sqlstate == "40P01"; });
+    if (r == during.end()) return std::nullopt;
+    if (trace.steps.empty()) {
+      // Not traced: the statements ran one by one, and which one met the workload is unknown.
+      const sql::Statement& first = trace.up.statements.front();
+      return deadlock(trace.migration, locate(*trace.up.file, first.span), std::string(first.text),
+                      r->error, "the workload");
+    }
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+      if (trace.steps[i].started <= r->end) at = i;
+    }
+    return deadlock(trace.migration, trace.up, trace.steps[at], r->error, "the workload");
+  }
+
+  static nlohmann::json traffic_metrics(const Config& config, const TrafficSeen& seen,
+                                        const std::vector<Blocked>& blocked,
+                                        const std::vector<Step>& steps) {
+    nlohmann::json blocked_json = nlohmann::json::array();
+    double longest = 0;
+    for (const Blocked& b : blocked) {
+      longest = std::max(longest, b.longest_ms);
+      blocked_json.push_back(blocked_evidence(b, steps));
     }
     int deadlocks = 0, lock_timeouts = 0, errors = 0;
-    for (const pg::OperationRun& r : during) {
+    for (const pg::OperationRun& r : seen.during) {
       if (r.sqlstate.empty()) continue;
       ++errors;
       lock_timeouts += r.sqlstate == "55P03";
-      if (r.sqlstate != "40P01") continue;
-      if (deadlocks++ > 0 || (failure && failure->sqlstate == "40P01")) continue;
-      if (steps.empty()) {
-        // Not traced: the statements ran one by one, and which one met the workload is unknown.
-        const sql::Statement& first = up.statements.front();
-        run.result.findings.push_back(deadlock(m, locate(*up.file, first.span),
-                                               std::string(first.text), r.error, "the workload"));
-        continue;
-      }
-      // The statement the migration was running (or had last run) when the workload was aborted.
-      std::size_t at = 0;
-      for (std::size_t i = 0; i < steps.size(); ++i) {
-        if (steps[i].started <= r.end) at = i;
-      }
-      run.result.findings.push_back(deadlock(m, up, steps[at], r.error, "the workload"));
+      deadlocks += r.sqlstate == "40P01";
     }
     return {{"clients", config.traffic.clients},
-            {"tables", tables},
-            {"workload", workload.size()},
-            {"quiet", quiet_latency},
-            {"during", during_latency},
+            {"tables", seen.tables},
+            {"workload", seen.workload.size()},
+            {"quiet", pg::latency_summary(seen.workload, seen.quiet)},
+            {"during", pg::latency_summary(seen.workload, seen.during)},
             {"blocked", blocked_json},
             {"longest_blocked_ms", longest},
             {"errors", errors},
@@ -598,70 +669,94 @@ class LocksGate : public Gate {
             {"lock_timeouts", lock_timeouts}};
   }
 
-  static void report(const GateInput& input, const Migration& m, const sql::ParsedScript& up,
-                     const std::vector<Step>& steps, double commit_ms, GateResult& result) {
-    double threshold = static_cast<double>(input.config.traffic.blocked_threshold.count());
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-      const Step& s = steps[i];
-      std::vector<std::string> blocking;
-      for (const auto& [relation, mode] : s.new_locks) {
-        if (sql::blocks_writes(mode))
-          blocking.push_back(fmt::format("{} on {}", sql::to_string(mode), relation));
-      }
-      nlohmann::json evidence = to_json(s);
-      if (!blocking.empty() && s.lock_timeout_ms == 0) {
-        Finding f = finding(kNoLockTimeout, Level::warning, m, up, s);
-        f.message = fmt::format(
-            "this statement takes {} without a lock_timeout: while it waits for the lock, every "
-            "query behind it waits too",
-            fmt::join(blocking, ", "));
-        f.help =
-            "SET lock_timeout = '2s' (or less) at the start of the migration, and retry it "
-            "when it times out";
-        f.evidence = evidence;
-        result.findings.push_back(std::move(f));
-      }
-      if (s.rewrote_table) {
-        Finding f = finding(kRewrite, Level::warning, m, up, s);
-        f.message = fmt::format(
-            "this statement rewrites {} ({:.1f} ms on the fixture rows): on a large table it "
-            "holds its lock for the whole rewrite",
-            fmt::join(s.rewritten, ", "), s.ms);
-        f.help =
-            "Add the column without the default (or with a constant one) and backfill in "
-            "batches; change a type to one that needs no rewrite";
-        f.evidence = evidence;
-        if (!s.guess.empty()) f.evidence["confirms"] = s.guess;
-        result.findings.push_back(std::move(f));
-      } else if (s.guess == "change-column-type") {
-        Finding f = finding(kTypeChangeSafe, Level::note, m, up, s);
-        f.message =
-            "this type change rewrote nothing on the server: the change-column-type "
-            "guess is cleared, the statement only changes the catalog";
-        f.help = "No change needed; suppress change-column-type here with mgate:ignore";
-        f.evidence = evidence;
-        f.evidence["clears"] = s.guess;
-        result.findings.push_back(std::move(f));
-      }
-      if (!blocking.empty() && i + 1 < steps.size()) {
-        double held = commit_ms;
-        for (std::size_t j = i + 1; j < steps.size(); ++j) held += steps[j].ms;
-        if (held > threshold) {
-          Finding f = finding(kHeld, Level::warning, m, up, s);
-          f.message = fmt::format(
-              "{} taken here stays held while the {} later statements of the transaction run "
-              "({:.1f} ms on the fixture rows, more than traffic.blocked_threshold): writes wait "
-              "all that time",
-              fmt::join(blocking, ", "), steps.size() - i - 1, held);
-          f.help =
-              "Take the strong lock last, or split the migration so the slow statements run "
-              "in their own transaction";
-          f.evidence = evidence;
-          f.evidence["held_ms"] = held;
-          result.findings.push_back(std::move(f));
-        }
-      }
+  // The findings about what each statement of a committed migration did: locks that block
+  // writes taken without a lock_timeout or held while later statements run, and rewrites
+  // (confirming or clearing the static guess).
+  static void report_statements(const Config& config, const Trace& trace, GateResult& result) {
+    for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+      std::vector<std::string> blocking = write_blocking_locks(trace.steps[i]);
+      if (auto f = without_lock_timeout(trace, trace.steps[i], blocking))
+        result.findings.push_back(std::move(*f));
+      if (auto f = rewrite_verdict(trace, trace.steps[i])) result.findings.push_back(std::move(*f));
+      if (auto f = held_across_statements(config, trace, i, blocking))
+        result.findings.push_back(std::move(*f));
     }
+  }
+
+  // The locks the step took that stop writes, as "MODE on relation".
+  static std::vector<std::string> write_blocking_locks(const Step& s) {
+    std::vector<std::string> out;
+    for (const auto& [relation, mode] : s.new_locks) {
+      if (sql::blocks_writes(mode))
+        out.push_back(fmt::format("{} on {}", sql::to_string(mode), relation));
+    }
+    return out;
+  }
+
+  static std::optional<Finding> without_lock_timeout(const Trace& trace, const Step& s,
+                                                     const std::vector<std::string>& blocking) {
+    if (blocking.empty() || s.lock_timeout_ms != 0) return std::nullopt;
+    Finding f = finding(kNoLockTimeout, Level::warning, trace.migration, trace.up, s);
+    f.message = fmt::format(
+        "this statement takes {} without a lock_timeout: while it waits for the lock, every "
+        "query behind it waits too",
+        fmt::join(blocking, ", "));
+    f.help =
+        "SET lock_timeout = '2s' (or less) at the start of the migration, and retry it "
+        "when it times out";
+    f.evidence = to_json(s);
+    return f;
+  }
+
+  // A rewrite the server saw (confirming a static guess, if any), or a type change it did not
+  // rewrite for (clearing the guess).
+  static std::optional<Finding> rewrite_verdict(const Trace& trace, const Step& s) {
+    if (s.rewrote_table) {
+      Finding f = finding(kRewrite, Level::warning, trace.migration, trace.up, s);
+      f.message = fmt::format(
+          "this statement rewrites {} ({:.1f} ms on the fixture rows): on a large table it "
+          "holds its lock for the whole rewrite",
+          fmt::join(s.rewritten, ", "), s.ms);
+      f.help =
+          "Add the column without the default (or with a constant one) and backfill in "
+          "batches; change a type to one that needs no rewrite";
+      f.evidence = to_json(s);
+      if (!s.guess.empty()) f.evidence["confirms"] = s.guess;
+      return f;
+    }
+    if (s.guess != "change-column-type") return std::nullopt;
+    Finding f = finding(kTypeChangeSafe, Level::note, trace.migration, trace.up, s);
+    f.message =
+        "this type change rewrote nothing on the server: the change-column-type "
+        "guess is cleared, the statement only changes the catalog";
+    f.help = "No change needed; suppress change-column-type here with mgate:ignore";
+    f.evidence = to_json(s);
+    f.evidence["clears"] = s.guess;
+    return f;
+  }
+
+  // Locks that stop writes, taken by step `i` and held (until the commit) while the later
+  // statements run longer than traffic.blocked_threshold.
+  static std::optional<Finding> held_across_statements(const Config& config, const Trace& trace,
+                                                       std::size_t i,
+                                                       const std::vector<std::string>& blocking) {
+    const std::vector<Step>& steps = trace.steps;
+    if (blocking.empty() || i + 1 >= steps.size()) return std::nullopt;
+    double held = trace.commit_ms;
+    for (std::size_t j = i + 1; j < steps.size(); ++j) held += steps[j].ms;
+    if (held <= static_cast<double>(config.traffic.blocked_threshold.count())) return std::nullopt;
+    Finding f = finding(kHeld, Level::warning, trace.migration, trace.up, steps[i]);
+    f.message = fmt::format(
+        "{} taken here stays held while the {} later statements of the transaction run "
+        "({:.1f} ms on the fixture rows, more than traffic.blocked_threshold): writes wait "
+        "all that time",
+        fmt::join(blocking, ", "), steps.size() - i - 1, held);
+    f.help =
+        "Take the strong lock last, or split the migration so the slow statements run "
+        "in their own transaction";
+    f.evidence = to_json(steps[i]);
+    f.evidence["held_ms"] = held;
+    return f;
   }
 };
 

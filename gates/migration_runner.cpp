@@ -2,9 +2,9 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
+
+#include "sql/statement_facts.hpp"
 
 namespace mgate {
 namespace {
@@ -37,22 +37,10 @@ std::optional<Location> missing_relation(const SourceFile& file, Span sent,
   sql::ParsedScript alone = sql::parse_script(file, sent);
   if (alone.error || alone.statements.size() != 1) return std::nullopt;
   std::vector<int64_t> found;
-  auto consider = [&](const sql::Node& range) {
-    if (range["relname"].str().empty()) return;
-    std::string qualified(range["relname"].str());
-    if (!range["schemaname"].str().empty())
-      qualified = std::string(range["schemaname"].str()) + "." + qualified;
-    if (qualified == name && range.location() >= 0) found.push_back(range.location());
-  };
-  // A RangeVar is a wrapped node in lists (FROM, LOCK) and a bare object in the fields that
-  // can only hold one (the table of ALTER TABLE, CREATE INDEX, a foreign key's target, ...).
-  alone.statements.front().node.walk([&](const sql::Node& node) {
-    if (node.is("RangeVar")) return consider(node.inner());
-    for (const char* field : {"relation", "pktable", "table", "rel", "constrrel"}) {
-      sql::Node inside = node.inner()[field];
-      if (inside && inside.type().empty()) consider(inside);
-    }
-  });
+  for (const sql::RelationMention& mention :
+       sql::relation_mentions(alone.statements.front().node)) {
+    if (mention.name == name && mention.location >= 0) found.push_back(mention.location);
+  }
   if (found.size() != 1) return std::nullopt;
   std::size_t at = std::min(sent.begin + static_cast<std::size_t>(found.front()), sent.end);
   return locate(file, {at, at});
@@ -167,10 +155,7 @@ bool runs_inside_outer_transaction(const sql::ParsedScript& script, const Execut
   if (!plan.runs_in_transaction() && script.statements.size() > 1) return false;
   // SET TRANSACTION must come first in its transaction: the second up would not be first.
   return std::none_of(script.statements.begin(), script.statements.end(),
-                      [](const sql::Statement& s) {
-                        return s.node.is("TransactionStmt") ||
-                               s.node.as("VariableSetStmt")["name"].str() == "TRANSACTION";
-                      });
+                      [](const sql::Statement& s) { return sql::controls_transaction(s.node); });
 }
 
 std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
@@ -203,17 +188,12 @@ void create_history_table(pg::EphemeralServer& server, const std::string& databa
   server.wait_for_backends({pid});
 }
 
-std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint) {
-  try {
-    return std::make_unique<pqxx::connection>(endpoint.conninfo());
-  } catch (const pqxx::failure& e) {
-    throw EnvironmentError(
-        fmt::format("cannot connect to PostgreSQL as {}: {}", endpoint.redacted(), e.what()));
-  }
+std::unique_ptr<pg::Connection> open_connection(const pg::Endpoint& endpoint) {
+  return std::make_unique<pg::Connection>(endpoint);
 }
 
-void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c) {
-  int pid = c->backendpid();
+void close_connection(pg::EphemeralServer& server, std::unique_ptr<pg::Connection>& c) {
+  int pid = c->backend_pid();
   c.reset();
   server.wait_for_backends({pid});
 }

@@ -3,14 +3,13 @@
 #include <optional>
 #include <string>
 
-#include <pqxx/connection>
-
 #include "core/config.hpp"
 #include "core/execution_plan.hpp"
 #include "core/finding.hpp"
 #include "core/gate_result.hpp"
 #include "core/layout.hpp"
 #include "core/migration.hpp"
+#include "pg/connection.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/session.hpp"
 #include "pg/watchdog.hpp"
@@ -70,13 +69,13 @@ std::optional<ScriptFailure> apply_in_database(pg::EphemeralServer& server,
 void create_history_table(pg::EphemeralServer& server, const std::string& database,
                           const Layout& layout, const Config& config);
 
-// A libpqxx connection for what is not the migration itself (catalog reads, fixture rows,
-// checks). Throws EnvironmentError when the server cannot be reached.
-std::unique_ptr<pqxx::connection> open_connection(const pg::Endpoint& endpoint);
+// A connection for what is not the migration itself (catalog reads, fixture rows, checks).
+// Throws EnvironmentError when the server cannot be reached.
+std::unique_ptr<pg::Connection> open_connection(const pg::Endpoint& endpoint);
 
 // Closes `c` and waits until the server has let go of it: a database with a session cannot be
 // cloned or dropped.
-void close_connection(pg::EphemeralServer& server, std::unique_ptr<pqxx::connection>& c);
+void close_connection(pg::EphemeralServer& server, std::unique_ptr<pg::Connection>& c);
 
 // Where a finding about a whole script points: its first statement.
 Location start_of(const sql::ParsedScript& script);

@@ -3,8 +3,6 @@
 // significance, latency budgets, and the committed baseline (docs/gates/plans.md).
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <sched.h>
 
 #include <algorithm>
@@ -17,11 +15,14 @@
 #include "gates/plans_diff.hpp"
 #include "gates/plans_queries.hpp"
 #include "gates/plans_timing.hpp"
+#include "pg/catalog_facts.hpp"
+#include "pg/connection.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/fixture_data.hpp"
 #include "pg/query_plan.hpp"
 #include "pg/watchdog.hpp"
 #include "sql/locks.hpp"
+#include "sql/statement_facts.hpp"
 
 namespace mgate {
 namespace {
@@ -52,51 +53,54 @@ int pin_to_one_cpu(const std::vector<int>& pids) {
   return cpu;
 }
 
-void run_outside_transaction(pqxx::connection& c, const std::string& sql) {
-  pqxx::nontransaction tx(c);
-  tx.exec(sql);
-}
-
-// Statistics for every table that has none for some column: new tables, and columns whose
-// type a migration changed (pg_stats: pg_statistic is for superusers). Tables the migrations left
-// alone keep the statistics of the database both sides were cloned from, so the planner sees the
-// same numbers on both.
-void analyze_tables_without_statistics(pqxx::connection& c) {
-  pqxx::nontransaction tx(c);
-  pqxx::result tables = tx.exec(
-      "SELECT format('%I.%I', n.nspname, t.relname) FROM pg_class t "
-      "JOIN pg_namespace n ON n.oid = t.relnamespace "
-      "WHERE t.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', "
-      "'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND EXISTS (SELECT 1 FROM "
-      "pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT "
-      "EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = "
-      "t.relname AND s.attname = a.attname)) ORDER BY 1");
-  for (const auto& row : tables) tx.exec(fmt::format("ANALYZE {}", row[0].c_str()));
-}
-
 // One side of the comparison: a database, the connection the queries run on, and the watchdog
 // that bounds each run (a query may call functions the migrations defined).
 struct Side {
   std::string database;
-  std::unique_ptr<pqxx::connection> connection;
+  std::unique_ptr<pg::Connection> connection;
   std::unique_ptr<pg::Watchdog> watchdog;
 
   void open(pg::EphemeralServer& server) {
-    pg::Endpoint endpoint = server.owner(database);
-    connection = open_connection(endpoint);
+    connection = open_connection(server.owner(database));
     watchdog = std::make_unique<pg::Watchdog>();
-    watchdog->watch({endpoint, connection->backendpid(), connection->sock(), [this] {
-                       try {
-                         connection->cancel_query();
-                       } catch (const std::exception&) {
-                         // The watchdog's next step follows.
-                       }
-                     }});
+    watchdog->watch(connection->watchdog_target());
   }
   void close(pg::EphemeralServer& server) {
     watchdog.reset();
     close_connection(server, connection);
   }
+};
+
+// The gate's databases: dropped at the end, and on the way out of an exception too, when a
+// failed drop matters less than the exception (the teardown drops what is left).
+class ScratchDatabases {
+ public:
+  explicit ScratchDatabases(pg::EphemeralServer& server) : server_(server) {}
+  ~ScratchDatabases() {
+    for (const std::string& database : databases_) {
+      try {
+        server_.drop(database);
+      } catch (const std::exception&) {
+        // The exception on its way matters more.
+      }
+    }
+  }
+  ScratchDatabases(const ScratchDatabases&) = delete;
+  ScratchDatabases& operator=(const ScratchDatabases&) = delete;
+
+  std::string clone(const std::string& source, std::string_view label) {
+    return databases_.emplace_back(server_.clone(source, label));
+  }
+  void drop_all() {
+    while (!databases_.empty()) {
+      server_.drop(databases_.front());
+      databases_.erase(databases_.begin());
+    }
+  }
+
+ private:
+  pg::EphemeralServer& server_;
+  std::vector<std::string> databases_;
 };
 
 // What one query did on one side.
@@ -106,15 +110,6 @@ struct Measurement {
   std::string error;  // the server's message when the query failed
   std::string sqlstate;
 };
-
-double timed_run(pqxx::connection& c, const std::string& sql) {
-  pqxx::work tx(c);
-  auto start = std::chrono::steady_clock::now();
-  tx.exec(sql);
-  std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-  tx.abort();  // a query that writes leaves nothing behind for the next run
-  return took.count();
-}
 
 // Runs `step` on `side` within postgres.statement_timeout; a failure of the query is recorded
 // and ends the measurements of that side. A query that ignores cancellation ends the gate
@@ -130,12 +125,12 @@ bool attempt(Measurement& m, Side& side, const CriticalQuery& q, std::chrono::mi
       throw pg::DeadlineExceeded("critical query " + q.name, budget);
     }
     return true;
-  } catch (const pqxx::broken_connection& e) {
+  } catch (const pg::ConnectionLost&) {
     if (side.watchdog->disarm() == pg::Watchdog::Outcome::terminated) {
       throw pg::DeadlineExceeded("critical query " + q.name, budget);
     }
-    throw EnvironmentError(fmt::format("lost the connection to PostgreSQL: {}", e.what()));
-  } catch (const pqxx::sql_error& e) {
+    throw;
+  } catch (const pg::QueryFailed& e) {
     side.watchdog->disarm();
     m.error = e.what();
     m.sqlstate = e.sqlstate();
@@ -154,19 +149,19 @@ std::pair<Measurement, Measurement> measure(Side& before, Side& after, const Cri
   Measurement a;
   std::chrono::milliseconds budget = config.postgres.statement_timeout;
   for (int i = 0; i < config.plans.warmup; ++i) {
-    attempt(b, before, q, budget, [&] { timed_run(*before.connection, q.sql); });
-    attempt(a, after, q, budget, [&] { timed_run(*after.connection, q.sql); });
+    attempt(b, before, q, budget, [&] { pg::timed_run(*before.connection, q.sql); });
+    attempt(a, after, q, budget, [&] { pg::timed_run(*after.connection, q.sql); });
   }
   attempt(b, before, q, budget, [&] { b.plan = pg::explain_analyze(*before.connection, q.sql); });
   attempt(a, after, q, budget, [&] { a.plan = pg::explain_analyze(*after.connection, q.sql); });
   for (int i = 0; i < config.plans.runs; ++i) {
     auto run_before = [&] {
       attempt(b, before, q, budget,
-              [&] { b.samples_ms.push_back(timed_run(*before.connection, q.sql)); });
+              [&] { b.samples_ms.push_back(pg::timed_run(*before.connection, q.sql)); });
     };
     auto run_after = [&] {
       attempt(a, after, q, budget,
-              [&] { a.samples_ms.push_back(timed_run(*after.connection, q.sql)); });
+              [&] { a.samples_ms.push_back(pg::timed_run(*after.connection, q.sql)); });
     };
     if (i % 2 == 0) {
       run_before();
@@ -257,27 +252,19 @@ class PlansGate : public Gate {
       result.skip_reason = "no PostgreSQL server";
       return result;
     }
-    pg::EphemeralServer& server = *input.postgres;
     const Config& config = input.config;
-    std::vector<std::string> made;  // the gate's databases, dropped at the end
     std::optional<std::string> skip;
     std::optional<Finding> timed_out;
     Counts counts;
-    try {
-      skip = compare(input, queries, made, counts, result);
-    } catch (const pg::DeadlineExceeded& e) {
-      timed_out = timeout_finding(queries, e);
-    } catch (...) {
-      for (const std::string& database : made) {
-        try {
-          server.drop(database);
-        } catch (const std::exception&) {
-          // The exception on its way matters more; the teardown drops what is left.
-        }
+    {
+      ScratchDatabases made(*input.postgres);
+      try {
+        skip = compare(input, queries, made, counts, result);
+      } catch (const pg::DeadlineExceeded& e) {
+        timed_out = timeout_finding(queries, e);
       }
-      throw;
+      made.drop_all();
     }
-    for (const std::string& database : made) server.drop(database);
     if (skip) return skipped(std::move(result), *skip);
     if (timed_out) {
       // What was measured before it is incomplete: no summary, no baseline comparison.
@@ -287,11 +274,7 @@ class PlansGate : public Gate {
     }
 
     compare_with_committed_baseline(config, queries, result);
-    result.metrics["summary"] = fmt::format(
-        "{} critical quer{}, {} interleaved runs each: {} plan changed, {} slower, {} over "
-        "budget, {} failing",
-        queries.size(), queries.size() == 1 ? "y" : "ies", config.plans.runs, counts.plan_changed,
-        counts.slower, counts.over_budget, counts.failing);
+    result.metrics["summary"] = summary(queries.size(), config.plans.runs, counts);
     apply_configured_levels(result, config);
     return result;
   }
@@ -304,60 +287,84 @@ class PlansGate : public Gate {
     int failing = 0;
   };
 
-  // Both sides, from fixture rows to the last timed run; the databases it makes go into `made`.
-  // Returns why the gate is skipped, if it is.
+  static std::string summary(std::size_t queries, int runs, const Counts& counts) {
+    return fmt::format(
+        "{} critical quer{}, {} interleaved runs each: {} plan changed, {} slower, {} over "
+        "budget, {} failing",
+        queries, queries == 1 ? "y" : "ies", runs, counts.plan_changed, counts.slower,
+        counts.over_budget, counts.failing);
+  }
+
+  // Both sides, from fixture rows to the last timed run, in databases made in `made`. Returns why
+  // the gate is skipped, if it is.
   std::optional<std::string> compare(const GateInput& input,
                                      const std::vector<CriticalQuery>& queries,
-                                     std::vector<std::string>& made, Counts& counts,
+                                     ScratchDatabases& made, Counts& counts,
                                      GateResult& result) const {
     pg::EphemeralServer& server = *input.postgres;
     const Config& config = input.config;
     const long long rows = config.plans.rows > 0 ? config.plans.rows : config.fixtures.rows;
-    std::chrono::milliseconds budget = config.postgres.statement_timeout;
+    pg::FixtureData fixtures(config.root, config.fixtures.seed,
+                             {rows, config.fixtures.random_seed});
 
-    std::string base = made.emplace_back(server.clone(server.base(), "plans"));
+    std::string base = made.clone(server.base(), "plans");
     if (auto failed = apply_migrations(input, server, base, false)) {
       return fmt::format("base migration {} fails", *failed);
     }
-    pg::FixtureData fixtures(config.root, config.fixtures.seed,
-                             {rows, config.fixtures.random_seed});
-    {
-      pg::Endpoint endpoint = server.owner(base);
-      auto c = open_connection(endpoint);
-      pg::LoadedFixtures loaded = fixtures.load(*c, endpoint, budget);
-      result.metrics["fixtures"] = fixtures_json(config, rows, loaded);
-      // VACUUM sets the visibility map (index-only scans depend on it) and ANALYZE gives the
-      // planner its statistics, once, in the database both sides are cloned from. ANALYZE runs
-      // the functions of expression indexes.
-      pg::run_bounded(*c, endpoint, budget, "VACUUM ANALYZE",
-                      [&] { run_outside_transaction(*c, "VACUUM ANALYZE"); });
-      close_connection(server, c);
-    }
-    Side before{made.emplace_back(server.clone(base, "plans_before")), nullptr, nullptr};
-    Side after{made.emplace_back(server.clone(base, "plans_after")), nullptr, nullptr};
+    prepare_base(server, base, fixtures, config, rows, result);
+    Side before{made.clone(base, "plans_before"), nullptr, nullptr};
+    Side after{made.clone(base, "plans_after"), nullptr, nullptr};
     if (auto failed = apply_migrations(input, server, after.database, true)) {
       return fmt::format(
           "migration {} fails on the fixture data (the forward and integrity gates report it)",
           *failed);
     }
-    {
-      pg::Endpoint endpoint = server.owner(after.database);
-      auto c = open_connection(endpoint);
-      pg::LoadedFixtures loaded = fixtures.load(*c, endpoint, budget);
-      for (const auto& t : loaded.generated.filled)
-        result.metrics["fixtures"]["generated_after"][t.table] = t.rows;
-      pg::run_bounded(*c, endpoint, budget, "ANALYZE",
-                      [&] { analyze_tables_without_statistics(*c); });
-      close_connection(server, c);
-    }
-
+    prepare_after(server, after.database, fixtures, config, result);
     before.open(server);
     after.open(server);
+    measure_queries(input, queries, before, after, counts, result);
+    before.close(server);
+    after.close(server);
+    return std::nullopt;
+  }
+
+  // Fixture rows in the database both sides are cloned from, then VACUUM ANALYZE, once: VACUUM
+  // sets the visibility map (index-only scans depend on it) and ANALYZE gives the planner its
+  // statistics. ANALYZE runs the functions of expression indexes.
+  static void prepare_base(pg::EphemeralServer& server, const std::string& base,
+                           pg::FixtureData& fixtures, const Config& config, long long rows,
+                           GateResult& result) {
+    std::chrono::milliseconds budget = config.postgres.statement_timeout;
+    auto c = open_connection(server.owner(base));
+    pg::LoadedFixtures loaded = fixtures.load(*c, budget);
+    result.metrics["fixtures"] = fixtures_json(config, rows, loaded);
+    pg::run_bounded(*c, budget, "VACUUM ANALYZE", [&] { c->execute("VACUUM ANALYZE"); });
+    close_connection(server, c);
+  }
+
+  // After the gated migrations: rows for the tables they created, and statistics where the
+  // planner has none. Tables the migrations left alone keep the statistics of the database both
+  // sides were cloned from, so the planner sees the same numbers on both.
+  static void prepare_after(pg::EphemeralServer& server, const std::string& after,
+                            pg::FixtureData& fixtures, const Config& config, GateResult& result) {
+    std::chrono::milliseconds budget = config.postgres.statement_timeout;
+    auto c = open_connection(server.owner(after));
+    pg::LoadedFixtures loaded = fixtures.load(*c, budget);
+    for (const auto& t : loaded.generated.filled)
+      result.metrics["fixtures"]["generated_after"][t.table] = t.rows;
+    pg::run_bounded(*c, budget, "ANALYZE", [&] { pg::analyze_tables_without_statistics(*c); });
+    close_connection(server, c);
+  }
+
+  // Every critical query on both sides, and what its measurements say.
+  void measure_queries(const GateInput& input, const std::vector<CriticalQuery>& queries,
+                       Side& before, Side& after, Counts& counts, GateResult& result) const {
+    pg::EphemeralServer& server = *input.postgres;
+    const Config& config = input.config;
     if (server.provider() == "local") {
       result.metrics["pinned_cpu"] =
-          pin_to_one_cpu({before.connection->backendpid(), after.connection->backendpid()});
+          pin_to_one_cpu({before.connection->backend_pid(), after.connection->backend_pid()});
     }
-
     result.metrics["runs"] = config.plans.runs;
     result.metrics["warmup"] = config.plans.warmup;
     result.metrics["regression_threshold"] = config.plans.regression_threshold;
@@ -368,9 +375,6 @@ class PlansGate : public Gate {
       auto [b, a] = measure(before, after, q, config);
       judge(input, q, b, a, *after.connection, result, counts);
     }
-    before.close(server);
-    after.close(server);
-    return std::nullopt;
   }
 
   // A critical query, or what mgate did before the runs, that ran past its deadline.
@@ -437,11 +441,9 @@ class PlansGate : public Gate {
       if (!m.up || !m.gated) continue;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
       for (const sql::Statement& s : up.statements) {
-        sql::Node drop = s.node.as("DropStmt");
-        if (!index.empty() && drop && drop["removeType"].str() == "OBJECT_INDEX") {
-          for (const sql::Node& names : drop["objects"].items()) {
-            if (same_relation(sql::qualified_name(names), index))
-              return std::pair{locate(*up.file, s.span), m.id()};
+        if (!index.empty()) {
+          for (const std::string& dropped : sql::dropped_indexes(s.node)) {
+            if (same_relation(dropped, index)) return std::pair{locate(*up.file, s.span), m.id()};
           }
         }
         if (touching || relation.empty()) continue;
@@ -474,17 +476,9 @@ class PlansGate : public Gate {
     }
   }
 
-  static double table_rows(pqxx::connection& c, const std::string& relation) {
-    pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(
-        "SELECT coalesce((SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)), 0)",
-        relation);
-    return r.at(0).at(0).as<double>();
-  }
-
   // Everything one query's measurements say: its metrics, and its findings.
   void judge(const GateInput& input, const CriticalQuery& q, const Measurement& b,
-             const Measurement& a, pqxx::connection& after_connection, GateResult& result,
+             const Measurement& a, pg::Connection& after_connection, GateResult& result,
              Counts& counts) const {
     const Config& config = input.config;
     Json metrics = {{"sql", q.sql},
@@ -604,7 +598,7 @@ class PlansGate : public Gate {
 
   void report_plan_changes(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
                            const TimingVerdict& timing, const Json& evidence,
-                           pqxx::connection& after_connection, GateResult& result) const {
+                           pg::Connection& after_connection, GateResult& result) const {
     const Config& config = input.config;
     std::vector<std::string> explained;  // relations a lost index already accounts for
     for (const IndexUse& lost : diff.lost_indexes) {
@@ -631,7 +625,7 @@ class PlansGate : public Gate {
     }
     for (const std::string& relation : diff.new_seq_scans) {
       if (std::find(explained.begin(), explained.end(), relation) != explained.end()) continue;
-      double rows = table_rows(after_connection, relation);
+      double rows = pg::estimated_rows(after_connection, relation);
       if (rows < config.plans.large_table_rows) continue;
       Finding f = finding(kSeqScan, Level::warning, q);
       place(f, input, relation, "");

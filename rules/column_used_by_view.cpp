@@ -26,18 +26,14 @@ class ColumnUsedByView : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter || !context.schema) return;
-    const std::string& table = alter->table;
-    for (const AlteredTable::Command& command : alter->commands) {
-      const sql::Node& cmd = command.cmd;
-      std::string_view subtype = command.subtype;
-      if (subtype != "AT_DropColumn" && subtype != "AT_AlterColumnType") continue;
+    if (!context.schema) return;
+    for (const auto& [table, cmd] :
+         context.alter_commands(statement, {"AT_DropColumn", "AT_AlterColumnType"})) {
       std::string column(cmd["name"].str());
       std::vector<std::string> views = context.schema->views_reading(table, column);
       if (views.empty()) continue;
       std::string names = views_read(views);
-      if (subtype == "AT_AlterColumnType") {
+      if (cmd["subtype"].str() == "AT_AlterColumnType") {
         out.flag(statement.span,
                  fmt::format("ALTER COLUMN `{1}` TYPE fails: {2} `{0}.{1}`, and PostgreSQL "
                              "refuses to change the type of a column a view uses (SQLSTATE "

@@ -1,5 +1,7 @@
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "rules/rule.hpp"
 
 namespace mgate {
@@ -7,8 +9,9 @@ namespace {
 
 // Whether an ALTER TABLE subcommand reads or rewrites the whole table. A close approximation:
 // it does not look at the default's volatility or at binary-coercible type changes.
-bool full_pass(const sql::Node& cmd) {
-  std::string_view subtype = cmd["subtype"].str();
+bool full_pass(const AlteredTable::Command& command) {
+  std::string_view subtype = command.subtype;
+  const sql::Node& cmd = command.cmd;
   if (subtype == "AT_AlterColumnType" || subtype == "AT_SetNotNull" || subtype == "AT_SetLogged" ||
       subtype == "AT_SetUnLogged" || subtype == "AT_SetTableSpace") {
     return true;
@@ -37,14 +40,11 @@ bool full_pass(const sql::Node& cmd) {
 // The altered table when the statement is an ALTER TABLE that takes ACCESS EXCLUSIVE on it.
 std::string exclusive_alter(const sql::Statement& statement, const LintContext& context,
                             bool& passes) {
-  sql::Node alter = statement.node.as("AlterTableStmt");
-  if (!alter || alter["objtype"].str() != "OBJECT_TABLE") return "";
+  const AlteredTable* alter = context.alter(statement);
+  if (!alter || statement.node.inner()["objtype"].str() != "OBJECT_TABLE") return "";
   const std::vector<sql::RelationLock>& locks = context.locks(statement);
   if (locks.empty() || locks[0].mode != sql::LockMode::access_exclusive) return "";
-  passes = false;
-  for (const sql::Node& item : alter["cmds"].items()) {
-    passes = passes || full_pass(item.as("AlterTableCmd"));
-  }
+  passes = std::any_of(alter->commands.begin(), alter->commands.end(), full_pass);
   return locks[0].relation;
 }
 

@@ -36,15 +36,11 @@ class DropConstraint : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter) return;
-    const std::string& table = alter->table;
     // A down script drops constraints to revert its up's ADD CONSTRAINT; mgate does not track
     // constraint names, so down scripts are left alone.
-    if (context.down || context.is_new(table)) return;
-    for (const AlteredTable::Command& command : alter->commands) {
-      const sql::Node& cmd = command.cmd;
-      if (command.subtype != "AT_DropConstraint") continue;
+    if (context.down) return;
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_DropConstraint")) {
+      if (context.is_new(table)) continue;
       std::string name(cmd["name"].str());
       if (redundant_not_null_check(context, table, name)) continue;
       // PostgreSQL's default names tell the kind: <table>_pkey, _key (unique), _fkey, _check.

@@ -17,13 +17,9 @@ class DropNotNull : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
     // In a down script, DROP NOT NULL reverts its up's SET NOT NULL.
-    if (!alter || context.down) return;
-    const std::string& table = alter->table;
-    for (const AlteredTable::Command& command : alter->commands) {
-      const sql::Node& cmd = command.cmd;
-      if (command.subtype != "AT_DropNotNull") continue;
+    if (context.down) return;
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_DropNotNull")) {
       std::string column(cmd["name"].str());
       if (context.is_new_column(table, column)) continue;
       out.flag(statement.span,

@@ -451,10 +451,17 @@ const AlteredTable* LintContext::alter(const sql::Statement& statement) const {
 
 std::vector<AlterCommand> LintContext::alter_commands(const sql::Statement& statement,
                                                       std::string_view subtype) const {
+  return alter_commands(statement, {subtype});
+}
+
+std::vector<AlterCommand> LintContext::alter_commands(
+    const sql::Statement& statement, std::initializer_list<std::string_view> subtypes) const {
   std::vector<AlterCommand> out;
   if (const AlteredTable* altered = alter(statement)) {
     for (const AlteredTable::Command& command : altered->commands) {
-      if (command.subtype == subtype) out.push_back({altered->table, command.cmd});
+      if (std::find(subtypes.begin(), subtypes.end(), command.subtype) != subtypes.end()) {
+        out.push_back({altered->table, command.cmd});
+      }
     }
   }
   return out;

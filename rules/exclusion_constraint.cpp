@@ -18,17 +18,9 @@ class ExclusionConstraint : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter) return;
-    const std::string& table = alter->table;
-    if (context.is_new(table)) return;
-    for (const AlteredTable::Command& command : alter->commands) {
-      const sql::Node& cmd = command.cmd;
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AddConstraint")) {
       sql::Node constraint = cmd["def"].as("Constraint");
-      if (command.subtype != "AT_AddConstraint" ||
-          constraint["contype"].str() != "CONSTR_EXCLUSION") {
-        continue;
-      }
+      if (context.is_new(table) || constraint["contype"].str() != "CONSTR_EXCLUSION") continue;
       std::string name(constraint["conname"].str());
       out.flag(statement.span,
                fmt::format("ADD CONSTRAINT{1} EXCLUDE builds its index over all of `{0}` and "

@@ -18,17 +18,9 @@ class RequireNotValid : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter) return;
-    const std::string& table = alter->table;
-    if (context.is_new(table)) return;
-    const std::vector<AlteredTable::Command>& cmds = alter->commands;
-    for (const AlteredTable::Command& command : cmds) {
-      const sql::Node& cmd = command.cmd;
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AddConstraint")) {
       sql::Node constraint = cmd["def"].as("Constraint");
-      if (command.subtype != "AT_AddConstraint" || constraint["skip_validation"].boolean()) {
-        continue;
-      }
+      if (context.is_new(table) || constraint["skip_validation"].boolean()) continue;
       std::string_view type = constraint["contype"].str();
       std::string name(constraint["conname"].str());
       std::string named = name.empty() ? "" : fmt::format(" `{}`", name);
@@ -64,7 +56,7 @@ class RequireNotValid : public Rule {
         continue;
       }
       std::optional<Fix> fix;
-      if (cmds.size() == 1)
+      if (context.alter(statement)->commands.size() == 1)
         fix = insert_at_end(statement, " NOT VALID", "Add the constraint NOT VALID");
       out.flag(
           statement.span, std::move(message),

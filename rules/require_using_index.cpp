@@ -18,16 +18,9 @@ class RequireUsingIndex : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter) return;
-    const std::string& table = alter->table;
-    if (context.is_new(table)) return;
-    for (const AlteredTable::Command& command : alter->commands) {
-      const sql::Node& cmd = command.cmd;
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_AddConstraint")) {
       sql::Node constraint = cmd["def"].as("Constraint");
-      if (command.subtype != "AT_AddConstraint" || !constraint["indexname"].str().empty()) {
-        continue;
-      }
+      if (context.is_new(table) || !constraint["indexname"].str().empty()) continue;
       std::string_view type = constraint["contype"].str();
       if (type != "CONSTR_PRIMARY" && type != "CONSTR_UNIQUE") continue;
       std::string_view kind = type == "CONSTR_PRIMARY" ? "PRIMARY KEY" : "UNIQUE";

@@ -1,4 +1,5 @@
 #pragma once
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -100,6 +101,9 @@ struct LintContext {
   // Its subcommands whose subtype is `subtype` (e.g. "AT_AddColumn"), in the order written.
   std::vector<AlterCommand> alter_commands(const sql::Statement& statement,
                                            std::string_view subtype) const;
+  // Its subcommands whose subtype is one of `subtypes`, in the order written.
+  std::vector<AlterCommand> alter_commands(const sql::Statement& statement,
+                                           std::initializer_list<std::string_view> subtypes) const;
   const std::vector<TypedColumn>& columns(const sql::Statement& statement) const;
   // `column` (one of columns(statement)) with its span and type token: the statement's text is
   // read only when a rule needs them.

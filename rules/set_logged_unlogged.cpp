@@ -18,14 +18,10 @@ class SetLoggedUnlogged : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter) return;
-    const std::string& table = alter->table;
-    if (context.is_new(table)) return;
-    for (const AlteredTable::Command& command : alter->commands) {
-      std::string_view subtype = command.subtype;
-      if (subtype != "AT_SetLogged" && subtype != "AT_SetUnLogged") continue;
-      bool logged = subtype == "AT_SetLogged";
+    for (const auto& [table, cmd] :
+         context.alter_commands(statement, {"AT_SetLogged", "AT_SetUnLogged"})) {
+      if (context.is_new(table)) continue;
+      bool logged = cmd["subtype"].str() == "AT_SetLogged";
       out.flag(statement.span,
                fmt::format("SET {1} copies all of `{0}` into a new file{2} and rebuilds its "
                            "indexes while holding an ACCESS EXCLUSIVE lock: every read and write "

@@ -29,14 +29,9 @@ class SetTablespace : public Rule {
                std::string(kHelp));
       return;
     }
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter) return;
-    const std::string& relation = alter->table;
-    if (context.is_new(relation)) return;
     bool index = statement.node.inner()["objtype"].str() == "OBJECT_INDEX";
-    for (const AlteredTable::Command& command : alter->commands) {
-      const sql::Node& cmd = command.cmd;
-      if (command.subtype != "AT_SetTableSpace") continue;
+    for (const auto& [relation, cmd] : context.alter_commands(statement, "AT_SetTableSpace")) {
+      if (context.is_new(relation)) continue;
       out.flag(statement.span,
                fmt::format("SET TABLESPACE `{1}` copies {0} file by file while holding an ACCESS "
                            "EXCLUSIVE lock on it: {2} until the copy ends",

@@ -18,13 +18,9 @@ class ValidateInSameTransaction : public Rule {
 
   void check(const sql::Statement& statement, const LintContext& context,
              RuleOutput& out) const override {
-    const AlteredTable* alter = context.alter(statement);
-    if (!alter || !context.in_transaction) return;
-    const std::string& table = alter->table;
-    if (context.is_new(table)) return;
-    for (const AlteredTable::Command& command : alter->commands) {
-      const sql::Node& cmd = command.cmd;
-      if (command.subtype != "AT_ValidateConstraint") continue;
+    if (!context.in_transaction) return;
+    for (const auto& [table, cmd] : context.alter_commands(statement, "AT_ValidateConstraint")) {
+      if (context.is_new(table)) continue;
       std::string name(cmd["name"].str());
       if (!context.not_valid_in_transaction.count(table + "." + name)) continue;
       auto held = context.held_locks.find(table);

@@ -1,6 +1,6 @@
 #include "pg/constraint_violations.hpp"
 
-#include <pqxx/pqxx>
+#include "pg/libpqxx.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -112,8 +112,8 @@ void check_indexes(pqxx::transaction_base& tx, std::vector<ConstraintViolation>&
 
 }  // namespace
 
-std::vector<ConstraintViolation> find_violations(pqxx::connection_base& connection) {
-  pqxx::nontransaction tx(connection);
+std::vector<ConstraintViolation> find_violations(Connection& connection) {
+  pqxx::nontransaction tx(libpqxx(connection));
   std::vector<ConstraintViolation> out;
   check_constraints(tx, out);
   check_foreign_keys(tx, out);
@@ -122,10 +122,10 @@ std::vector<ConstraintViolation> find_violations(pqxx::connection_base& connecti
   return out;
 }
 
-ConstraintViolation rows_breaking(pqxx::connection_base& connection, const std::string& schema,
+ConstraintViolation rows_breaking(Connection& connection, const std::string& schema,
                                   const std::string& table, const std::string& column,
                                   const std::string& type) {
-  pqxx::work tx(connection);
+  pqxx::work tx(libpqxx(connection));
   std::string from =
       (schema.empty() ? "" : tx.quote_name(schema) + ".") + tx.quote_name(table) + " t";
   std::string value = "t." + tx.quote_name(column);

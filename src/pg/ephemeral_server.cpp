@@ -2,13 +2,12 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <iostream>
 #include <random>
 #include <thread>
 
 #include "core/config.hpp"
+#include "pg/libpqxx.hpp"
 #include "pg/teardown.hpp"
 
 namespace mgate::pg {
@@ -27,15 +26,6 @@ std::string ident(const std::string& name) {
   return out + "\"";
 }
 
-std::unique_ptr<pqxx::connection> connect(const Endpoint& endpoint) {
-  try {
-    return std::make_unique<pqxx::connection>(endpoint.conninfo());
-  } catch (const pqxx::failure& e) {
-    throw EnvironmentError(
-        fmt::format("cannot connect to PostgreSQL as {}: {}", endpoint.redacted(), e.what()));
-  }
-}
-
 }  // namespace
 
 EphemeralServer::EphemeralServer(std::unique_ptr<Provider> provider, ServerSettings settings)
@@ -44,12 +34,12 @@ EphemeralServer::EphemeralServer(std::unique_ptr<Provider> provider, ServerSetti
   prefix_ = provider_->shared() ? fmt::format("mgate_{}_", random_hex(8)) : "mgate_";
   if (provider_->shared()) teardown_ = register_teardown([this] { drop_scratch_objects(); });
   try {
-    admin_ = connect(endpoint_);
-    admin_pid_ = admin_->backendpid();
-    pqxx::nontransaction tx(*admin_);
+    admin_ = std::make_unique<Connection>(endpoint_);
+    admin_pid_ = admin_->backend_pid();
+    pqxx::nontransaction tx(libpqxx(*admin_));
     std::string version = tx.exec1("SHOW server_version")[0].c_str();
     version_ = version.substr(0, version.find(' '));
-    version_number_ = admin_->server_version();
+    version_number_ = libpqxx(*admin_).server_version();
     auto role = tx.exec1(
         "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user");
     tx.commit();
@@ -58,8 +48,8 @@ EphemeralServer::EphemeralServer(std::unique_ptr<Provider> provider, ServerSetti
     // The base belongs to the administrative role: the migrations' role may not drop it.
     base_ = create_database("template0", "base", false);
     if (!settings_.extensions.empty()) {
-      auto base = connect(admin(base_));
-      pqxx::nontransaction ext(*base);
+      Connection base(admin(base_));
+      pqxx::nontransaction ext(libpqxx(base));
       for (const std::string& name : settings_.extensions) {
         try {
           ext.exec0("CREATE EXTENSION IF NOT EXISTS " + ident(name) + " CASCADE");
@@ -134,7 +124,7 @@ void EphemeralServer::create_owner_role(bool admin_is_superuser) {
     created_role_ = role;
   }
   std::lock_guard admin(admin_mutex_);
-  pqxx::nontransaction tx(*admin_);
+  pqxx::nontransaction tx(libpqxx(*admin_));
   tx.exec0(fmt::format(
       "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
       "PASSWORD {}",
@@ -167,7 +157,7 @@ std::string EphemeralServer::create_database(const std::string& source, std::str
   try {
     std::lock_guard admin(admin_mutex_);
     if (!admin_) throw EnvironmentError("interrupted: the scratch databases are being dropped");
-    pqxx::nontransaction tx(*admin_);
+    pqxx::nontransaction tx(libpqxx(*admin_));
     tx.exec0(sql);
   } catch (const pqxx::insufficient_privilege& e) {
     throw InputError(fmt::format(
@@ -193,7 +183,7 @@ void EphemeralServer::drop(const std::string& database) {
   try {
     std::lock_guard admin(admin_mutex_);
     if (!admin_) return;  // the teardown drops it
-    pqxx::nontransaction tx(*admin_);
+    pqxx::nontransaction tx(libpqxx(*admin_));
     tx.exec0(sql);
   } catch (const pqxx::broken_connection& e) {
     throw EnvironmentError(fmt::format("lost the connection to PostgreSQL: {}", e.what()));
@@ -214,7 +204,7 @@ void EphemeralServer::wait_for_backends(const std::vector<int>& pids) {
   try {
     std::lock_guard admin(admin_mutex_);
     if (!admin_) return;
-    pqxx::nontransaction tx(*admin_);
+    pqxx::nontransaction tx(libpqxx(*admin_));
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (tx.exec1(query)[0].as<int>() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));

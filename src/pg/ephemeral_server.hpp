@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include <pqxx/connection>
-
 #include "pg/provider.hpp"
 
 namespace mgate::pg {
+
+class Connection;
 
 struct ServerSettings {
   bool superuser = false;               // run migrations as the superuser
@@ -73,7 +73,7 @@ class EphemeralServer {
   std::unique_ptr<Provider> provider_;
   ServerSettings settings_;
   Endpoint endpoint_;
-  std::unique_ptr<pqxx::connection> admin_;
+  std::unique_ptr<Connection> admin_;
   std::mutex admin_mutex_;  // a connection runs one statement at a time, whichever thread asks
   std::atomic<int> admin_pid_{0};  // its backend, for the teardown to cancel what it runs
   std::string version_;

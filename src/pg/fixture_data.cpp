@@ -2,12 +2,11 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <fstream>
 #include <iterator>
 
 #include "core/config.hpp"
+#include "pg/libpqxx.hpp"
 #include "pg/watchdog.hpp"
 
 namespace mgate::pg {
@@ -25,14 +24,13 @@ FixtureData::FixtureData(std::filesystem::path root, std::vector<std::string> se
                          FixtureOptions options)
     : root_(std::move(root)), pending_(std::move(seeds)), options_(options) {}
 
-LoadedFixtures FixtureData::load(pqxx::connection_base& connection, const Endpoint& endpoint,
-                                 std::chrono::milliseconds budget) {
+LoadedFixtures FixtureData::load(Connection& connection, std::chrono::milliseconds budget) {
   LoadedFixtures out;
-  run_bounded(connection, endpoint, budget, "loading the fixture rows", [&] {
+  run_bounded(connection, budget, "loading the fixture rows", [&] {
     std::erase_if(pending_, [&](const std::string& file) {
       std::string text = read_seed(root_ / file);
       try {
-        pqxx::work tx(connection);
+        pqxx::work tx(libpqxx(connection));
         tx.exec(text);
         tx.commit();
         out.seeds.push_back(file);

@@ -7,11 +7,9 @@
 #include "pg/fixture_generator.hpp"
 #include "pg/provider.hpp"
 
-namespace pqxx {
-class connection_base;
-}
-
 namespace mgate::pg {
+
+class Connection;
 
 // What one load put into a database.
 struct LoadedFixtures {
@@ -29,11 +27,10 @@ class FixtureData {
   FixtureData(std::filesystem::path root, std::vector<std::string> seeds, FixtureOptions options);
 
   // Loads the seeds that apply now (a seed that fails is tried again at the next load) and
-  // generates rows, on `connection` (to `endpoint`, the migrations' role). Triggers, defaults
+  // generates rows, on `connection` (as the migrations' role). Triggers, defaults
   // and checks the migrations defined run meanwhile: the whole load is bounded by `budget`
   // (run_bounded, DeadlineExceeded). Throws InputError for a seed file that cannot be read.
-  LoadedFixtures load(pqxx::connection_base& connection, const Endpoint& endpoint,
-                      std::chrono::milliseconds budget);
+  LoadedFixtures load(Connection& connection, std::chrono::milliseconds budget);
 
  private:
   std::filesystem::path root_;

@@ -2,11 +2,11 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <map>
 #include <set>
+
+#include "pg/libpqxx.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -399,9 +399,8 @@ Insert build_insert(pqxx::transaction_base& tx, const Table& t,
 
 }  // namespace
 
-GeneratedFixtures generate_fixtures(pqxx::connection_base& connection,
-                                    const FixtureOptions& options) {
-  pqxx::nontransaction tx(connection);
+GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions& options) {
+  pqxx::nontransaction tx(libpqxx(connection));
   std::map<unsigned, Table> tables = read_tables(tx);
   std::map<unsigned, long long> available;  // rows in each table the generator may reference
   std::set<unsigned> empty;
@@ -455,9 +454,8 @@ GeneratedFixtures generate_fixtures(pqxx::connection_base& connection,
   return out;
 }
 
-std::string generated_row_insert(pqxx::connection_base& connection, const std::string& table,
-                                 long long seed) {
-  pqxx::nontransaction tx(connection);
+std::string generated_row_insert(Connection& connection, const std::string& table, long long seed) {
+  pqxx::nontransaction tx(libpqxx(connection));
   std::map<unsigned, Table> tables = read_tables(tx);
   auto t = std::find_if(tables.begin(), tables.end(),
                         [&](const auto& entry) { return entry.second.name == table; });

@@ -3,11 +3,9 @@
 #include <string>
 #include <vector>
 
-namespace pqxx {
-class connection_base;
-}
-
 namespace mgate::pg {
+
+class Connection;
 
 struct FixtureOptions {
   long long rows = 1000;  // per table
@@ -53,14 +51,12 @@ struct GeneratedFixtures {
 // edge_values in the .cpp); a table that refuses them is filled without them. A table that still
 // fails (a CHECK the values do not meet, say) is retried with small values, then reported as
 // unfilled.
-GeneratedFixtures generate_fixtures(pqxx::connection_base& connection,
-                                    const FixtureOptions& options);
+GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions& options);
 
 // The generator's INSERT of one row of `table` (schema.table as in FilledTable), numbered by the
 // statement's parameter $1 (bigint): a number past the rows already generated gives values no
 // generated row has, and foreign keys that point at existing rows. Empty when the generator cannot
 // write a row of it (no such table, a NOT NULL key into an empty table).
-std::string generated_row_insert(pqxx::connection_base& connection, const std::string& table,
-                                 long long seed);
+std::string generated_row_insert(Connection& connection, const std::string& table, long long seed);
 
 }  // namespace mgate::pg

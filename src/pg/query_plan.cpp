@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
+#include <chrono>
+
+#include "pg/libpqxx.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -65,12 +67,26 @@ QueryPlan plan_from_explain(const Json& explain) {
   return plan;
 }
 
-QueryPlan explain_analyze(pqxx::connection_base& connection, const std::string& sql) {
-  pqxx::work tx(connection);
-  pqxx::result r = tx.exec("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql);
-  tx.abort();
+QueryPlan explain_analyze(Connection& connection, const std::string& sql) {
+  pqxx::result r = translated([&] {
+    pqxx::work tx(libpqxx(connection));
+    pqxx::result explained = tx.exec("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql);
+    tx.abort();
+    return explained;
+  });
   Json explain = Json::parse(r.at(0).at(0).c_str());
   return plan_from_explain(explain.at(0));
+}
+
+double timed_run(Connection& connection, const std::string& sql) {
+  return translated([&] {
+    pqxx::work tx(libpqxx(connection));
+    auto start = std::chrono::steady_clock::now();
+    tx.exec(sql);
+    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    tx.abort();  // a query that writes leaves nothing behind for the next run
+    return took.count();
+  });
 }
 
 std::string render_plan(const PlanNode& root) {

@@ -4,13 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
-namespace pqxx {
-class connection_base;
-}
-
 // What PostgreSQL's planner chose for a query and what running it cost: EXPLAIN (ANALYZE,
 // BUFFERS, FORMAT JSON) read into a tree of the fields the plans gate compares.
 namespace mgate::pg {
+
+class Connection;
 
 struct PlanNode {
   std::string node_type;  // "Index Scan", "Seq Scan", "Hash Join", ...
@@ -33,8 +31,13 @@ struct QueryPlan {
 };
 
 // Runs EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of `sql` in a transaction that is rolled back,
-// so a query that writes leaves nothing behind. Throws pqxx::sql_error when the query fails.
-QueryPlan explain_analyze(pqxx::connection_base& connection, const std::string& sql);
+// so a query that writes leaves nothing behind. Throws QueryFailed when the query fails,
+// ConnectionLost when the connection breaks (pg/connection.hpp).
+QueryPlan explain_analyze(Connection& connection, const std::string& sql);
+
+// How long one run of `sql` takes in ms, from the first byte sent to the last row received, in a
+// transaction that is rolled back, as explain_analyze. Throws as explain_analyze.
+double timed_run(Connection& connection, const std::string& sql);
 
 // One element of EXPLAIN's JSON array ({"Plan": ..., "Planning Time": ...}).
 QueryPlan plan_from_explain(const nlohmann::json& explain);

@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <array>
 
-#include <pqxx/pqxx>
-
 #include "core/config.hpp"
+#include "pg/libpqxx.hpp"
 #include "pg/session.hpp"
 
 namespace mgate::pg {
@@ -257,9 +256,9 @@ void assemble(std::vector<Row>& rows, std::map<std::string, std::string>& known,
 
 }  // namespace
 
-SchemaSnapshot SchemaSnapshot::read(pqxx::connection_base& connection) {
+SchemaSnapshot SchemaSnapshot::read(Connection& connection) {
   SchemaSnapshot snapshot;
-  pqxx::work tx(connection);
+  pqxx::work tx(libpqxx(connection));
   tx.exec0(std::string("SET LOCAL search_path = ") + kSearchPath);
   std::vector<Row> rows;
   for (const auto& result : tx.exec(snapshot_query())) {

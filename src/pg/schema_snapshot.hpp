@@ -7,12 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace pqxx {
-class connection_base;
-}
-
 namespace mgate::pg {
 
+class Connection;
 class Session;
 
 // Index definitions already deparsed, by everything their text depends on: a reader that
@@ -36,7 +33,7 @@ class SchemaSnapshot {
  public:
   using Key = std::pair<std::string, std::string>;  // kind, qualified name
 
-  static SchemaSnapshot read(pqxx::connection_base& connection);
+  static SchemaSnapshot read(Connection& connection);
   // On a migration session, as its role, inside whatever transaction it has open: a check
   // that is rolled back whole reads the schema it is about to throw away.
   static SchemaSnapshot read(Session& session);

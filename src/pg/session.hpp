@@ -36,7 +36,7 @@ struct ServerError {
 // The connection migrations run on. It speaks libpq directly because libpqxx 6.4 does not expose
 // the error fields (position, detail, hint) that findings point with. The catalog reads of the
 // rollback gate run on it too, so that they see the transaction a check keeps open; everything
-// else goes through libpqxx.
+// else goes through a Connection (pg/connection.hpp).
 //
 // Every statement is bounded twice: the server's statement_timeout, and a client-side Watchdog
 // that cancels the statement shortly after it, in case the migration itself changed the

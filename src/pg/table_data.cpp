@@ -1,6 +1,6 @@
 #include "pg/table_data.hpp"
 
-#include <pqxx/pqxx>
+#include "pg/libpqxx.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -26,8 +26,8 @@ std::vector<std::string> split_names(const std::string& list) {
 
 }  // namespace
 
-std::map<unsigned, TableData> read_table_data(pqxx::connection_base& connection) {
-  pqxx::nontransaction tx(connection);
+std::map<unsigned, TableData> read_table_data(Connection& connection) {
+  pqxx::nontransaction tx(libpqxx(connection));
   pqxx::result tables = tx.exec(
       "SELECT c.oid, format('%I.%I', n.nspname, c.relname), "
       "  (SELECT string_agg(a.attname, E'\\x1f' ORDER BY a.attname) FROM pg_attribute a "
@@ -55,19 +55,18 @@ std::map<unsigned, TableData> read_table_data(pqxx::connection_base& connection)
   return out;
 }
 
-std::string checksum(pqxx::connection_base& connection, const TableData& table,
+std::string checksum(Connection& connection, const TableData& table,
                      const std::vector<std::string>& columns) {
-  pqxx::nontransaction tx(connection);
+  pqxx::nontransaction tx(libpqxx(connection));
   // A sum of 64-bit hashes is independent of row order; numeric does not overflow.
   std::string sql = "SELECT count(*) || ':' || coalesce(sum(hashtextextended(" +
                     row_expression(tx, columns) + ", 0)::numeric), 0) FROM " + table.name;
   return tx.exec(sql)[0][0].c_str();
 }
 
-std::map<std::string, std::string> row_hashes(pqxx::connection_base& connection,
-                                              const TableData& table,
+std::map<std::string, std::string> row_hashes(Connection& connection, const TableData& table,
                                               const std::vector<std::string>& columns) {
-  pqxx::nontransaction tx(connection);
+  pqxx::nontransaction tx(libpqxx(connection));
   // Without a primary key the row itself is its key: the sample shows rows gained or lost.
   std::string key = row_expression(tx, table.key.empty() ? columns : table.key);
   std::map<std::string, std::string> out;

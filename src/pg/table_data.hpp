@@ -3,11 +3,9 @@
 #include <string>
 #include <vector>
 
-namespace pqxx {
-class connection_base;
-}
-
 namespace mgate::pg {
+
+class Connection;
 
 // What the integrity gate compares about the rows of one user table (not its schema).
 struct TableData {
@@ -20,16 +18,15 @@ struct TableData {
 
 // Every ordinary and partitioned table of the user's schemas (partitions are counted through
 // their parent), by oid, with exact row counts.
-std::map<unsigned, TableData> read_table_data(pqxx::connection_base& connection);
+std::map<unsigned, TableData> read_table_data(Connection& connection);
 
 // An order-independent checksum of the rows of `table` over `columns` (sorted names): the same
 // rows in any physical order, with the columns in any position, give the same value.
-std::string checksum(pqxx::connection_base& connection, const TableData& table,
+std::string checksum(Connection& connection, const TableData& table,
                      const std::vector<std::string>& columns);
 
 // key text -> hash of the row over `columns`, for naming the rows that differ.
-std::map<std::string, std::string> row_hashes(pqxx::connection_base& connection,
-                                              const TableData& table,
+std::map<std::string, std::string> row_hashes(Connection& connection, const TableData& table,
                                               const std::vector<std::string>& columns);
 
 }  // namespace mgate::pg

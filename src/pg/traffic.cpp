@@ -3,8 +3,6 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -13,8 +11,10 @@
 #include "core/config.hpp"
 #include "core/source_file.hpp"
 #include "pg/fixture_generator.hpp"
+#include "pg/libpqxx.hpp"
 #include "pg/watchdog.hpp"
 #include "sql/parsed_script.hpp"
+#include "sql/statement_facts.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -52,9 +52,14 @@ KeyedTable describe(pqxx::transaction_base& tx, const std::string& table) {
   return out;
 }
 
-bool is_transaction_statement(const sql::Statement& s, std::initializer_list<const char*> kinds) {
-  std::string kind(s.node.as("TransactionStmt")["kind"].str());
-  return std::any_of(kinds.begin(), kinds.end(), [&](const char* k) { return kind == k; });
+// The SQLSTATE of an error the server sent (libpqxx 6.4 gives deadlocks and serialization
+// failures no sqlstate()); XX000 when none is known.
+std::string sqlstate_of(const pqxx::failure& error) {
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&error)) return "40P01";
+  if (dynamic_cast<const pqxx::serialization_failure*>(&error)) return "40001";
+  if (auto sql = dynamic_cast<const pqxx::sql_error*>(&error); sql && !sql->sqlstate().empty())
+    return sql->sqlstate();
+  return "XX000";
 }
 
 std::string terminated(std::string_view text) {
@@ -72,12 +77,12 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 }  // namespace
 
-std::vector<Operation> generated_workload(pqxx::connection_base& connection,
+std::vector<Operation> generated_workload(Connection& connection,
                                           const std::vector<std::string>& tables, long long seed) {
   std::vector<Operation> out;
   for (const std::string& table : tables) {
     std::string insert = generated_row_insert(connection, table, seed);
-    pqxx::nontransaction tx(connection);
+    pqxx::nontransaction tx(libpqxx(connection));
     KeyedTable shape = describe(tx, table);
     std::vector<std::string> conditions;
     if (!shape.key.empty()) {
@@ -128,7 +133,7 @@ std::vector<Operation> user_workload(const std::string& path, const std::string&
   std::string transaction;
   std::optional<Location> opened;
   for (const sql::Statement& s : script.statements) {
-    if (is_transaction_statement(s, {"TRANS_STMT_BEGIN", "TRANS_STMT_START"})) {
+    if (sql::opens_transaction(s.node)) {
       opened = locate(file, s.span);
       transaction = terminated(s.text);
       continue;
@@ -138,7 +143,7 @@ std::vector<Operation> user_workload(const std::string& path, const std::string&
       continue;
     }
     transaction += "\n" + terminated(s.text);
-    if (is_transaction_statement(s, {"TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK"})) {
+    if (sql::closes_transaction(s.node)) {
       out.push_back({"query", "", transaction});
       opened.reset();
     }
@@ -279,14 +284,6 @@ std::vector<OperationRun> Traffic::stop() {
     c->runs.clear();
   }
   return out;
-}
-
-std::string sqlstate_of(const pqxx::failure& error) {
-  if (dynamic_cast<const pqxx::deadlock_detected*>(&error)) return "40P01";
-  if (dynamic_cast<const pqxx::serialization_failure*>(&error)) return "40001";
-  if (auto sql = dynamic_cast<const pqxx::sql_error*>(&error); sql && !sql->sqlstate().empty())
-    return sql->sqlstate();
-  return "XX000";
 }
 
 nlohmann::json latency_summary(const std::vector<Operation>& workload,

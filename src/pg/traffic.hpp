@@ -9,12 +9,9 @@
 
 #include "pg/provider.hpp"
 
-namespace pqxx {
-class connection_base;
-class failure;
-}  // namespace pqxx
-
 namespace mgate::pg {
+
+class Connection;
 
 // One thing a client of the workload does in one round trip: a statement in autocommit, or a
 // short transaction (BEGIN ... COMMIT sent together), so no client keeps a transaction open
@@ -29,7 +26,7 @@ struct Operation {
 // Point reads, inserts and updates by primary key on each of `tables` (schema.table), generated
 // from the catalog: keys of existing rows, and the fixture generator's rows for inserts. A table
 // without a primary key gets a read only.
-std::vector<Operation> generated_workload(pqxx::connection_base& connection,
+std::vector<Operation> generated_workload(Connection& connection,
                                           const std::vector<std::string>& tables, long long seed);
 
 // The user's queries (traffic.queries): each statement is one operation, except that the
@@ -93,10 +90,6 @@ class Traffic {
   std::atomic<bool> stopping_{false};
   std::atomic<long long> next_row_{0};
 };
-
-// The SQLSTATE of an error the server sent (libpqxx 6.4 gives deadlocks and serialization
-// failures no sqlstate()); XX000 when none is known.
-std::string sqlstate_of(const pqxx::failure& error);
 
 // Latency per operation kind over `runs`: operations, errors, p50/p95/p99/max in ms, and the
 // deadlocks (40P01) and lock timeouts (55P03) among the errors.

@@ -5,7 +5,7 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/connection_base>
+#include "pg/connection.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -109,17 +109,10 @@ DeadlineExceeded::DeadlineExceeded(std::string what, std::chrono::milliseconds b
       step_(std::move(what)),
       budget_(budget) {}
 
-void run_bounded(pqxx::connection_base& connection, const Endpoint& endpoint,
-                 std::chrono::milliseconds budget, const std::string& what,
+void run_bounded(Connection& connection, std::chrono::milliseconds budget, const std::string& what,
                  const std::function<void()>& step) {
   Watchdog watchdog;
-  watchdog.watch({endpoint, connection.backendpid(), connection.sock(), [&connection] {
-                    try {
-                      connection.cancel_query();
-                    } catch (const std::exception&) {
-                      // The next step of the watchdog follows.
-                    }
-                  }});
+  watchdog.watch(connection.watchdog_target());
   watchdog.arm(budget);
   try {
     step();

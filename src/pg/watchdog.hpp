@@ -11,11 +11,9 @@
 #include "core/config.hpp"
 #include "pg/provider.hpp"
 
-namespace pqxx {
-class connection_base;
-}
-
 namespace mgate::pg {
+
+class Connection;
 
 // The client side of a bound on what one backend runs. The server's statement_timeout stops a
 // statement that runs too long, unless the code it runs turned the setting off (SET
@@ -80,12 +78,11 @@ class DeadlineExceeded : public EnvironmentError {
   std::chrono::milliseconds budget_;
 };
 
-// Runs `step`, which works on `connection` (a connection to `endpoint`), under a Watchdog with
+// Runs `step`, which works on `connection`, under a Watchdog with
 // `budget`. Throws DeadlineExceeded, naming the step with `what`, when it did not end in time,
 // whatever the step itself did then (a cancelled statement may have been caught and passed
 // over); the connection is then unusable.
-void run_bounded(pqxx::connection_base& connection, const Endpoint& endpoint,
-                 std::chrono::milliseconds budget, const std::string& what,
+void run_bounded(Connection& connection, std::chrono::milliseconds budget, const std::string& what,
                  const std::function<void()>& step);
 
 }  // namespace mgate::pg

@@ -5,13 +5,12 @@
 
 #include <fmt/core.h>
 
-#include <pqxx/pqxx>
-
 #include <cstdio>
 
 #include "discover/discover.hpp"
 #include "gates/pipeline.hpp"
 #include "integration/postgres.hpp"
+#include "pg/connection.hpp"
 #include "pg/fixture_generator.hpp"
 #include "pg/table_data.hpp"
 #include "sql/parsed_set.hpp"
@@ -234,8 +233,8 @@ TEST_F(IntegrityGate, GeneratorFillsEveryTableDeterministically) {
     std::string db = server().clone(server().base(), "generator");
     std::string result;
     {
-      pqxx::connection c(server().admin(db).conninfo());
-      pqxx::nontransaction(c).exec(
+      pg::Connection c(server().admin(db));
+      c.execute(
           "CREATE TYPE mood AS ENUM ('ok', 'sad');"
           "CREATE DOMAIN positive AS int CHECK (VALUE > 0);"
           "CREATE TABLE teams (id int PRIMARY KEY, code varchar(8) UNIQUE NOT NULL, "
@@ -264,8 +263,8 @@ TEST_F(IntegrityGate, GeneratorFillsEveryTableDeterministically) {
 TEST_F(IntegrityGate, EdgeValuesReachEveryColumnTheTableAllows) {
   std::string db = server().clone(server().base(), "generator_edges");
   {
-    pqxx::connection c(server().admin(db).conninfo());
-    pqxx::nontransaction(c).exec(
+    pg::Connection c(server().admin(db));
+    c.execute(
         "CREATE TABLE plain (id int PRIMARY KEY, n int NOT NULL, f float8, d date, "
         "  t varchar(5), j jsonb, u uuid, a int[]);"
         "CREATE TABLE checked (id int PRIMARY KEY, n int NOT NULL CHECK (n > 0));");
@@ -280,9 +279,8 @@ TEST_F(IntegrityGate, EdgeValuesReachEveryColumnTheTableAllows) {
         EXPECT_TRUE(t.edges) << t.edges_refused;
       }
     }
-    pqxx::nontransaction tx(c);
     auto count = [&](const std::string& where) {
-      return tx.exec1("SELECT count(*) FROM plain WHERE " + where)[0].as<long long>();
+      return std::stoll(*c.rows_rolled_back("SELECT count(*) FROM plain WHERE " + where)[0][0]);
     };
     EXPECT_EQ(count("true"), 1000);
     EXPECT_EQ(count("id % 8 <> 0 AND (n <> id OR f IS NULL)"), 0);  // the friendly rows
@@ -296,7 +294,7 @@ TEST_F(IntegrityGate, EdgeValuesReachEveryColumnTheTableAllows) {
     EXPECT_GT(count("jsonb_typeof(j) = 'array'"), 0);
     EXPECT_GT(count("u = '00000000-0000-0000-0000-000000000000'"), 0);
     EXPECT_GT(count("a = '{}'"), 0);
-    EXPECT_EQ(tx.exec1("SELECT count(*) FROM checked")[0].as<long long>(), 1000);
+    EXPECT_EQ(*c.rows_rolled_back("SELECT count(*) FROM checked")[0][0], "1000");
   }
   server().drop(db);
 }
@@ -307,7 +305,7 @@ TEST_F(IntegrityGate, DISABLED_GeneratesAMillionRowsAcrossTenTables) {
   for (bool edges : {false, true}) {
     std::string db = server().clone(server().base(), "generator_bench");
     {
-      pqxx::connection c(server().admin(db).conninfo());
+      pg::Connection c(server().admin(db));
       std::string ddl =
           "CREATE TABLE t0 (id bigint PRIMARY KEY, name text NOT NULL, at timestamptz, "
           "doc jsonb, price numeric(10,2));";
@@ -317,7 +315,7 @@ TEST_F(IntegrityGate, DISABLED_GeneratesAMillionRowsAcrossTenTables) {
             "name text NOT NULL, at timestamptz, doc jsonb, price numeric(10,2));",
             i, i - 1);
       }
-      pqxx::nontransaction(c).exec(ddl);
+      c.execute(ddl);
       auto start = std::chrono::steady_clock::now();
       pg::GeneratedFixtures g = pg::generate_fixtures(c, {100000, 42, edges});
       double seconds =

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "integration/postgres.hpp"
+#include "pg/connection.hpp"
 #include "pg/schema_snapshot.hpp"
 #include "pg/session.hpp"
 
@@ -77,7 +78,7 @@ TEST_F(SchemaSnapshotRead, OwnerSessionInsideATransactionSeesWhatTheAdminSees) {
   {
     pg::Session session(server().owner(database), std::chrono::seconds(30));
     run(session, kEveryKind);
-    pqxx::connection admin(server().admin(database).conninfo());
+    pg::Connection admin(server().admin(database));
     pg::SchemaSnapshot by_admin = pg::SchemaSnapshot::read(admin);
     EXPECT_EQ(
         kinds_in(by_admin),
@@ -107,7 +108,7 @@ TEST_F(SchemaSnapshotRead, FunctionsAMigrationDefinesCannotShadowTheCatalogs) {
   {
     pg::Session session(server().owner(database), std::chrono::seconds(30));
     run(session, "CREATE TABLE accounts (id int, email text)");
-    pqxx::connection admin(server().admin(database).conninfo());
+    pg::Connection admin(server().admin(database));
     pg::SchemaSnapshot expected = pg::SchemaSnapshot::read(admin);
     // An exact match for quote_ident(name) in public would win over pg_catalog's
     // quote_ident(text) on the default search_path.
