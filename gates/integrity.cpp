@@ -220,6 +220,13 @@ class IntegrityGate : public Gate {
         ". It runs on an empty database (forward gate), so the rows already in production "
         "are what break it: make the migration handle them (a DEFAULT, a backfill before the "
         "constraint, a USING that converts every value)";
+    if (input.config.fixtures.edge_values) {
+      f.help +=
+          ". One generated row in eight holds each column's hardest values (NULL, duplicates, "
+          "empty and full-length strings, extreme numbers: fixtures.edge_values); if the "
+          "production data cannot hold the values that break it, say why with "
+          "`-- mgate:ignore integrity-fails-on-data -- <why>`";
+    }
     nlohmann::json rows = nlohmann::json::object();
     for (const auto& [oid, table] : before) rows[table.name] = table.rows;
     f.evidence["rows_before"] = rows;

@@ -47,6 +47,12 @@ std::vector<ColumnDemand> column_demands(const Node& statement) {
     std::string_view subtype = cmd["subtype"].str();
     if (subtype == "AT_SetNotNull") {
       out.push_back({schema, table, column, ""});
+    } else if (subtype == "AT_AddConstraint") {
+      // A primary key makes its columns NOT NULL (unless it is added USING an index).
+      Node constraint = cmd["def"].as("Constraint");
+      if (constraint["contype"].str() != "CONSTR_PRIMARY" || constraint["indexname"]) continue;
+      for (Node key : constraint["keys"].items())
+        out.push_back({schema, table, std::string(key.str()), ""});
     } else if (subtype == "AT_AlterColumnType") {
       Node definition = cmd["def"].as("ColumnDef");
       if (definition["raw_default"]) continue;  // USING
