@@ -2,6 +2,7 @@
 // row counts, constraints (NOT VALID ones included), valid indexes, the migration's own verify
 // query, and up then down restores every row.
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <iterator>
@@ -18,6 +19,7 @@
 #include "pg/session.hpp"
 #include "pg/table_data.hpp"
 #include "pg/watchdog.hpp"
+#include "sql/column_demands.hpp"
 #include "sql/statement_facts.hpp"
 
 namespace mgate {
@@ -115,7 +117,8 @@ class IntegrityGate : public Gate {
     pg::EphemeralServer& server = *input.postgres;
     std::string database = server.clone(server.base(), "integrity");
     pg::FixtureData fixtures(input.config.root, input.config.fixtures.seed,
-                             {input.config.fixtures.rows, input.config.fixtures.random_seed});
+                             {input.config.fixtures.rows, input.config.fixtures.random_seed,
+                              input.config.fixtures.edge_values});
     result.metrics["migrations"] = nlohmann::json::object();
     std::string no_tools;
     std::filesystem::path bin_dir = input.config.postgres.bin_dir.empty()
@@ -171,7 +174,11 @@ class IntegrityGate : public Gate {
     if (m.gated && m.down) before_copy = server.clone(database, "integrity_before");
     std::optional<ScriptFailure> failure =
         apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
-    if (failure && m.gated) result.findings.push_back(fails_on_data(input, m, *failure, before));
+    if (failure && m.gated) {
+      Finding f = fails_on_data(input, m, *failure, before);
+      add_breaking_rows(input, server, database, up, *failure, f);
+      result.findings.push_back(std::move(f));
+    }
     if (failure || !m.gated) return !failure;
     check_after_up(input, server, database, m, up, before, evidence, result);
     if (tools) check_restore(input, *tools, database, m, up, evidence, result);
@@ -191,10 +198,52 @@ class IntegrityGate : public Gate {
         ". It runs on an empty database (forward gate), so the rows already in production "
         "are what break it: make the migration handle them (a DEFAULT, a backfill before the "
         "constraint, a USING that converts every value)";
+    if (input.config.fixtures.edge_values) {
+      f.help +=
+          ". One generated row in eight holds each column's hardest values (NULL, duplicates, "
+          "empty and full-length strings, extreme numbers: fixtures.edge_values); if the "
+          "production data cannot hold the values that break it, say why with "
+          "`-- mgate:ignore integrity-fails-on-data -- <why>`";
+    }
     nlohmann::json rows = nlohmann::json::object();
     for (const auto& [oid, table] : before) rows[table.name] = table.rows;
     f.evidence["rows_before"] = rows;
     return f;
+  }
+
+  // For a failed SET NOT NULL or ALTER COLUMN ... TYPE: the rows that break it, counted on the
+  // database as it was before the migration (the failure rolled it back), with a sample.
+  static void add_breaking_rows(const GateInput& input, pg::EphemeralServer& server,
+                                const std::string& database, const sql::ParsedScript& up,
+                                const ScriptFailure& failure, Finding& f) {
+    auto failed =
+        std::find_if(up.statements.begin(), up.statements.end(), [&](const sql::Statement& s) {
+          return failure.statement.find(s.text) != std::string::npos;
+        });
+    if (failed == up.statements.end()) return;
+    std::vector<sql::ColumnDemand> demands = sql::column_demands(failed->node);
+    if (demands.empty()) return;
+    auto c = open_connection(server.owner(database));
+    // The type's conversion runs the migration's own functions (a domain's CHECK, a cast).
+    pg::run_bounded(*c, input.config.postgres.statement_timeout,
+                    "looking for the rows that break the statement", [&] {
+                      for (const sql::ColumnDemand& d : demands) {
+                        pg::ConstraintViolation v =
+                            pg::rows_breaking(*c, d.schema, d.table, d.column, d.type);
+                        if (v.rows == 0) continue;
+                        std::string what =
+                            d.type.empty() ? "hold NULL in"
+                                           : "hold values that do not convert to " + d.type + " in";
+                        f.message += fmt::format("; {} rows of {} {} {}, e.g. {}", v.rows, v.table,
+                                                 what, d.column, fmt::join(v.sample, ", "));
+                        f.evidence["breaking_rows"].push_back({{"table", v.table},
+                                                               {"column", d.column},
+                                                               {"demand", v.definition},
+                                                               {"rows", v.rows},
+                                                               {"sample", v.sample}});
+                      }
+                    });
+    close_connection(server, c);
   }
 
   // The fixture rows, with what was loaded as evidence and each table the generator could not
@@ -204,7 +253,11 @@ class IntegrityGate : public Gate {
                             nlohmann::json& evidence, GateResult& result) {
     pg::LoadedFixtures loaded = fixtures.load(c, config.postgres.statement_timeout);
     for (const std::string& file : loaded.seeds) evidence["seeds"].push_back(file);
-    for (const auto& t : loaded.generated.filled) evidence["generated"][t.table] = t.rows;
+    for (const auto& t : loaded.generated.filled) {
+      evidence["generated"][t.table] = t.rows;
+      if (t.edges) evidence["edge_values"].push_back(t.table);
+      if (!t.edges_refused.empty()) evidence["edge_values_refused"][t.table] = t.edges_refused;
+    }
     evidence["generated_ms"] = loaded.generated_ms.count();
     for (const auto& t : loaded.generated.unfilled) {
       Finding f = finding(kUnfilled, Level::note, m, start_of(up));

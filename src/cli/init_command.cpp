@@ -109,6 +109,7 @@ version = 15                   # the major version production runs: some rules d
 # seed = []                    # SQL files loaded first, each once the tables it fills exist
 # rows = 1000                  # generated rows in every table still empty
 # random_seed = 42
+# edge_values = true           # integrity: one row in eight holds each column's hardest values
 
 # [traffic]                    # the locks gate's concurrent workload while a migration runs
 # clients = 4                  # 0: none

@@ -283,9 +283,9 @@ Config load_config(const std::filesystem::path& file) {
           r.keys(n, "fixtures",
                  {{"seed", [&](auto& v) { f.seed = r.strings(v, "seed"); }},
                   {"rows", [&](auto& v) { f.rows = r.integer(v, "rows", 0, 1'000'000'000); }},
-                  {"random_seed", [&](auto& v) {
-                     f.random_seed = r.integer(v, "random_seed", 0, 2'000'000'000);
-                   }}});
+                  {"random_seed",
+                   [&](auto& v) { f.random_seed = r.integer(v, "random_seed", 0, 2'000'000'000); }},
+                  {"edge_values", [&](auto& v) { f.edge_values = r.boolean(v, "edge_values"); }}});
         })},
        {"traffic", H([&](const toml::node& n) {
           auto& t = config.traffic;

@@ -79,6 +79,8 @@ struct Config {
     std::vector<std::string> seed;
     int rows = 1000;
     int random_seed = 42;
+    bool edge_values =
+        true;  // the integrity gate's rows include edge values (docs/gates/integrity.md)
   } fixtures;
 
   struct {

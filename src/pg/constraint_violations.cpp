@@ -24,13 +24,14 @@ constexpr const char* kUserTable =
     "AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass "
     "  AND e.objid = c.oid AND e.deptype = 'e')";
 
-// Counts the rows of `table` matching `condition` and keeps a sample of them.
+// Counts the rows of `table` matching `condition` and keeps a sample of them (`shown`: what of
+// each row, by default the whole row as text).
 void count_rows(pqxx::transaction_base& tx, const std::string& from, const std::string& condition,
-                ConstraintViolation& v) {
+                ConstraintViolation& v, const std::string& shown = "t::text") {
   v.rows = tx.exec("SELECT count(*) FROM " + from + " WHERE " + condition)[0][0].as<long long>();
   if (v.rows == 0) return;
-  pqxx::result sample = tx.exec("SELECT t::text FROM " + from + " WHERE " + condition + " LIMIT " +
-                                std::to_string(kSample));
+  pqxx::result sample = tx.exec("SELECT " + shown + " FROM " + from + " WHERE " + condition +
+                                " LIMIT " + std::to_string(kSample));
   for (const auto& row : sample) v.sample.push_back(row[0].c_str());
 }
 
@@ -119,6 +120,34 @@ std::vector<ConstraintViolation> find_violations(Connection& connection) {
   check_not_null(tx, out);
   check_indexes(tx, out);
   return out;
+}
+
+ConstraintViolation rows_breaking(Connection& connection, const std::string& schema,
+                                  const std::string& table, const std::string& column,
+                                  const std::string& type) {
+  pqxx::work tx(libpqxx(connection));
+  std::string from =
+      (schema.empty() ? "" : tx.quote_name(schema) + ".") + tx.quote_name(table) + " t";
+  std::string value = "t." + tx.quote_name(column);
+  std::string name = (schema.empty() ? "" : schema + ".") + table;
+  if (type.empty()) {
+    ConstraintViolation v = violation("not null", name, column, "NOT NULL");
+    count_rows(tx, from, value + " IS NULL", v);
+    return v;
+  }
+  // Assignment in PL/pgSQL converts as ALTER COLUMN ... TYPE without USING does, and fails on
+  // the same values (too long, out of range, not of the type's syntax, a domain's CHECK).
+  tx.exec(
+      "CREATE FUNCTION pg_temp.mgate_converts(v anyelement) RETURNS boolean "
+      "LANGUAGE plpgsql AS $mgate$ DECLARE converted " +
+      type +
+      "; BEGIN converted := v; RETURN true; "
+      "EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN RETURN false; "
+      "END $mgate$");
+  ConstraintViolation v = violation("type", name, column, type);
+  count_rows(tx, from, "NOT pg_temp.mgate_converts(" + value + ")", v,
+             "DISTINCT quote_nullable(" + value + ")");
+  return v;  // the transaction is rolled back: the function goes with it
 }
 
 }  // namespace mgate::pg

@@ -228,8 +228,9 @@ std::string scalar(const std::string& name, char kind, const std::string& regtyp
   return "";
 }
 
-std::string value(const Column& c, const std::string& g, long long seed,
-                  pqxx::transaction_base& tx) {
+// The friendly value of column `c` for row number `g`: distinct per row, inside every limit.
+std::string friendly_value(const Column& c, const std::string& g, long long seed,
+                           pqxx::transaction_base& tx) {
   std::string v = c.array ? scalar(c.element, c.element_kind, c.element_type, c, g, seed, tx)
                           : scalar(c.base, c.kind, c.base_type, c, g, seed, tx);
   if (v.empty()) {
@@ -241,16 +242,105 @@ std::string value(const Column& c, const std::string& g, long long seed,
   return fmt::format("({})::{}", v, c.type);
 }
 
+// The longest string an edge value of an unbounded text column has, and the longest declared
+// limit an edge value fills to the last character: longer ones would only make the rows heavy.
+constexpr int kLongText = 300;
+constexpr int kLongestFilledLimit = 2000;
+
+// Values at the edges of the scalar type `name`, as SQL literals: what production holds and a
+// friendly generator never writes. Empty for a type without such edges (bool, enums).
+std::vector<std::string> type_edges(const std::string& name, const Column& c) {
+  if (name == "int2") return {"0", "-1", "32767", "-32768"};
+  if (name == "int4") return {"0", "-1", "2147483647", "-2147483648"};
+  if (name == "int8") return {"0", "-1", "9223372036854775807", "-9223372036854775808"};
+  if (name == "oid") return {"0", "4294967295"};
+  if (name == "numeric") {
+    if (c.typmod < 4) return {"0", "-1", "'NaN'", "1e20", "-1e20"};
+    int precision = ((c.typmod - 4) >> 16) & 0xffff, scale = (c.typmod - 4) & 0xffff;
+    std::string largest = precision > scale ? std::string(precision - scale, '9') : "0";
+    if (scale > 0) largest += "." + std::string(scale, '9');
+    return {"0", largest, "-" + largest};
+  }
+  if (name == "float4" || name == "float8") {
+    return {"0", "-1.5", "'NaN'", "'Infinity'", "'-Infinity'"};
+  }
+  if (name == "money") return {"0", "'-1.00'"};
+  if (name == "text" || name == "varchar" || name == "bpchar" || name == "name" ||
+      name == "citext") {
+    std::vector<std::string> out{"''", "'   '"};
+    int length = text_length(c);
+    if (length == 0) {
+      out.push_back("'zürich – 東京 ✓'");
+      out.push_back(fmt::format("repeat('x', {})", kLongText));
+    } else if (length <= kLongestFilledLimit) {
+      out.push_back(fmt::format("repeat('x', {})", length));
+      out.push_back(fmt::format("repeat('é', {})", length));
+    }
+    return out;
+  }
+  if (name == "date") return {"'infinity'", "'-infinity'", "'0001-01-01'", "'9999-12-31'"};
+  if (name == "timestamp" || name == "timestamptz") {
+    return {"'infinity'", "'-infinity'", "'0001-01-01 00:00:00'", "'9999-12-31 23:59:59'"};
+  }
+  if (name == "time" || name == "timetz") return {"'00:00'", "'23:59:59.999999'"};
+  if (name == "interval") return {"'0'", "'-1 day'", "'1000 years'"};
+  if (name == "uuid") return {"'00000000-0000-0000-0000-000000000000'"};
+  if (name == "json" || name == "jsonb") {
+    return {"'null'", "'[]'", "'{}'", "'\"text\"'", "'0'", R"('{"n": {"n": [1, "two", null]}}')"};
+  }
+  if (name == "bytea") return {"''"};
+  if (name == "inet") return {"'::1'", "'0.0.0.0'"};
+  return {};
+}
+
+// The hardest values column `c` allows, each an expression: NULL where it is nullable; where it
+// is not unique, a duplicate (row 1's value again) and its type's edges (type_edges; for an
+// array, the empty array and an array of one NULL). A value in a key-like column with no foreign
+// key (0, -1, the type's maximum) points at no row, as values in production often do.
+std::vector<std::string> edge_values(const Column& c, long long seed, pqxx::transaction_base& tx) {
+  std::vector<std::string> out;
+  if (!c.not_null) out.push_back("NULL");
+  if (c.unique) return out;
+  out.push_back(friendly_value(c, "1", seed, tx));
+  if (c.array) {
+    out.insert(out.end(), {"'{}'", "'{NULL}'"});
+    return out;
+  }
+  for (std::string& edge : type_edges(c.base, c)) out.push_back(std::move(edge));
+  return out;
+}
+
+// Column `c`'s value for row number `g`: friendly, or with `edges`, in one row in kEdgeRowEvery
+// one of its edge values, in turn.
+std::string value(const Column& c, const std::string& g, long long seed, pqxx::transaction_base& tx,
+                  bool edges) {
+  std::string friendly = friendly_value(c, g, seed, tx);
+  if (!edges) return friendly;
+  std::vector<std::string> hard = edge_values(c, seed, tx);
+  if (hard.empty()) return friendly;
+  std::string cases;
+  for (std::size_t i = 0; i < hard.size(); ++i) {
+    cases += fmt::format(" WHEN {} THEN ({})::{}", i, hard[i], c.type);
+  }
+  return fmt::format(
+      "(CASE WHEN ({0}) % {1} = 0 THEN CASE (({0}) / {1}) % {2}{3} END ELSE {4} END)", g,
+      kEdgeRowEvery, hard.size(), cases, friendly);
+}
+
 // The INSERT for one table, or the reason it cannot be written.
 struct Insert {
   std::string sql;
   std::string problem;
 };
 
+// How a table's rows are made: with edge values, friendly, or friendly with small values (few
+// distinct values in every column that is not unique, for a CHECK that bounds them).
+enum class Style { edges, friendly, narrow };
+
 // `series` is the row numbers the INSERT writes, e.g. generate_series(1, 1000).
 Insert build_insert(pqxx::transaction_base& tx, const Table& t,
                     const std::map<unsigned, long long>& available, const FixtureOptions& options,
-                    bool narrow, const std::string& series) {
+                    Style style, const std::string& series) {
   std::map<std::string, std::string> chosen;  // column -> expression
   std::string joins;
   int n = 0;
@@ -293,8 +383,8 @@ Insert build_insert(pqxx::transaction_base& tx, const Table& t,
     } else if (c.has_default) {
       continue;
     } else {
-      std::string g = narrow && !c.unique ? "((s.g - 1) % 7 + 1)" : "s.g";
-      expression = value(c, g, options.seed, tx);
+      std::string g = style == Style::narrow && !c.unique ? "((s.g - 1) % 7 + 1)" : "s.g";
+      expression = value(c, g, options.seed, tx, style == Style::edges);
     }
     names += (names.empty() ? "" : ", ") + tx.quote_name(c.name);
     values += (values.empty() ? "" : ", ") + expression;
@@ -328,9 +418,14 @@ GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions
     const Table& t = tables.at(oid);
     std::string reason;
     bool filled = false;
+    Style style = Style::friendly;
+    std::string edges_refused;
     auto start = std::chrono::steady_clock::now();
-    for (bool narrow : {false, true}) {
-      Insert insert = build_insert(tx, t, available, options, narrow,
+    std::vector<Style> styles{Style::friendly, Style::narrow};
+    if (options.edges) styles.insert(styles.begin(), Style::edges);
+    for (Style attempt : styles) {
+      style = attempt;
+      Insert insert = build_insert(tx, t, available, options, style,
                                    fmt::format("generate_series(1, {})", options.rows));
       if (!insert.problem.empty()) {
         reason = insert.problem;
@@ -344,6 +439,7 @@ GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions
         reason = e.what();
         while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
           reason.pop_back();
+        if (style == Style::edges) edges_refused = reason;
       }
     }
     if (!filled) {
@@ -351,7 +447,7 @@ GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions
       continue;
     }
     available[oid] = options.rows;
-    out.filled.push_back({t.name, options.rows,
+    out.filled.push_back({t.name, options.rows, style == Style::edges, edges_refused,
                           std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - start)});
   }
@@ -371,7 +467,7 @@ std::string generated_row_insert(Connection& connection, const std::string& tabl
     available[k.referenced] =
         tx.exec1("SELECT count(*) FROM " + referenced->second.name)[0].as<long long>();
   }
-  Insert insert = build_insert(tx, t->second, available, {1, seed}, false,
+  Insert insert = build_insert(tx, t->second, available, {1, seed}, Style::friendly,
                                "generate_series($1::bigint, $1::bigint)");
   return insert.problem.empty() ? insert.sql : "";
 }

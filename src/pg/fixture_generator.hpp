@@ -10,11 +10,21 @@ class Connection;
 struct FixtureOptions {
   long long rows = 1000;  // per table
   long long seed = 42;
+  // One generated row in kEdgeRowEvery holds, in each column, a value at the edge of what the
+  // column allows (edge_values) instead of a friendly one.
+  bool edges = false;
 };
+
+// Every how many generated rows one holds edge values (when FixtureOptions::edges).
+inline constexpr int kEdgeRowEvery = 8;
 
 struct FilledTable {
   std::string table;
   long long rows = 0;
+  // Whether the rows include edge values: false when they were not asked for, or when the table
+  // refused them (a CHECK, a domain, an expression index) and was filled with friendly rows.
+  bool edges = false;
+  std::string edges_refused;  // what the server said when the table refused the edge values
   std::chrono::milliseconds took{0};
 };
 
@@ -34,8 +44,13 @@ struct GeneratedFixtures {
 // (domains, enums, arrays and json included) and are a function of the row number and the seed:
 // the same seed gives the same rows. Unique columns get distinct values; foreign keys point at
 // existing rows of the referenced table; a foreign key inside a cycle is left NULL. Columns with
-// a default, identity or generation expression get their default. A table that still fails (a
-// CHECK the values do not meet, say) is retried with small values, then reported as unfilled.
+// a default, identity or generation expression get their default. With options.edges, one row in
+// kEdgeRowEvery holds the hardest values each column allows instead (NULL where it is nullable,
+// a duplicate where it is not unique, empty, blank, full-length and multi-byte strings, zero,
+// negative and extreme numbers, NaN, infinite and far dates, JSON of other shapes: see
+// edge_values in the .cpp); a table that refuses them is filled without them. A table that still
+// fails (a CHECK the values do not meet, say) is retried with small values, then reported as
+// unfilled.
 GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions& options);
 
 // The generator's INSERT of one row of `table` (schema.table as in FilledTable), numbered by the

@@ -33,6 +33,12 @@ class IntegrityGate : public PostgresSuite {
     options.postgres = &server();
     return run_pipeline(config, set, parsed, options);
   }
+  // The same with friendly generated rows only ([fixtures] edge_values = false).
+  static Report without_edge_values(const std::string& folder) {
+    Config config = default_config();
+    config.fixtures.edge_values = false;
+    return integrity(folder, config);
+  }
 };
 
 std::string all_messages(const Report& report) {
@@ -124,6 +130,67 @@ TEST_F(IntegrityGate, NotValidForeignKeyOverOrphansIsCaught) {
   EXPECT_THAT(violated[0]->message, HasSubstr("NOT VALID"));
 }
 
+// Each of these migrations passes on friendly generated rows and fails only on the edge rows
+// (kEdgeRowEvery): the control run without edge values finds nothing.
+TEST_F(IntegrityGate, NotValidForeignKeyOverEdgeIdsIsCaught) {
+  Report report = integrity("integrity_edge_not_valid_fk");
+  auto violated = findings_of(report, "integrity-constraint-violated");
+  ASSERT_THAT(violated, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(violated[0]->evidence["name"], "orders_account_fk");
+  EXPECT_EQ(violated[0]->evidence["validated"], false);
+  // Rows 8, 16, ... hold edges; of the 1000 rows, those with 0, -1 and the bigint extremes
+  // (four of the five non-NULL edges of a NOT NULL bigint) point at no account.
+  EXPECT_EQ(violated[0]->evidence["rows"], 100);
+  EXPECT_THAT(violated[0]->evidence["sample"].dump(), HasSubstr("9223372036854775807"));
+  EXPECT_THAT(findings_of(without_edge_values("integrity_edge_not_valid_fk"),
+                          "integrity-constraint-violated"),
+              IsEmpty());
+}
+
+TEST_F(IntegrityGate, UniqueConstraintOverEdgeDuplicatesFailsOnData) {
+  Report report = integrity("integrity_edge_unique");
+  auto failed = findings_of(report, "integrity-fails-on-data");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "23505");
+  EXPECT_THAT(failed[0]->evidence["detail"].get<std::string>(), HasSubstr("is duplicated"));
+  EXPECT_THAT(findings_of(without_edge_values("integrity_edge_unique"), "integrity-fails-on-data"),
+              IsEmpty());
+}
+
+TEST_F(IntegrityGate, SetNotNullOverEdgeNullsFailsOnData) {
+  Report report = integrity("integrity_edge_not_null");
+  auto failed = findings_of(report, "integrity-fails-on-data");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "23502");
+  // Rows 8, 16, ... cycle through nickname's six edges; NULL is the first: rows 48, 96, ...
+  const nlohmann::json& breaking = failed[0]->evidence["breaking_rows"];
+  ASSERT_THAT(breaking, SizeIs(1)) << failed[0]->evidence.dump();
+  EXPECT_EQ(breaking[0]["column"], "nickname");
+  EXPECT_EQ(breaking[0]["rows"], 20);
+  EXPECT_THAT(breaking[0]["sample"][0].get<std::string>(), ::testing::StartsWith("(48,"));
+  EXPECT_THAT(failed[0]->message, HasSubstr("20 rows of accounts hold NULL in nickname"));
+  EXPECT_THAT(
+      findings_of(without_edge_values("integrity_edge_not_null"), "integrity-fails-on-data"),
+      IsEmpty());
+}
+
+TEST_F(IntegrityGate, NarrowedTypeOverEdgeStringsFailsOnData) {
+  Report report = integrity("integrity_edge_narrowing");
+  auto failed = findings_of(report, "integrity-fails-on-data");
+  ASSERT_THAT(failed, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(failed[0]->evidence["sqlstate"], "22001");
+  // code's full-length edges, in ASCII and in two-byte UTF-8: 25 rows each.
+  const nlohmann::json& breaking = failed[0]->evidence["breaking_rows"];
+  ASSERT_THAT(breaking, SizeIs(1)) << failed[0]->evidence.dump();
+  EXPECT_EQ(breaking[0]["demand"], "pg_catalog.varchar(12)");
+  EXPECT_EQ(breaking[0]["rows"], 50);
+  EXPECT_THAT(breaking[0]["sample"],
+              ::testing::UnorderedElementsAre("'xxxxxxxxxxxxxxxxxxxx'", "'éééééééééééééééééééé'"));
+  EXPECT_THAT(
+      findings_of(without_edge_values("integrity_edge_narrowing"), "integrity-fails-on-data"),
+      IsEmpty());
+}
+
 TEST_F(IntegrityGate, RowsLostThroughACascadeAreAnError) {
   Report report = integrity("integrity_rows_lost");
   auto lost = findings_of(report, "integrity-rows-lost");
@@ -193,30 +260,73 @@ TEST_F(IntegrityGate, GeneratorFillsEveryTableDeterministically) {
   EXPECT_NE(first, checksums(8));
 }
 
-// Throughput, not a check: run with --gtest_also_run_disabled_tests.
-TEST_F(IntegrityGate, DISABLED_GeneratesAMillionRowsAcrossTenTables) {
-  std::string db = server().clone(server().base(), "generator_bench");
+TEST_F(IntegrityGate, EdgeValuesReachEveryColumnTheTableAllows) {
+  std::string db = server().clone(server().base(), "generator_edges");
   {
     pg::Connection c(server().admin(db));
-    std::string ddl =
-        "CREATE TABLE t0 (id bigint PRIMARY KEY, name text NOT NULL, at timestamptz, "
-        "doc jsonb, price numeric(10,2));";
-    for (int i = 1; i < 10; ++i) {
-      ddl += fmt::format(
-          "CREATE TABLE t{0} (id bigint PRIMARY KEY, parent bigint NOT NULL REFERENCES t{1}, "
-          "name text NOT NULL, at timestamptz, doc jsonb, price numeric(10,2));",
-          i, i - 1);
+    c.execute(
+        "CREATE TABLE plain (id int PRIMARY KEY, n int NOT NULL, f float8, d date, "
+        "  t varchar(5), j jsonb, u uuid, a int[]);"
+        "CREATE TABLE checked (id int PRIMARY KEY, n int NOT NULL CHECK (n > 0));");
+    pg::FixtureOptions options{1000, 42, true};
+    pg::GeneratedFixtures g = pg::generate_fixtures(c, options);
+    ASSERT_THAT(g.filled, SizeIs(2));
+    for (const pg::FilledTable& t : g.filled) {
+      if (t.table == "public.checked") {
+        EXPECT_FALSE(t.edges);
+        EXPECT_THAT(t.edges_refused, HasSubstr("checked_n_check"));
+      } else {
+        EXPECT_TRUE(t.edges) << t.edges_refused;
+      }
     }
-    c.execute(ddl);
-    auto start = std::chrono::steady_clock::now();
-    pg::GeneratedFixtures g = pg::generate_fixtures(c, {100000, 42});
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_THAT(g.filled, SizeIs(10));
-    std::printf("generated 1,000,000 rows in 10 tables in %.2f s (%.0f rows/s)\n", seconds,
-                1e6 / seconds);
+    auto count = [&](const std::string& where) {
+      return std::stoll(*c.rows_rolled_back("SELECT count(*) FROM plain WHERE " + where)[0][0]);
+    };
+    EXPECT_EQ(count("true"), 1000);
+    EXPECT_EQ(count("id % 8 <> 0 AND (n <> id OR f IS NULL)"), 0);  // the friendly rows
+    EXPECT_GT(count("n = 2147483647"), 0);
+    EXPECT_GT(count("n = 1 AND id <> 1"), 0);  // a duplicate
+    EXPECT_GT(count("f = 'NaN'"), 0);
+    EXPECT_GT(count("f IS NULL"), 0);
+    EXPECT_GT(count("d = 'infinity'"), 0);
+    EXPECT_GT(count("t = ''"), 0);
+    EXPECT_GT(count("length(t) = 5 AND octet_length(t) = 10"), 0);
+    EXPECT_GT(count("jsonb_typeof(j) = 'array'"), 0);
+    EXPECT_GT(count("u = '00000000-0000-0000-0000-000000000000'"), 0);
+    EXPECT_GT(count("a = '{}'"), 0);
+    EXPECT_EQ(*c.rows_rolled_back("SELECT count(*) FROM checked")[0][0], "1000");
   }
   server().drop(db);
+}
+
+// Throughput, not a check: run with --gtest_also_run_disabled_tests (bench/README.md). Friendly
+// rows, then rows with edge values (the integrity gate's default).
+TEST_F(IntegrityGate, DISABLED_GeneratesAMillionRowsAcrossTenTables) {
+  for (bool edges : {false, true}) {
+    std::string db = server().clone(server().base(), "generator_bench");
+    {
+      pg::Connection c(server().admin(db));
+      std::string ddl =
+          "CREATE TABLE t0 (id bigint PRIMARY KEY, name text NOT NULL, at timestamptz, "
+          "doc jsonb, price numeric(10,2));";
+      for (int i = 1; i < 10; ++i) {
+        ddl += fmt::format(
+            "CREATE TABLE t{0} (id bigint PRIMARY KEY, parent bigint NOT NULL REFERENCES t{1}, "
+            "name text NOT NULL, at timestamptz, doc jsonb, price numeric(10,2));",
+            i, i - 1);
+      }
+      c.execute(ddl);
+      auto start = std::chrono::steady_clock::now();
+      pg::GeneratedFixtures g = pg::generate_fixtures(c, {100000, 42, edges});
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      EXPECT_THAT(g.filled, SizeIs(10));
+      for (const pg::FilledTable& t : g.filled) EXPECT_EQ(t.edges, edges) << t.edges_refused;
+      std::printf("%s: generated 1,000,000 rows in 10 tables in %.2f s (%.0f rows/s)\n",
+                  edges ? "edge values" : "friendly", seconds, 1e6 / seconds);
+    }
+    server().drop(db);
+  }
 }
 
 }  // namespace
