@@ -205,6 +205,16 @@ bool same_relation(std::string_view written, std::string_view planned) {
          written[written.size() - planned.size() - 1] == '.';
 }
 
+// What the findings about one query's plan change carry: the two plans, and the measurements.
+struct PlanEvidence {
+  PlanComparison plan;
+  Json measured;
+  void attach_to(Finding& f) const {
+    f.plan = plan;
+    f.evidence = measured;
+  }
+};
+
 class PlansGate : public Gate {
  public:
   std::string_view name() const override { return "plans"; }
@@ -263,7 +273,7 @@ class PlansGate : public Gate {
     }
 
     compare_with_committed_baseline(config, queries, result);
-    result.metrics["summary"] = summary(queries.size(), config.plans.runs, counts);
+    result.summary = summary(queries.size(), config.plans.runs, counts);
     return result;
   }
 
@@ -476,7 +486,7 @@ class PlansGate : public Gate {
       metrics["diff"] = diff_json(diff);
       metrics["statistics"] = to_json(timing);
       if (diff.shape_changed) ++counts.plan_changed;
-      Json evidence = plan_evidence(q, *b.plan, *a.plan, b, a, timing);
+      PlanEvidence evidence = plan_evidence(q, *b.plan, *a.plan, b, a, timing);
       report_plan_changes(input, q, diff, timing, evidence, after_connection, result);
       if (timing.regression) {
         ++counts.slower;
@@ -521,7 +531,7 @@ class PlansGate : public Gate {
   }
 
   static Finding slower(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
-                        const TimingVerdict& timing, Json evidence) {
+                        const TimingVerdict& timing, PlanEvidence evidence) {
     Finding f = finding(kSlower, Level::error, q.location);
     if (!diff.lost_indexes.empty())
       place(f, input, diff.lost_indexes[0].relation, diff.lost_indexes[0].index);
@@ -536,7 +546,7 @@ class PlansGate : public Gate {
         "Find what the plan lost (see the plan evidence) and keep it, or make the migration "
         "not slow this query by more than [plans] regression_threshold ({:.0f}%)",
         input.config.plans.regression_threshold * 100);
-    f.evidence = std::move(evidence);
+    evidence.attach_to(f);
     return f;
   }
 
@@ -558,24 +568,24 @@ class PlansGate : public Gate {
     return f;
   }
 
-  static Json plan_evidence(const CriticalQuery& q, const pg::QueryPlan& before,
-                            const pg::QueryPlan& after, const Measurement& b, const Measurement& a,
-                            const TimingVerdict& timing) {
-    return {{"query", q.name},
-            {"plan",
-             {{"before", pg::render_plan(before.root)}, {"after", pg::render_plan(after.root)}}},
-            {"cost", {{"before", before.root.total_cost}, {"after", after.root.total_cost}}},
-            {"buffers",
-             {{"before", before.root.shared_hit + before.root.shared_read},
-              {"after", after.root.shared_hit + after.root.shared_read}}},
-            {"statistics", to_json(timing)},
-            {"timing", {{"before", to_json(timing.before)}, {"after", to_json(timing.after)}}},
-            {"samples_before_ms", b.samples_ms},
-            {"samples_after_ms", a.samples_ms}};
+  static PlanEvidence plan_evidence(const CriticalQuery& q, const pg::QueryPlan& before,
+                                    const pg::QueryPlan& after, const Measurement& b,
+                                    const Measurement& a, const TimingVerdict& timing) {
+    PlanComparison plans{pg::render_plan(before.root), pg::render_plan(after.root)};
+    return {std::move(plans),
+            {{"query", q.name},
+             {"cost", {{"before", before.root.total_cost}, {"after", after.root.total_cost}}},
+             {"buffers",
+              {{"before", before.root.shared_hit + before.root.shared_read},
+               {"after", after.root.shared_hit + after.root.shared_read}}},
+             {"statistics", to_json(timing)},
+             {"timing", {{"before", to_json(timing.before)}, {"after", to_json(timing.after)}}},
+             {"samples_before_ms", b.samples_ms},
+             {"samples_after_ms", a.samples_ms}}};
   }
 
   void report_plan_changes(const GateInput& input, const CriticalQuery& q, const PlanDiff& diff,
-                           const TimingVerdict& timing, const Json& evidence,
+                           const TimingVerdict& timing, const PlanEvidence& evidence,
                            pg::Connection& after_connection, GateResult& result) const {
     const Config& config = input.config;
     std::vector<std::string> explained;  // relations a lost index already accounts for
@@ -596,7 +606,7 @@ class PlansGate : public Gate {
       f.help =
           "Keep the index, or create the replacement first (CREATE INDEX CONCURRENTLY in an "
           "earlier migration) and drop the old one only when no critical query needs it";
-      f.evidence = evidence;
+      evidence.attach_to(f);
       f.evidence["index"] = lost.index;
       f.evidence["relation"] = lost.relation;
       result.findings.push_back(std::move(f));
@@ -612,7 +622,7 @@ class PlansGate : public Gate {
           "need before the gated migrations",
           q.name, relation, rows);
       f.help = "Give the query an index on the columns it filters or joins by";
-      f.evidence = evidence;
+      evidence.attach_to(f);
       f.evidence["relation"] = relation;
       f.evidence["table_rows"] = rows;
       result.findings.push_back(std::move(f));
@@ -625,7 +635,7 @@ class PlansGate : public Gate {
           q.name, diff.cost_before, diff.cost_after, diff.cost_ratio(),
           config.plans.cost_threshold);
       f.help = "Compare the plans in the evidence: the migration changed what the planner can use";
-      f.evidence = evidence;
+      evidence.attach_to(f);
       result.findings.push_back(std::move(f));
     }
   }

@@ -275,11 +275,8 @@ std::optional<Finding> plan_change(const RecordedQuery& base, const MeasuredQuer
   f.help =
       "If the new plan is intended, record it with 'mgate baseline' and commit the baseline "
       "file; otherwise find the migration that changed it";
-  f.evidence = {
-      {"query", q.name},
-      {"plan",
-       {{"before", pg::render_plan(pg::plan_node_from_json(base.plan))}, {"after", now.tree}}},
-      {"baseline_commit", baseline.commit}};
+  f.plan = PlanComparison{pg::render_plan(pg::plan_node_from_json(base.plan)), now.tree};
+  f.evidence = {{"query", q.name}, {"baseline_commit", baseline.commit}};
   return f;
 }
 

@@ -21,6 +21,13 @@ std::optional<Level> parse_level(std::string_view text) {
   return std::nullopt;
 }
 
+nlohmann::json report_evidence(const Finding& finding) {
+  if (!finding.plan) return finding.evidence;
+  nlohmann::json out = finding.evidence;
+  out["plan"] = {{"before", finding.plan->before}, {"after", finding.plan->after}};
+  return out;
+}
+
 Location locate(const SourceFile& file, Span span) {
   return {file.path(), file.position(span.begin), file.position(span.end)};
 }

@@ -38,6 +38,12 @@ struct Fix {
   std::vector<Edit> edits;
 };
 
+// Two plans of one query, rendered as trees, that reports show side by side (the plans gate).
+struct PlanComparison {
+  std::string before;
+  std::string after;
+};
+
 struct Finding {
   std::string rule;  // e.g. "require-concurrent-index"
   std::string gate;  // e.g. "lint"
@@ -53,6 +59,11 @@ struct Finding {
   std::string risk;
   // Rules that flagged the same statement for the same risk and were folded into this finding.
   std::vector<std::string> folded;
+  // The plans before and after, for a finding about a plan change.
+  std::optional<PlanComparison> plan;
 };
+
+// The evidence as reports carry it: the gate's evidence, with the plan comparison as "plan".
+nlohmann::json report_evidence(const Finding& finding);
 
 }  // namespace mgate

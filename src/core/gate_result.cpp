@@ -16,4 +16,11 @@ std::string_view to_string(GateStatus status) {
   return "error";
 }
 
+nlohmann::json report_metrics(const GateResult& result) {
+  if (result.summary.empty()) return result.metrics;
+  nlohmann::json out = result.metrics;
+  out["summary"] = result.summary;
+  return out;
+}
+
 }  // namespace mgate

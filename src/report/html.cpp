@@ -193,7 +193,7 @@ void write_finding(std::ostream& out, const Finding& f) {
           << "</pre><pre class=\"ins\">" << escape_markup(edit.replacement) << "</pre></div>\n";
     }
   }
-  const Evidence evidence = present_evidence(f.evidence);
+  const Evidence evidence = present_evidence(report_evidence(f));
   if (!evidence.empty()) write_evidence(out, evidence, f.level == Level::error);
   out << "</div>\n";
 }

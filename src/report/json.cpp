@@ -68,11 +68,12 @@ void write_finding(JsonStream& json, const Finding& f) {
     json.null();
   }
   json.key("evidence");
-  if (f.evidence.is_object() && f.evidence.empty()) {
+  const nlohmann::json evidence = report_evidence(f);
+  if (evidence.is_object() && evidence.empty()) {
     json.begin_object();
     json.end_object();
   } else {
-    json.value(f.evidence);
+    json.value(evidence);
   }
   if (f.fix) {
     json.key("fix");
@@ -100,7 +101,7 @@ void write_gate(JsonStream& json, const GateResult& gate) {
   json.key("duration_ms");
   json.number(gate.duration.count());
   json.key("metrics");
-  json.value(gate.metrics);
+  json.value(report_metrics(gate));
   if (!gate.skip_reason.empty()) {
     json.key("reason");
     json.string(gate.skip_reason);

@@ -138,7 +138,7 @@ void write_finding(std::ostream& out, const Finding& f) {
   }
   out << inline_text(f.message) << " (" << code(f.rule) << ")\n";
   if (!f.help.empty()) out << "  <br>help: " << inline_text(f.help) << '\n';
-  const Evidence evidence = present_evidence(f.evidence);
+  const Evidence evidence = present_evidence(report_evidence(f));
   if (!evidence.empty()) write_evidence(out, evidence);
 }
 
@@ -191,12 +191,8 @@ class MarkdownWriter final : public Writer {
 
     out << "### Gates\n\n| gate | status | duration | note |\n|---|---|---|---|\n";
     for (const GateResult& gate : report.gates) {
-      // A gate that measures says what it measured (metrics.summary) where others are silent.
-      std::string note = gate.skip_reason;
-      if (auto summary = gate.metrics.find("summary");
-          note.empty() && summary != gate.metrics.end() && summary->is_string()) {
-        note = summary->get<std::string>();
-      }
+      // A gate that measures says what it measured (its summary) where others are silent.
+      const std::string& note = gate.skip_reason.empty() ? gate.summary : gate.skip_reason;
       out << "| " << inline_text(gate.gate) << " | " << icon(gate.status) << ' '
           << to_string(gate.status) << " | " << gate.duration.count() << " ms | "
           << inline_text(note) << " |\n";

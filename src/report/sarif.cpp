@@ -217,7 +217,9 @@ class ResultBuilder {
     if (f.fix) result["fixes"] = Json::array({fix_json(*f.fix, artifacts_)});
     Json properties = {{"gate", f.gate}};
     if (!f.migration.empty()) properties["migration"] = f.migration;
-    if (!f.evidence.empty()) properties["evidence"] = Json(f.evidence);
+    if (nlohmann::json evidence = report_evidence(f); !evidence.empty()) {
+      properties["evidence"] = Json(std::move(evidence));
+    }
     result["properties"] = std::move(properties);
     return result;
   }
@@ -245,11 +247,9 @@ Json invocation_json(const Report& report) {
            {"message", {{"text", "gate " + gate.gate + " skipped: " + gate.skip_reason}}}});
     }
     // A gate that measures (plans) says in one line what it measured, findings or not.
-    if (auto summary = gate.metrics.find("summary");
-        summary != gate.metrics.end() && summary->is_string()) {
+    if (!gate.summary.empty()) {
       notifications.push_back(
-          {{"level", "note"},
-           {"message", {{"text", "gate " + gate.gate + ": " + summary->get<std::string>()}}}});
+          {{"level", "note"}, {"message", {{"text", "gate " + gate.gate + ": " + gate.summary}}}});
     }
   }
   Json invocation = {{"executionSuccessful", successful}};

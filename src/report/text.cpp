@@ -102,17 +102,10 @@ std::vector<std::string_view> lines_of(std::string_view text) {
   return lines;
 }
 
-// A plan comparison in a finding's evidence (the plans gate): the two trees side by side.
-void write_plans(std::ostream& out, const nlohmann::json& evidence, const Style& style) {
-  auto plan = evidence.find("plan");
-  if (plan == evidence.end() || !plan->is_object() || !(*plan)["before"].is_string() ||
-      !(*plan)["after"].is_string()) {
-    return;
-  }
-  const std::string before = (*plan)["before"];
-  const std::string after = (*plan)["after"];
-  const auto left = lines_of(before);
-  const auto right = lines_of(after);
+// A finding's plan comparison (the plans gate): the two trees side by side.
+void write_plans(std::ostream& out, const PlanComparison& plan, const Style& style) {
+  const auto left = lines_of(plan.before);
+  const auto right = lines_of(plan.after);
   std::size_t width = std::string_view("plan before").size();
   for (std::string_view line : left) width = std::max(width, line.size());
   out << "  " << style.bold << fmt::format("{:<{}}", "plan before", width) << " | plan after"
@@ -141,7 +134,7 @@ void write_finding(std::ostream& out, const Finding& f, const Style& style) {
     out << '\n';
   }
   if (f.fix) write_fix(out, *f.fix, f, style);
-  write_plans(out, f.evidence, style);
+  if (f.plan) write_plans(out, *f.plan, style);
 }
 
 void write_gates(std::ostream& out, const std::vector<GateResult>& gates, const Style& style) {
@@ -152,10 +145,7 @@ void write_gates(std::ostream& out, const std::vector<GateResult>& gates, const 
         << fmt::format("{:<5}", to_string(gate.status)) << style.reset << ' '
         << gate.duration.count() << " ms";
     if (!gate.skip_reason.empty()) out << "  (" << gate.skip_reason << ')';
-    if (auto summary = gate.metrics.find("summary");
-        summary != gate.metrics.end() && summary->is_string()) {
-      out << "  " << summary->get<std::string>();
-    }
+    if (!gate.summary.empty()) out << "  " << gate.summary;
     out << '\n';
   }
 }

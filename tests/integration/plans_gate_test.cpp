@@ -74,8 +74,9 @@ TEST_F(PlansGate, DroppedIndexIsReportedAtTheDropStatement) {
   EXPECT_EQ(lost[0]->migration, "002");
   EXPECT_EQ(lost[0]->evidence["index"], "orders_customer_id_idx");
   EXPECT_THAT(lost[0]->message, HasSubstr("now reads all of orders with a sequential scan"));
-  const std::string before = lost[0]->evidence["plan"]["before"];
-  const std::string after = lost[0]->evidence["plan"]["after"];
+  ASSERT_TRUE(lost[0]->plan);
+  const std::string before = lost[0]->plan->before;
+  const std::string after = lost[0]->plan->after;
   EXPECT_THAT(before, HasSubstr("using orders_customer_id_idx"));
   EXPECT_THAT(after, HasSubstr("Seq Scan on orders"));
   EXPECT_THAT(lost[0]->evidence["samples_after_ms"], SizeIs(8));
@@ -141,10 +142,9 @@ TEST_F(PlansGate, ChangedPlanShapeIsReportedAgainstTheBaseline) {
   ASSERT_THAT(changed, SizeIs(1)) << all_messages(dropped)
                                   << dropped.gates.at(0).metrics["baseline"].dump(1);
   EXPECT_EQ(changed[0]->evidence["query"], "order_history");
-  EXPECT_THAT(changed[0]->evidence["plan"]["before"].get<std::string>(),
-              HasSubstr("using orders_customer_id_idx"));
-  EXPECT_THAT(changed[0]->evidence["plan"]["after"].get<std::string>(),
-              HasSubstr("Seq Scan on orders"));
+  ASSERT_TRUE(changed[0]->plan);
+  EXPECT_THAT(changed[0]->plan->before, HasSubstr("using orders_customer_id_idx"));
+  EXPECT_THAT(changed[0]->plan->after, HasSubstr("Seq Scan on orders"));
   EXPECT_EQ(position_of(*changed[0]), "fixtures/plans/queries.sql:3:1");
   std::filesystem::remove(file);
 }

@@ -78,7 +78,8 @@ TEST(PlansBaseline, ShapesAndBuffersAreComparedStrictly) {
   auto findings = compare(baseline, measured("Seq Scan on orders\n", 12, 1.0));
   EXPECT_THAT(rules(findings), ElementsAre("plans-baseline-plan-changed"));
   EXPECT_EQ(findings[0].location->file, "queries.sql");
-  EXPECT_EQ(findings[0].evidence["plan"]["after"], "Seq Scan on orders\n");
+  ASSERT_TRUE(findings[0].plan);
+  EXPECT_EQ(findings[0].plan->after, "Seq Scan on orders\n");
 
   baseline = recorded(measured("Seq Scan on orders\n", 12, 1.0));
   findings = compare(baseline, measured("Seq Scan on orders\n", 13, 1.0));

@@ -139,11 +139,10 @@ inline Report evidence_report() {
       {"locks",
        {{{"relation", "orders"}, {"mode", "AccessExclusiveLock"}, {"held_ms", 2500}},
         {{"relation", "orders_pkey"}, {"mode", "ShareLock"}}}},
-      {"plan",
-       {{"before", "Index Scan using orders_pkey on orders"},
-        {"after", "Seq Scan on orders\n  Filter: (id = 1)"}}},
       {"blocked_ms", {1.5, 2.0, 40.25, 3.0}},
   };
+  locks.plan = PlanComparison{"Index Scan using orders_pkey on orders",
+                              "Seq Scan on orders\n  Filter: (id = 1)"};
   GateResult gate;
   gate.gate = "locks";
   gate.status = GateStatus::fail;
