@@ -177,6 +177,7 @@ class IntegrityGate : public Gate {
     if (failure && m.gated) {
       Finding f = fails_on_data(input, m, *failure, before);
       add_breaking_rows(input, server, database, up, *failure, f);
+      mention_edge_values(input.config, *failure, f);
       result.findings.push_back(std::move(f));
     }
     if (failure || !m.gated) return !failure;
@@ -198,13 +199,6 @@ class IntegrityGate : public Gate {
         ". It runs on an empty database (forward gate), so the rows already in production "
         "are what break it: make the migration handle them (a DEFAULT, a backfill before the "
         "constraint, a USING that converts every value)";
-    if (input.config.fixtures.edge_values) {
-      f.help +=
-          ". One generated row in eight holds each column's hardest values (NULL, duplicates, "
-          "empty and full-length strings, extreme numbers: fixtures.edge_values); if the "
-          "production data cannot hold the values that break it, say why with "
-          "`-- mgate:ignore integrity-fails-on-data -- <why>`";
-    }
     nlohmann::json rows = nlohmann::json::object();
     for (const auto& [oid, table] : before) rows[table.name] = table.rows;
     f.evidence["rows_before"] = rows;
@@ -244,6 +238,21 @@ class IntegrityGate : public Gate {
                       }
                     });
     close_connection(server, c);
+  }
+
+  // A failure that values may cause (rows that break a demand, duplicates, a conversion or a
+  // CHECK that rejects a value) may be the edge rows': the help says so, and how to say that
+  // production cannot hold them. A failure on every row (ADD COLUMN NOT NULL) is not theirs.
+  static void mention_edge_values(const Config& config, const ScriptFailure& failure, Finding& f) {
+    const std::string& state = failure.error.sqlstate;
+    bool values = f.evidence.contains("breaking_rows") || state == "23505" || state == "23514" ||
+                  state.starts_with("22");
+    if (!config.fixtures.edge_values || !values) return;
+    f.help +=
+        ". One generated row in eight holds each column's hardest values (NULL, duplicates, "
+        "empty and full-length strings, extreme numbers: fixtures.edge_values); if the "
+        "production data cannot hold the values that break it, say why with "
+        "`-- mgate:ignore integrity-fails-on-data -- <why>`";
   }
 
   // The fixture rows, with what was loaded as evidence and each table the generator could not
