@@ -125,29 +125,31 @@ std::vector<ConstraintViolation> find_violations(Connection& connection) {
 ConstraintViolation rows_breaking(Connection& connection, const std::string& schema,
                                   const std::string& table, const std::string& column,
                                   const std::string& type) {
-  pqxx::work tx(libpqxx(connection));
-  std::string from =
-      (schema.empty() ? "" : tx.quote_name(schema) + ".") + tx.quote_name(table) + " t";
-  std::string value = "t." + tx.quote_name(column);
-  std::string name = (schema.empty() ? "" : schema + ".") + table;
-  if (type.empty()) {
-    ConstraintViolation v = violation("not null", name, column, "NOT NULL");
-    count_rows(tx, from, value + " IS NULL", v);
-    return v;
-  }
-  // Assignment in PL/pgSQL converts as ALTER COLUMN ... TYPE without USING does, and fails on
-  // the same values (too long, out of range, not of the type's syntax, a domain's CHECK).
-  tx.exec(
-      "CREATE FUNCTION pg_temp.mgate_converts(v anyelement) RETURNS boolean "
-      "LANGUAGE plpgsql AS $mgate$ DECLARE converted " +
-      type +
-      "; BEGIN converted := v; RETURN true; "
-      "EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN RETURN false; "
-      "END $mgate$");
-  ConstraintViolation v = violation("type", name, column, type);
-  count_rows(tx, from, "NOT pg_temp.mgate_converts(" + value + ")", v,
-             "DISTINCT quote_nullable(" + value + ")");
-  return v;  // the transaction is rolled back: the function goes with it
+  return translated([&] {
+    pqxx::work tx(libpqxx(connection));
+    std::string from =
+        (schema.empty() ? "" : tx.quote_name(schema) + ".") + tx.quote_name(table) + " t";
+    std::string value = "t." + tx.quote_name(column);
+    std::string name = (schema.empty() ? "" : schema + ".") + table;
+    if (type.empty()) {
+      ConstraintViolation v = violation("not null", name, column, "NOT NULL");
+      count_rows(tx, from, value + " IS NULL", v);
+      return v;
+    }
+    // Assignment in PL/pgSQL converts as ALTER COLUMN ... TYPE without USING does, and fails on
+    // the same values (too long, out of range, not of the type's syntax, a domain's CHECK).
+    tx.exec(
+        "CREATE FUNCTION pg_temp.mgate_converts(v anyelement) RETURNS boolean "
+        "LANGUAGE plpgsql AS $mgate$ DECLARE converted " +
+        type +
+        "; BEGIN converted := v; RETURN true; "
+        "EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN RETURN false; "
+        "END $mgate$");
+    ConstraintViolation v = violation("type", name, column, type);
+    count_rows(tx, from, "NOT pg_temp.mgate_converts(" + value + ")", v,
+               "DISTINCT quote_nullable(" + value + ")");
+    return v;  // the transaction is rolled back: the function goes with it
+  });
 }
 
 }  // namespace mgate::pg

@@ -191,6 +191,24 @@ TEST_F(IntegrityGate, NarrowedTypeOverEdgeStringsFailsOnData) {
       IsEmpty());
 }
 
+// One verdict per risk: the up fails on the empty database too (a column that does not exist),
+// so forward-failed says it all; integrity's probe of the breaking rows, which names that
+// column, must not turn into an environment error either.
+TEST_F(IntegrityGate, FailureOnTheEmptyDatabaseIsForwardsAlone) {
+  Config config = default_config();
+  MigrationSet set = discover(config.root, config.root / "fixtures/dynamic/fails_forward");
+  sql::ParsedSet parsed(set, sql::working_tree_reader(config.root));
+  PipelineOptions options;
+  options.gates = {"forward", "integrity"};
+  options.dynamic = true;
+  options.postgres = &server();
+  Report report = run_pipeline(config, set, parsed, options);
+  EXPECT_THAT(findings_of(report, "forward-failed"), SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(findings_of(report, "integrity-fails-on-data"), IsEmpty()) << all_messages(report);
+  // Alone, the integrity gate still reports it: nothing else does.
+  EXPECT_THAT(findings_of(integrity("fails_forward"), "integrity-fails-on-data"), SizeIs(1));
+}
+
 TEST_F(IntegrityGate, RowsLostThroughACascadeAreAnError) {
   Report report = integrity("integrity_rows_lost");
   auto lost = findings_of(report, "integrity-rows-lost");
