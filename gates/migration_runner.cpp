@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "sql/statement_facts.hpp"
 #include "gates/gate.hpp"
+#include "sql/statement_facts.hpp"
 
 namespace mgate {
 namespace {

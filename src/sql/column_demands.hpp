@@ -7,8 +7,8 @@
 namespace mgate::sql {
 
 // What an ALTER TABLE demands of the values a column already holds: that none is NULL (SET NOT
-// NULL, ADD PRIMARY KEY), or that each converts to a new type (ALTER COLUMN ... TYPE without USING, which
-// converts by assignment). The integrity gate looks for the rows that break it after the
+// NULL, ADD PRIMARY KEY), or that each converts to a new type (ALTER COLUMN ... TYPE without USING,
+// which converts by assignment). The integrity gate looks for the rows that break it after the
 // statement failed on them.
 struct ColumnDemand {
   std::string schema;  // empty when the statement does not name one
