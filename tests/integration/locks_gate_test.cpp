@@ -19,11 +19,12 @@ using ::testing::SizeIs;
 
 class LocksGate : public PostgresSuite {
  protected:
-  static Report locks(const std::string& folder, const Config& config = default_config()) {
+  static Report locks(const std::string& folder, const Config& config = default_config(),
+                      std::vector<std::string> gates = {"locks"}) {
     MigrationSet set = discover(config.root, config.root / ("fixtures/dynamic/" + folder));
     sql::ParsedSet parsed(set, sql::working_tree_reader(config.root));
     PipelineOptions options;
-    options.gates = {"locks"};
+    options.gates = std::move(gates);
     options.dynamic = true;
     options.postgres = &server();
     return run_pipeline(config, set, parsed, options);
@@ -56,6 +57,21 @@ TEST_F(LocksGate, NonConcurrentIndexTakesShareLockWithoutTimeout) {
   EXPECT_THAT(trace[0]["locks"], Contains(share)) << trace.dump();
   EXPECT_THAT(trace[0]["rewritten"], IsEmpty());
   EXPECT_THAT(of(report, "locks-no-lock-timeout", "002"), SizeIs(1)) << all_messages(report);
+}
+
+// One verdict per risk: with the lint gate, the measured lock goes into lint's finding on the
+// statement (require-concurrent-index, with require-lock-timeout folded in) and the locks gate's
+// own finding with its other advice is gone.
+TEST_F(LocksGate, MeasuredLockWithoutTimeoutJoinsTheLintFinding) {
+  Report report = locks("locks_trace", default_config(), {"lint", "locks"});
+  EXPECT_THAT(of(report, "locks-no-lock-timeout", "002"), IsEmpty()) << all_messages(report);
+  auto lint = of(report, "require-concurrent-index", "002");
+  ASSERT_THAT(lint, SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(lint[0]->folded, Contains("require-lock-timeout"));
+  nlohmann::json share = {{"relation", "public.accounts"},
+                          {"mode", "SHARE"},
+                          {"blocks", "every INSERT, UPDATE and DELETE (reads go on)"}};
+  EXPECT_THAT(lint[0]->evidence["measured"]["locks"], Contains(share)) << lint[0]->evidence.dump();
 }
 
 TEST_F(LocksGate, VolatileDefaultRewritesTheTableAndConfirmsTheStaticRule) {
