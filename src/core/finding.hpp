@@ -61,6 +61,11 @@ struct Finding {
   std::vector<std::string> folded;
   // The plans before and after, for a finding about a plan change.
   std::optional<PlanComparison> plan;
+  // What the dynamic gates saw this statement do, in one line for people (e.g. "SHARE on
+  // public.events for 848 ms at 2,000,000 fixture rows; 4 writes waited up to 851 ms"); empty
+  // when nothing was measured. The figures themselves are in evidence["measured"]. Writers show
+  // it as a "measured:" line under the message.
+  std::string measured;
 };
 
 // The evidence as reports carry it: the gate's evidence, with the plan comparison as "plan".
