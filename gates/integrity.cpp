@@ -234,8 +234,11 @@ class IntegrityGate : public Gate {
                         std::string what =
                             d.type.empty() ? "hold NULL in"
                                            : "hold values that do not convert to " + d.type + " in";
-                        f.message += fmt::format("; {} rows of {} {} {}, e.g. {}", v.rows, v.table,
-                                                 what, d.column, fmt::join(v.sample, ", "));
+                        std::string rows =
+                            fmt::format("{} rows of {} {} {}, e.g. {}", v.rows, v.table, what,
+                                        d.column, fmt::join(v.sample, ", "));
+                        f.message += "; " + rows;
+                        f.measured += "; " + rows;
                         f.evidence["breaking_rows"].push_back({{"table", v.table},
                                                                {"column", d.column},
                                                                {"demand", v.definition},

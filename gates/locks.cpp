@@ -10,6 +10,7 @@
 #include <iterator>
 #include <set>
 
+#include "core/quantity.hpp"
 #include "gates/gate.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/catalog_facts.hpp"
@@ -61,9 +62,13 @@ struct Step {
   std::string guess;  // static rule
 };
 
+// A finding about what a statement did to the application's traffic: the blocking risk, which
+// a static rule on the statement may already state (the pipeline folds the two).
 Finding finding(std::string_view rule, Level level, const Migration& m,
                 const sql::ParsedScript& script, const Step& step) {
-  return finding(rule, level, m, locate(*script.file, step.statement->span));
+  Finding f = finding(rule, level, m, locate(*script.file, step.statement->span));
+  f.risk = "blocking";
+  return f;
 }
 
 nlohmann::json to_json(const Step& s) {
@@ -384,6 +389,7 @@ class LocksGate : public Gate {
                           run.input.config.postgres.statement_timeout);
       std::map<unsigned, pg::Relation> existing = pg::read_relations(session);
       std::vector<std::string> tables = affected_tables(up, existing);
+      std::map<std::string, long long> rows = pg::row_counts(session, tables);
       traffic = start_traffic(run, tables);
       std::vector<pg::OperationRun> quiet;
       if (traffic) {
@@ -391,11 +397,14 @@ class LocksGate : public Gate {
         quiet = run_quiet_then_start(*traffic);
       }
       traced.emplace(trace_transaction(session, m, up, existing, pids));
+      std::size_t first_finding = run.result.findings.size();
+      std::vector<Blocked> blocked;
       if (traffic) {
         TrafficSeen seen = stop_traffic(run, *traffic, std::move(tables), std::move(quiet));
-        report_traffic(run, *traced, seen, existing);
+        blocked = report_traffic(run, *traced, seen, existing);
       }
       report_trace(run, *traced);
+      record_measurements(run, *traced, rows, blocked, first_finding);
       pids.push_back(session.backend_pid());
     }
     run.server.wait_for_backends(pids);
@@ -548,8 +557,8 @@ class LocksGate : public Gate {
 
   // What the workload met while the migration ran: the findings (waits past the threshold, a
   // deadlock), then the gate's traffic metrics.
-  static void report_traffic(Run& run, const Trace& trace, const TrafficSeen& seen,
-                             const std::map<unsigned, pg::Relation>& existing) {
+  static std::vector<Blocked> report_traffic(Run& run, const Trace& trace, const TrafficSeen& seen,
+                                             const std::map<unsigned, pg::Relation>& existing) {
     const Config& config = run.input.config;
     std::vector<Blocked> blocked =
         blocked_operations(trace.steps, trace.observations, seen.during, seen.workload, existing);
@@ -558,6 +567,7 @@ class LocksGate : public Gate {
     if (auto f = workload_deadlock(trace, seen.during)) run.result.findings.push_back(*f);
     run.result.metrics["traffic"][trace.migration.id()] =
         traffic_metrics(config, seen, blocked, trace.steps);
+    return blocked;
   }
 
   static nlohmann::json blocked_evidence(const Blocked& b, const std::vector<Step>& steps) {
@@ -648,6 +658,84 @@ class LocksGate : public Gate {
             {"lock_timeouts", lock_timeouts}};
   }
 
+  // How long the locks step `i` took stay held: its own run, every later statement's and the
+  // commit (a transaction keeps its locks to its end).
+  static double held_ms(const Trace& trace, std::size_t i) {
+    double held = trace.commit_ms;
+    for (std::size_t j = i; j < trace.steps.size(); ++j) held += trace.steps[j].ms;
+    return held;
+  }
+
+  // What every statement of a committed traced migration did, as the pipeline gives it to the
+  // static finding on the statement; the gate's own findings on a statement carry the same line.
+  static void record_measurements(Run& run, const Trace& trace,
+                                  const std::map<std::string, long long>& rows,
+                                  const std::vector<Blocked>& blocked, std::size_t first_finding) {
+    if (trace.failure) return;
+    for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+      const Step& step = trace.steps[i];
+      Measurement m{trace.migration.id(), locate(*trace.up.file, step.statement->span), "blocking",
+                    to_json(step), ""};
+      m.evidence["held_ms"] = held_ms(trace, i);
+      nlohmann::json fixture_rows = nlohmann::json::object();
+      for (const auto& [relation, mode] : step.new_locks) {
+        if (auto n = rows.find(relation); n != rows.end()) fixture_rows[relation] = n->second;
+      }
+      m.evidence["fixture_rows"] = fixture_rows;
+      auto b = std::find_if(blocked.begin(), blocked.end(),
+                            [&](const Blocked& b) { return b.step == i; });
+      if (b != blocked.end()) m.evidence["blocked"] = blocked_evidence(*b, trace.steps);
+      m.summary = measured_line(step, m.evidence);
+      for (std::size_t f = first_finding; f < run.result.findings.size(); ++f) {
+        Finding& finding = run.result.findings[f];
+        if (finding.risk == m.risk && finding.location &&
+            finding.location->start == m.statement.start)
+          finding.measured = m.summary;
+      }
+      run.result.measurements.push_back(std::move(m));
+    }
+  }
+
+  // The measurement in one line, e.g. "SHARE on public.orders held 851 ms (the statement ran
+  // 848 ms) at 2,000,000 fixture rows; 4 workload operations (insert, update) waited up to
+  // 851 ms; production size unknown".
+  static std::string measured_line(const Step& step, const nlohmann::json& e) {
+    std::vector<std::string> blocking = strongest_blocking_locks(step, e["fixture_rows"]);
+    std::vector<std::string> sizes;
+    for (const auto& [relation, n] : e["fixture_rows"].items())
+      sizes.push_back(fmt::format("{} rows in {}", grouped(n.get<long long>()), relation));
+    std::string at = sizes.empty() ? "" : fmt::format(" at {} (fixtures)", fmt::join(sizes, ", "));
+    double ms = e["duration_ms"].get<double>();
+    std::string line;
+    if (blocking.empty()) {
+      line = fmt::format(
+          "ran {}{}, taking no lock that blocks writes on a relation that existed "
+          "before the migration",
+          duration_text(ms), at);
+    } else {
+      line = fmt::format("{} held {} (the statement ran {}){}", fmt::join(blocking, ", "),
+                         duration_text(e["held_ms"].get<double>()), duration_text(ms), at);
+    }
+    if (!e["rewritten"].empty())
+      line += fmt::format("; rewrote {}", fmt::join(e["rewritten"], ", "));
+    if (e.contains("blocked")) {
+      const nlohmann::json& b = e["blocked"];
+      line += fmt::format("; {} workload operations ({}) waited up to {}",
+                          b["blocked_operations"].get<long long>(), fmt::join(b["kinds"], ", "),
+                          duration_text(b["blocked_ms"].get<double>()));
+    }
+    if (e.contains("projection")) {
+      const nlohmann::json& p = e["projection"];
+      line += fmt::format("; projected to hold it {} at {} rows of {} (production stats)",
+                          duration_text(p["hold_ms"].get<double>()),
+                          grouped(p["production_rows"].get<long long>()),
+                          p["table"].get<std::string>());
+    } else if (!blocking.empty()) {
+      line += "; production size unknown (no [fixtures] production_stats)";
+    }
+    return line;
+  }
+
   // The findings about what each statement of a committed migration did: locks that block
   // writes taken without a lock_timeout or held while later statements run, and rewrites
   // (confirming or clearing the static guess).
@@ -660,6 +748,25 @@ class LocksGate : public Gate {
       if (auto f = held_across_statements(config, trace, i, blocking))
         result.findings.push_back(std::move(*f));
     }
+  }
+
+  // The strongest lock the step took that stops writes on each table whose rows were counted
+  // (the tables the migration names; the locks on their indexes go with them), as "MODE on
+  // relation"; on every relation when it locked none of those.
+  static std::vector<std::string> strongest_blocking_locks(const Step& s,
+                                                           const nlohmann::json& counted) {
+    std::map<std::string, sql::LockMode> strongest;
+    for (const auto& [relation, mode] : s.new_locks) {
+      if (!sql::blocks_writes(mode)) continue;
+      auto [it, first] = strongest.emplace(relation, mode);
+      if (!first) it->second = std::max(it->second, mode);
+    }
+    std::vector<std::string> out, others;
+    for (const auto& [relation, mode] : strongest) {
+      (counted.contains(relation) ? out : others)
+          .push_back(fmt::format("{} on {}", sql::to_string(mode), relation));
+    }
+    return out.empty() ? others : out;
   }
 
   // The locks the step took that stop writes, as "MODE on relation".
@@ -711,6 +818,7 @@ class LocksGate : public Gate {
     f.help = "No change needed; suppress change-column-type here with mgate:ignore";
     f.evidence = to_json(s);
     f.evidence["clears"] = s.guess;
+    f.clears = {s.guess};
     return f;
   }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/quantity.hpp"
 #include "gates/gate.hpp"
 #include "sql/statement_facts.hpp"
 
@@ -230,6 +231,13 @@ Finding failure_finding(std::string_view rule, const Migration& migration,
                    "not applied"
                  : fmt::format("PostgreSQL's hint: {}", e.hint);
   }
+  // A statement stopped by the timeout held its locks that long; one that failed does not apply.
+  bool stopped = e.terminated || e.timed_out();
+  f.risk = stopped ? "blocking" : "failure";
+  f.measured = stopped ? fmt::format("{} ran past postgres.statement_timeout ({})", what,
+                                     duration_text(static_cast<double>(statement_timeout.count())))
+                       : fmt::format("{} failed: ERROR {}: {}", what,
+                                     e.sqlstate.empty() ? "?????" : e.sqlstate, e.message);
   f.evidence = {{"sqlstate", e.sqlstate}, {"message", e.message}, {"statement", failure.statement}};
   if (!e.detail.empty()) f.evidence["detail"] = e.detail;
   if (!e.hint.empty()) f.evidence["hint"] = e.hint;

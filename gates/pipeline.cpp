@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
-#include <set>
 
 #include "core/version.hpp"
 #include "gates/gate.hpp"
+#include "gates/verdicts.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "pg/postgres_error.hpp"
 
@@ -206,45 +205,6 @@ void report_unused_ignores(const RuleSettings& settings,
   }
 }
 
-// Where a finding stands: its file and the start of its statement.
-std::string position(const Finding& f) {
-  return f.location ? fmt::format("{}:{}:{}", f.location->file, f.location->start.line,
-                                  f.location->start.column)
-                    : std::string();
-}
-
-// One verdict per risk, where two gates say the same thing of one statement:
-// - a statement that fails on the empty database (forward-failed) fails on the fixture rows for
-//   the same reason, so integrity's failure at the same place says nothing more, and its claim
-//   that the data breaks the statement would be wrong: it is dropped;
-// - the locks gate's measured lock without a lock_timeout is the lint rule require-lock-timeout
-//   seen happening: where lint reported that rule (alone or folded into another finding of the
-//   statement), the measurement goes into that finding's evidence as "measured" and the locks
-//   finding, with its own advice, is dropped.
-void keep_one_verdict_per_risk(std::vector<GateResult>& results) {
-  std::set<std::pair<std::string, std::string>> failed;  // migration, position
-  std::map<std::string, Finding*> lock_timeout;          // position -> lint's finding
-  for (GateResult& result : results) {
-    for (Finding& f : result.findings) {
-      if (f.rule == "forward-failed") failed.insert({f.migration, position(f)});
-      bool names_timeout =
-          f.rule == "require-lock-timeout" ||
-          std::find(f.folded.begin(), f.folded.end(), "require-lock-timeout") != f.folded.end();
-      if (result.gate == "lint" && names_timeout) lock_timeout.emplace(position(f), &f);
-    }
-  }
-  for (GateResult& result : results) {
-    std::erase_if(result.findings, [&](const Finding& f) {
-      if (f.rule == "integrity-fails-on-data") return failed.count({f.migration, position(f)}) > 0;
-      if (f.rule != "locks-no-lock-timeout") return false;
-      auto lint = lock_timeout.find(position(f));
-      if (lint == lock_timeout.end()) return false;
-      lint->second->evidence["measured"] = f.evidence;
-      return true;
-    });
-  }
-}
-
 }  // namespace
 
 Report run_pipeline(const Config& config, const MigrationSet& set, const sql::ParsedSet& parsed,
@@ -271,7 +231,7 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
     report.gates.push_back(std::move(result));
   }
 
-  keep_one_verdict_per_risk(report.gates);
+  keep_one_verdict_per_risk(set, parsed, report.gates);
   // Levels come first: a finding of a rule that is off leaves its mgate:ignore unused.
   auto active = collect_suppressions(set, parsed);
   apply_suppressions(report.gates, active);

@@ -57,8 +57,14 @@ struct Finding {
   // What the finding puts at stake ("blocking", "failure", ...; empty when the gate does not
   // say). With the location it keys the finding: one static finding per statement and risk.
   std::string risk;
-  // Rules that flagged the same statement for the same risk and were folded into this finding.
+  // Rules that flagged the same statement for the same risk and were folded into this finding:
+  // static rules (the lint engine folds them), then the dynamic gates' rules whose findings the
+  // pipeline folded in (their figures under evidence["measured"]).
   std::vector<std::string> folded;
+  // For a dynamic finding: the static rules whose guess it shows wrong on this statement (a type
+  // change that rewrote nothing clears change-column-type). The static finding they made becomes
+  // a note that says why.
+  std::vector<std::string> clears;
   // The plans before and after, for a finding about a plan change.
   std::optional<PlanComparison> plan;
   // What the dynamic gates saw this statement do, in one line for people (e.g. "SHARE on

@@ -48,6 +48,19 @@ std::map<unsigned, std::vector<sql::LockMode>> held_locks(Session& session) {
   return out;
 }
 
+std::map<std::string, long long> row_counts(Session& session,
+                                            const std::vector<std::string>& tables) {
+  std::map<std::string, long long> out;
+  if (tables.empty()) return out;
+  std::string sql;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    // The names come from format('%I.%I'): quoted where they need it.
+    sql += fmt::format("{}SELECT {}, count(*) FROM {}", i == 0 ? "" : " UNION ALL ", i, tables[i]);
+  }
+  for (const auto& row : session.rows(sql)) out[tables[std::stoul(row[0])]] = std::stoll(row[1]);
+  return out;
+}
+
 long long lock_timeout_ms(Session& session) {
   auto rows = session.rows(
       "SELECT setting::bigint * CASE unit WHEN 's' THEN 1000 WHEN 'min' THEN 60000 "

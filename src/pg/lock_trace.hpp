@@ -26,6 +26,11 @@ std::map<unsigned, std::vector<sql::LockMode>> held_locks(Session& session);
 // The lock_timeout in force on the connection, in milliseconds (0: none).
 long long lock_timeout_ms(Session& session);
 
+// The rows of each of `tables` (schema.name as read_relations names them), counted on the
+// session: how many rows a statement on them meets.
+std::map<std::string, long long> row_counts(Session& session,
+                                            const std::vector<std::string>& tables);
+
 // Whether a lock in mode `a` and one in mode `b` on the same relation cannot be held at once
 // (the conflict table of PostgreSQL's explicit locking documentation).
 bool conflicts(sql::LockMode a, sql::LockMode b);

@@ -112,9 +112,9 @@ TEST_F(SarifValidator, GitHubIngestionRulesFindNoErrors) {
   EXPECT_EQ(validator_errors(dir_ / "report.sarif", dir_ / "github.sarif", "--rule-kind Gh"), "");
 }
 
-// The SARIF of a real `mgate check` run, with the dynamic gates' findings (rollback, integrity)
-// next to the lint ones, and the locks gate's measurement inside the lint result it confirms
-// (one verdict per risk), is as valid as the sample's.
+// The SARIF of a real `mgate check` run, with the dynamic gates' findings (rollback) next to
+// the lint ones, and the locks and integrity gates' measurements inside the lint results they
+// confirm (one verdict per risk), is as valid as the sample's.
 TEST_F(SarifValidator, CheckOfTheDemoIsValidForBothRuleSets) {
   const fs::path sarif = dir_ / "check.sarif";
   testing::RunResult r =
@@ -122,12 +122,14 @@ TEST_F(SarifValidator, CheckOfTheDemoIsValidForBothRuleSets) {
   ASSERT_EQ(r.exit_code, 1) << r.err;
   const json report = json::parse(std::ifstream(sarif));
   std::set<std::string> gates;
-  bool measured = false;
+  bool locks = false, integrity = false;
   for (const json& result : report["runs"][0]["results"]) {
     gates.insert(result["ruleId"].get<std::string>().substr(0, 5));
-    measured = measured || result.contains(json::json_pointer("/properties/evidence/measured"));
+    locks = locks || result.contains(json::json_pointer("/properties/evidence/measured/locks"));
+    integrity = integrity || result.contains(json::json_pointer(
+                                 "/properties/evidence/measured/findings/integrity-fails-on-data"));
   }
-  EXPECT_TRUE(gates.count("rollb") && gates.count("integ") && measured) << r.out;
+  EXPECT_TRUE(gates.count("rollb") && locks && integrity) << r.out;
   EXPECT_EQ(validator_errors(sarif, dir_ / "check-default.sarif", ""), "");
   EXPECT_EQ(validator_errors(sarif, dir_ / "check-github.sarif", "--rule-kind Gh"), "");
 }

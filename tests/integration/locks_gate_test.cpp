@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "discover/discover.hpp"
 #include "gates/pipeline.hpp"
 #include "integration/postgres.hpp"
@@ -72,6 +74,90 @@ TEST_F(LocksGate, MeasuredLockWithoutTimeoutJoinsTheLintFinding) {
                           {"mode", "SHARE"},
                           {"blocks", "every INSERT, UPDATE and DELETE (reads go on)"}};
   EXPECT_THAT(lint[0]->evidence["measured"]["locks"], Contains(share)) << lint[0]->evidence.dump();
+}
+
+// The statement each finding points into, with its migration and risk: two findings with one
+// key say the same thing twice.
+std::map<std::string, std::vector<std::string>> by_statement_and_risk(
+    const Report& report, const MigrationSet& set, const sql::ParsedSet& parsed) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const Finding* f : report.findings()) {
+    if (f->risk.empty() || !f->location) continue;
+    for (const Migration& m : set.migrations) {
+      if (m.id() != f->migration || !m.up) continue;
+      const sql::ParsedScript& up = parsed.script(*m.up);
+      for (const sql::Statement& s : up.statements) {
+        Location at = locate(*up.file, s.span);
+        if (at.file != f->location->file || f->location->start.line < at.start.line ||
+            f->location->start.line > at.end.line)
+          continue;
+        out[f->migration + " " + at.file + ":" + std::to_string(at.start.line) + " " + f->risk]
+            .push_back(f->rule);
+      }
+    }
+  }
+  return out;
+}
+
+// On the demo, with every gate: no statement has two findings for one risk, and every static
+// finding of the blocking risk on a statement the locks gate traced carries what it measured.
+TEST_F(LocksGate, DemoHasOneFindingPerStatementAndRiskAndMeasuredBlockingFindings) {
+  Config config = default_config();
+  MigrationSet set = discover(config.root, config.root / "fixtures/demo");
+  sql::ParsedSet parsed(set, sql::working_tree_reader(config.root));
+  PipelineOptions options;
+  options.dynamic = true;
+  options.postgres = &server();
+  Report report = run_pipeline(config, set, parsed, options);
+  for (const auto& [key, rules] : by_statement_and_risk(report, set, parsed))
+    EXPECT_THAT(rules, SizeIs(1)) << key << ": " << ::testing::PrintToString(rules);
+
+  const GateResult* locks = nullptr;
+  for (const GateResult& g : report.gates) {
+    if (g.gate == "locks") locks = &g;
+  }
+  ASSERT_NE(locks, nullptr);
+  int measured = 0;
+  for (const Finding* f : report.findings()) {
+    if (f->gate != "lint" || f->risk != "blocking") continue;
+    if (!locks->metrics["migrations"].contains(f->migration)) continue;  // not traced
+    EXPECT_FALSE(f->measured.empty()) << f->migration << " " << f->rule << ": " << f->message;
+    EXPECT_TRUE(f->evidence["measured"].contains("duration_ms")) << f->evidence.dump();
+    ++measured;
+  }
+  EXPECT_GT(measured, 0) << all_messages(report);
+}
+
+// A rewrite the server saw confirms the static guess; the rewrite's measurement is on the lint
+// finding and the locks gate's own finding is folded into it.
+TEST_F(LocksGate, MeasuredRewriteConfirmsTheLintFinding) {
+  Report report = locks("locks_trace", default_config(), {"lint", "locks"});
+  EXPECT_THAT(of(report, "locks-table-rewrite", "003"), IsEmpty()) << all_messages(report);
+  auto lint = of(report, "volatile-default", "003");
+  ASSERT_THAT(lint, SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(lint[0]->folded, Contains("locks-table-rewrite"));
+  const nlohmann::json& measured = lint[0]->evidence["measured"];
+  EXPECT_EQ(measured["verdict"], "confirmed") << measured.dump();
+  EXPECT_THAT(measured["rewritten"], Contains("public.accounts"));
+  // 1,000 generated rows, and the rows the workload inserted while 002 ran.
+  EXPECT_GE(measured["fixture_rows"]["public.accounts"], 1000) << measured.dump();
+  EXPECT_THAT(lint[0]->measured, HasSubstr("ACCESS EXCLUSIVE on public.accounts held"));
+  EXPECT_THAT(lint[0]->measured, HasSubstr("rows in public.accounts (fixtures)"));
+  EXPECT_THAT(lint[0]->measured, HasSubstr("rewrote public.accounts"));
+}
+
+// A type change the rules cannot prove free (text to a domain without constraints) that
+// rewrote nothing clears change-column-type: one note that says why.
+TEST_F(LocksGate, TypeChangeThatRewroteNothingClearsTheLintFinding) {
+  Report report = locks("locks_trace", default_config(), {"lint", "locks"});
+  EXPECT_THAT(of(report, "locks-type-change-safe", "007"), IsEmpty()) << all_messages(report);
+  auto lint = of(report, "change-column-type", "007");
+  // The down script's change back is flagged too, and not run by the locks gate.
+  std::erase_if(lint, [](const Finding* f) { return !f->location->file.ends_with(".up.sql"); });
+  ASSERT_THAT(lint, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(lint[0]->level, Level::note);
+  EXPECT_EQ(lint[0]->evidence["measured"]["verdict"], "cleared");
+  EXPECT_THAT(lint[0]->message, HasSubstr("Cleared on the server"));
 }
 
 TEST_F(LocksGate, VolatileDefaultRewritesTheTableAndConfirmsTheStaticRule) {
