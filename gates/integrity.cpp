@@ -176,7 +176,7 @@ class IntegrityGate : public Gate {
         apply_in_database(server, database, up, input.parsed.plan(*m.up), input.config);
     if (failure && m.gated) {
       Finding f = fails_on_data(input, m, *failure, before);
-      add_breaking_rows(input, server, database, up, *failure, f);
+      add_breaking_rows(input, server, database, *failure, f);
       mention_edge_values(input.config, *failure, f);
       result.findings.push_back(std::move(f));
     }
@@ -208,15 +208,12 @@ class IntegrityGate : public Gate {
   // For a failed SET NOT NULL or ALTER COLUMN ... TYPE: the rows that break it, counted on the
   // database as it was before the migration (the failure rolled it back), with a sample.
   static void add_breaking_rows(const GateInput& input, pg::EphemeralServer& server,
-                                const std::string& database, const sql::ParsedScript& up,
-                                const ScriptFailure& failure, Finding& f) {
-    auto failed =
-        std::find_if(up.statements.begin(), up.statements.end(), [&](const sql::Statement& s) {
-          return failure.statement.find(s.text) != std::string::npos;
-        });
+                                const std::string& database, const ScriptFailure& failure,
+                                Finding& f) {
+    const sql::Statement* failed = failure.failed;
     const std::string& state = failure.error.sqlstate;
     bool data = state == "23502" || state == "23514" || state.starts_with("22");
-    if (!data || failed == up.statements.end()) return;
+    if (!data || !failed) return;
     std::vector<sql::ColumnDemand> demands = sql::column_demands(failed->node);
     if (demands.empty()) return;
     auto c = open_connection(server.owner(database));

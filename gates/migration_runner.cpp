@@ -101,8 +101,10 @@ std::optional<ScriptFailure> apply_script(pg::Session& session, const sql::Parse
   if (auto failure = apply_in_open_transaction(session, script)) return rolled_back(*failure);
   if (wrapped) {
     if (auto error = session.execute("COMMIT")) {
-      Span last = script.statements.empty() ? script.section : script.statements.back().span;
-      return fail(last, *error);
+      if (script.statements.empty()) return fail(script.section, *error);
+      ScriptFailure failure = fail(script.statements.back().span, *error);
+      failure.failed = &script.statements.back();
+      return failure;
     }
   }
   return std::nullopt;
@@ -122,7 +124,11 @@ std::optional<ScriptFailure> apply_in_open_transaction(pg::Session& session,
     return std::nullopt;
   }
   for (const sql::Statement& statement : script.statements) {
-    if (auto error = session.execute(statement.text)) return fail(statement.span, *error);
+    if (auto error = session.execute(statement.text)) {
+      ScriptFailure failure = fail(statement.span, *error);
+      failure.failed = &statement;
+      return failure;
+    }
   }
   return std::nullopt;
 }
@@ -141,8 +147,10 @@ std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
   if (auto error = session.execute("SET CONSTRAINTS ALL IMMEDIATE")) {
     const SourceFile& file = *script.file;
     Span last = script.statements.empty() ? script.section : script.statements.back().span;
-    return ScriptFailure{error_location(file, last, *error), std::move(*error),
-                         trimmed(file.slice(last))};
+    ScriptFailure failure{error_location(file, last, *error), std::move(*error),
+                          trimmed(file.slice(last))};
+    if (!script.statements.empty()) failure.failed = &script.statements.back();
+    return failure;
   }
   own("ROLLBACK TO SAVEPOINT mgate_commit_check; RELEASE SAVEPOINT mgate_commit_check");
   return std::nullopt;

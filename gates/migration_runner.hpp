@@ -25,6 +25,9 @@ struct ScriptFailure {
   Location location;
   pg::ServerError error;
   std::string statement;  // the failing statement's text
+  // The parsed statement that failed (the last one when the COMMIT did); null when the script
+  // was sent whole (it does not parse) or never sent.
+  const sql::Statement* failed = nullptr;
 };
 
 // The failure of a script that holds a NUL byte, at that byte. libpq ends a query's text at its
