@@ -18,17 +18,19 @@
 namespace mgate::testing {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 class IntegrityGate : public PostgresSuite {
  protected:
-  static Report integrity(const std::string& folder, const Config& config = default_config()) {
+  static Report integrity(const std::string& folder, const Config& config = default_config(),
+                          std::vector<std::string> gates = {"integrity"}) {
     MigrationSet set = discover(config.root, config.root / ("fixtures/dynamic/" + folder));
     sql::ParsedSet parsed(set, sql::working_tree_reader(config.root));
     PipelineOptions options;
-    options.gates = {"integrity"};
+    options.gates = std::move(gates);
     options.dynamic = true;
     options.postgres = &server();
     return run_pipeline(config, set, parsed, options);
@@ -115,6 +117,20 @@ TEST_F(IntegrityGate, MigrationThatFailsOnlyWhenRowsExistIsAnError) {
   EXPECT_EQ(failed[0]->location->file,
             "fixtures/dynamic/integrity_fails_on_data/002_require_region.up.sql");
   EXPECT_EQ(failed[0]->location->start.line, 3);
+}
+
+// One verdict per risk: lint's add-required-column states the failure, the integrity gate saw it
+// happen on the rows, and the two are one finding with the measurement.
+TEST_F(IntegrityGate, FailureOnTheRowsConfirmsTheLintFindingOfTheStatement) {
+  Report report = integrity("integrity_fails_on_data", default_config(), {"lint", "integrity"});
+  EXPECT_THAT(findings_of(report, "integrity-fails-on-data"), IsEmpty()) << all_messages(report);
+  auto lint = findings_of(report, "add-required-column");
+  ASSERT_THAT(lint, SizeIs(1)) << all_messages(report);
+  EXPECT_THAT(lint[0]->folded, Contains("integrity-fails-on-data"));
+  const nlohmann::json& measured = lint[0]->evidence["measured"];
+  EXPECT_EQ(measured["verdict"], "confirmed") << measured.dump();
+  EXPECT_EQ(measured["findings"]["integrity-fails-on-data"]["sqlstate"], "23502");
+  EXPECT_THAT(lint[0]->measured, HasSubstr("run on fixture rows, failed: ERROR 23502"));
 }
 
 TEST_F(IntegrityGate, NotValidForeignKeyOverOrphansIsCaught) {
