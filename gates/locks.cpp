@@ -11,6 +11,7 @@
 #include <set>
 
 #include "gates/gate.hpp"
+#include "gates/locks_projection.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/catalog_facts.hpp"
 #include "pg/connection.hpp"
@@ -58,7 +59,8 @@ struct Step {
   std::vector<std::pair<std::string, sql::LockMode>> new_locks;  // relation, mode
   std::vector<std::string> rewritten;                            // tables and indexes
   bool rewrote_table = false;
-  std::string guess;  // static rule
+  std::string guess;          // static rule
+  nlohmann::json projection;  // at production size (locks_projection.hpp); null: size unknown
 };
 
 Finding finding(std::string_view rule, Level level, const Migration& m,
@@ -79,6 +81,7 @@ nlohmann::json to_json(const Step& s) {
                       {"locks", locks},
                       {"rewritten", s.rewritten}};
   if (!s.guess.empty()) j["static_rule"] = s.guess;
+  if (!s.projection.is_null()) j["projection"] = s.projection;
   return j;
 }
 
@@ -186,6 +189,7 @@ class LocksGate : public Gate {
         rule(kTimeout, Level::error,
              "Loading fixture rows ran past postgres.statement_timeout: code the migrations "
              "defined hangs it."),
+        blocking_over_budget_rule(),
     };
   }
 
@@ -374,6 +378,8 @@ class LocksGate : public Gate {
   // while the workload runs against the tables it touches.
   static bool trace(Run& run, const Migration& m, const sql::ParsedScript& up) {
     load_fixtures(run, m);
+    std::optional<MigrationGrowth> growth =
+        measure_growth(run.input.config, run.server, run.database, up);
     std::vector<int> pids;
     std::optional<Trace> traced;
     {
@@ -391,6 +397,7 @@ class LocksGate : public Gate {
         quiet = run_quiet_then_start(*traffic);
       }
       traced.emplace(trace_transaction(session, m, up, existing, pids));
+      if (growth && !traced->failure) project_to_production(run, *growth, *traced);
       if (traffic) {
         TrafficSeen seen = stop_traffic(run, *traffic, std::move(tables), std::move(quiet));
         report_traffic(run, *traced, seen, existing);
@@ -435,6 +442,15 @@ class LocksGate : public Gate {
     }
     end_transaction(session, trace);
     return trace;
+  }
+
+  // Production size: each statement's projection joins its evidence; a lock held past
+  // [locks] max_blocking there is a finding.
+  static void project_to_production(Run& run, const MigrationGrowth& growth, Trace& trace) {
+    for (std::size_t i = 0; i < trace.steps.size(); ++i)
+      trace.steps[i].projection = projection_json(growth, i);
+    for (Finding& f : blocking_over_budget(run.input.config, growth, trace.migration, trace.up))
+      run.result.findings.push_back(std::move(f));
   }
 
   static double ms_since(Clock::time_point start) {
