@@ -12,6 +12,7 @@
 
 #include "core/quantity.hpp"
 #include "gates/gate.hpp"
+#include "gates/locks_projection.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/catalog_facts.hpp"
 #include "pg/connection.hpp"
@@ -59,7 +60,8 @@ struct Step {
   std::vector<std::pair<std::string, sql::LockMode>> new_locks;  // relation, mode
   std::vector<std::string> rewritten;                            // tables and indexes
   bool rewrote_table = false;
-  std::string guess;  // static rule
+  std::string guess;          // static rule
+  nlohmann::json projection;  // at production size (locks_projection.hpp); null: size unknown
 };
 
 // A finding about what a statement did to the application's traffic: the blocking risk, which
@@ -84,6 +86,7 @@ nlohmann::json to_json(const Step& s) {
                       {"locks", locks},
                       {"rewritten", s.rewritten}};
   if (!s.guess.empty()) j["static_rule"] = s.guess;
+  if (!s.projection.is_null()) j["projection"] = s.projection;
   return j;
 }
 
@@ -191,6 +194,7 @@ class LocksGate : public Gate {
         rule(kTimeout, Level::error,
              "Loading fixture rows ran past postgres.statement_timeout: code the migrations "
              "defined hangs it."),
+        blocking_over_budget_rule(),
     };
   }
 
@@ -379,6 +383,8 @@ class LocksGate : public Gate {
   // while the workload runs against the tables it touches.
   static bool trace(Run& run, const Migration& m, const sql::ParsedScript& up) {
     load_fixtures(run, m);
+    std::optional<MigrationGrowth> growth =
+        measure_growth(run.input.config, run.server, run.database, up);
     std::vector<int> pids;
     std::optional<Trace> traced;
     {
@@ -398,6 +404,7 @@ class LocksGate : public Gate {
       }
       traced.emplace(trace_transaction(session, m, up, existing, pids));
       std::size_t first_finding = run.result.findings.size();
+      if (growth && !traced->failure) project_to_production(run, *growth, *traced);
       std::vector<Blocked> blocked;
       if (traffic) {
         TrafficSeen seen = stop_traffic(run, *traffic, std::move(tables), std::move(quiet));
@@ -444,6 +451,15 @@ class LocksGate : public Gate {
     }
     end_transaction(session, trace);
     return trace;
+  }
+
+  // Production size: each statement's projection joins its evidence; a lock held past
+  // [locks] max_blocking there is a finding.
+  static void project_to_production(Run& run, const MigrationGrowth& growth, Trace& trace) {
+    for (std::size_t i = 0; i < trace.steps.size(); ++i)
+      trace.steps[i].projection = projection_json(growth, i);
+    for (Finding& f : blocking_over_budget(run.input.config, growth, trace.migration, trace.up))
+      run.result.findings.push_back(std::move(f));
   }
 
   static double ms_since(Clock::time_point start) {

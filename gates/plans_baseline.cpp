@@ -2,13 +2,12 @@
 
 #include <fmt/core.h>
 
-#include <charconv>
 #include <cmath>
 #include <fstream>
-#include <functional>
 #include <iterator>
 #include <thread>
 
+#include "core/json_fields.hpp"
 #include "core/statistics.hpp"
 #include "gates/gate.hpp"
 #include "pg/query_plan.hpp"
@@ -40,68 +39,7 @@ std::string first_line_value(const fs::path& file, std::string_view key) {
   return "";
 }
 
-// Reads typed values out of a JSON object and names the source and the key of anything missing
-// or of the wrong type: a renamed key is an error, never a silent zero.
-class Fields {
- public:
-  Fields(const Json& object, std::string source, std::string path = "")
-      : object_(object), source_(std::move(source)), path_(std::move(path)) {
-    if (!object_.is_object()) fail(path_.empty() ? "the document" : path_, "a JSON object");
-  }
-
-  std::string text(std::string_view key) const {
-    return required(key, &Json::is_string, "a string").get<std::string>();
-  }
-  double number(std::string_view key) const {
-    return required(key, &Json::is_number, "a number").get<double>();
-  }
-  long long integer(std::string_view key) const {
-    return required(key, &Json::is_number_integer, "an integer").get<long long>();
-  }
-  std::vector<double> numbers(std::string_view key) const {
-    const Json& values = required(key, &Json::is_array, "an array of numbers");
-    std::vector<double> out;
-    for (const Json& value : values) {
-      if (!value.is_number()) fail(where(key), "an array of numbers");
-      out.push_back(value.get<double>());
-    }
-    return out;
-  }
-  const Json& any(std::string_view key) const {
-    return required(
-        key, [](const Json&) { return true; }, "present");
-  }
-  Fields object(std::string_view key) const {
-    return Fields(required(key, &Json::is_object, "a JSON object"), source_, where(key));
-  }
-  const Json& array(std::string_view key) const {
-    return required(key, &Json::is_array, "an array");
-  }
-
- private:
-  template <class Check>
-  const Json& required(std::string_view key, Check check, std::string_view expected) const {
-    auto it = object_.find(key);
-    if (it == object_.end()) fail(where(key), expected, true);
-    if (!std::invoke(check, *it)) fail(where(key), expected);
-    return *it;
-  }
-
-  std::string where(std::string_view key) const {
-    return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
-  }
-
-  [[noreturn]] void fail(const std::string& at, std::string_view expected,
-                         bool missing = false) const {
-    throw InputError(fmt::format("{}: {} {}", source_, at,
-                                 missing ? fmt::format("is missing (expected {})", expected)
-                                         : fmt::format("is not {}", expected)));
-  }
-
-  const Json& object_;
-  std::string source_;
-  std::string path_;
-};
+using Fields = JsonFields;
 
 TimingSummary timing_from(const Fields& t) {
   TimingSummary out;
@@ -188,14 +126,7 @@ Measurements measurements_from(const Json& metrics) {
 // baseline; one of a later version was written by a newer mgate.
 int schema_version(const Json& doc, const std::string& file) {
   const std::string current = fmt::format("{}{}", kSchemaPrefix, kBaselineVersion);
-  const Json* schema = doc.is_object() && doc.contains("schema") ? &doc["schema"] : nullptr;
-  std::string text = schema && schema->is_string() ? schema->get<std::string>() : "";
-  int version = 0;
-  if (text.starts_with(kSchemaPrefix)) {
-    std::string_view digits = std::string_view(text).substr(kSchemaPrefix.size());
-    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
-    if (error != std::errc() || end != digits.data() + digits.size()) version = 0;
-  }
+  int version = document_version(doc, kSchemaPrefix);
   if (version <= 0) {
     throw InputError(fmt::format(
         "{} is not an mgate baseline (expected a JSON object with \"schema\": \"{}\"): record one "
@@ -206,7 +137,7 @@ int schema_version(const Json& doc, const std::string& file) {
     throw InputError(fmt::format(
         "{} is a baseline of a newer mgate ({}; this one reads {}): upgrade mgate, or record the "
         "baseline again with 'mgate baseline'",
-        file, text, current));
+        file, doc["schema"].get<std::string>(), current));
   }
   return version;
 }

@@ -42,6 +42,13 @@ struct CheckCommand {
   int jobs = default_jobs();  // --jobs: sessions the dynamic gates may use at once
 };
 
+// mgate stats: production's row counts and sizes (docs/stats.md).
+struct StatsCommand {
+  std::string database_url;
+  std::string output;  // empty: stdout
+  bool print_query = false;
+};
+
 struct RulesCommand {
   std::string id;
 };
@@ -91,6 +98,9 @@ int write_report(const LintCommand& options, OutputRequest output, const Report&
 // `jobs` is how many sessions the dynamic gates may use at once (--jobs).
 Report run_gates(const LintCommand& options, const Config& config, pg::EphemeralServer* postgres,
                  int jobs);
+
+CLI::App* add_stats_command(CLI::App& app, StatsCommand& command);
+int run_stats(const StatsCommand& command);
 
 CLI::App* add_rules_command(CLI::App& app, RulesCommand& command);
 int run_rules(const RulesCommand& command);

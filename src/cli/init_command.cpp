@@ -110,6 +110,10 @@ version = 15                   # the major version production runs: some rules d
 # rows = 1000                  # generated rows in every table still empty
 # random_seed = 42
 # edge_values = true           # integrity: one row in eight holds each column's hardest values
+# production_stats = ""        # production's row counts from 'mgate stats' (docs/stats.md)
+
+# [locks]                      # the locks gate's budget at production size
+# max_blocking = ""            # e.g. "2s": longest a write may wait behind one lock; "": none
 
 # [traffic]                    # the locks gate's concurrent workload while a migration runs
 # clients = 4                  # 0: none

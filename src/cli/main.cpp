@@ -45,6 +45,8 @@ static int run(int argc, char** argv) {
   CLI::App* check_app = add_check_command(app, check);
   CheckCommand baseline;
   CLI::App* baseline_app = add_baseline_command(app, baseline);
+  StatsCommand stats;
+  CLI::App* stats_app = add_stats_command(app, stats);
   RulesCommand rules;
   CLI::App* rules_app = add_rules_command(app, rules);
   InitCommand init;
@@ -65,6 +67,7 @@ static int run(int argc, char** argv) {
     if (lint_app->parsed()) return run_lint(lint);
     if (check_app->parsed()) return run_check(check);
     if (baseline_app->parsed()) return run_baseline(baseline);
+    if (stats_app->parsed()) return run_stats(stats);
     if (rules_app->parsed()) return run_rules(rules);
     if (init_app->parsed()) return run_init(init);
     if (hook_app->parsed()) return run_hook(hook);

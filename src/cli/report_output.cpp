@@ -66,7 +66,47 @@ int write_and_close(int fd, std::string_view bytes) {
   return error;
 }
 
-// Writes `bytes` to `file`: errno, or 0.
+std::string rendered(const Writer& writer, const Report& report, WriterOptions options) {
+  std::ostringstream out;
+  writer.write(report, out, options);
+  return std::move(out).str();
+}
+
+// The files a run reads, and what each is to it.
+std::vector<std::pair<fs::path, std::string>> files_read(const Config& config,
+                                                         const MigrationSet& set) {
+  std::vector<std::pair<fs::path, std::string>> files;
+  for (const Migration& m : set.migrations) {
+    for (const auto* script : {&m.up, &m.down, &m.verify}) {
+      if (*script)
+        files.emplace_back(config.root / (*script)->file, fmt::format("migration {}", m.id()));
+    }
+    for (const std::string& file : m.files)
+      files.emplace_back(config.root / file, fmt::format("a file of migration {}", m.id()));
+  }
+  for (const StrayFile& stray : set.strays)
+    files.emplace_back(config.root / stray.file, "a file of the migration set");
+  if (!set.checksum_file.empty())
+    files.emplace_back(config.root / set.checksum_file, "the migration tool's checksum file");
+  if (!config.file.empty()) files.emplace_back(config.file, "the config file");
+  for (const std::string& seed : config.fixtures.seed)
+    files.emplace_back(config.root / seed, "a seed file ([fixtures] seed)");
+  for (const auto& [name, key] :
+       {std::pair{config.plans.queries, "[plans] queries"},
+        std::pair{config.traffic.queries, "[traffic] queries"},
+        std::pair{config.plans.baseline, "[plans] baseline"},
+        std::pair{config.fixtures.production_stats, "[fixtures] production_stats"}}) {
+    if (!name.empty()) files.emplace_back(config.root / name, fmt::format("the {} file", key));
+  }
+  return files;
+}
+
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+}  // namespace
+
 int write_file(const fs::path& file, std::string_view bytes) {
   struct stat status {};
   bool exists = ::stat(file.c_str(), &status) == 0;
@@ -101,45 +141,6 @@ int write_file(const fs::path& file, std::string_view bytes) {
   if (error != 0) ::unlink(partial.c_str());
   return error;
 }
-
-std::string rendered(const Writer& writer, const Report& report, WriterOptions options) {
-  std::ostringstream out;
-  writer.write(report, out, options);
-  return std::move(out).str();
-}
-
-// The files a run reads, and what each is to it.
-std::vector<std::pair<fs::path, std::string>> files_read(const Config& config,
-                                                         const MigrationSet& set) {
-  std::vector<std::pair<fs::path, std::string>> files;
-  for (const Migration& m : set.migrations) {
-    for (const auto* script : {&m.up, &m.down, &m.verify}) {
-      if (*script)
-        files.emplace_back(config.root / (*script)->file, fmt::format("migration {}", m.id()));
-    }
-    for (const std::string& file : m.files)
-      files.emplace_back(config.root / file, fmt::format("a file of migration {}", m.id()));
-  }
-  for (const StrayFile& stray : set.strays)
-    files.emplace_back(config.root / stray.file, "a file of the migration set");
-  if (!set.checksum_file.empty())
-    files.emplace_back(config.root / set.checksum_file, "the migration tool's checksum file");
-  if (!config.file.empty()) files.emplace_back(config.file, "the config file");
-  for (const std::string& seed : config.fixtures.seed)
-    files.emplace_back(config.root / seed, "a seed file ([fixtures] seed)");
-  for (const auto& [name, key] : {std::pair{config.plans.queries, "[plans] queries"},
-                                  std::pair{config.traffic.queries, "[traffic] queries"},
-                                  std::pair{config.plans.baseline, "[plans] baseline"}}) {
-    if (!name.empty()) files.emplace_back(config.root / name, fmt::format("the {} file", key));
-  }
-  return files;
-}
-
-bool same_file(const struct stat& a, const struct stat& b) {
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-}  // namespace
 
 void add_output_options(CLI::App& command, OutputRequest& request) {
   command

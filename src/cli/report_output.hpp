@@ -35,4 +35,9 @@ void refuse_overwriting_inputs(const OutputRequest& request, const Config& confi
 // EnvironmentError naming where, after every other output has been tried.
 void write_outputs(const Report& report, const OutputRequest& request);
 
+// Writes `bytes` to `file` whole or not at all: a regular (or new) file is written beside itself
+// and renamed into place, keeping its permissions; a device or a pipe is written in place.
+// Returns errno, or 0.
+int write_file(const std::filesystem::path& file, std::string_view bytes);
+
 }  // namespace mgate

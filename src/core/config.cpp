@@ -285,7 +285,18 @@ Config load_config(const std::filesystem::path& file) {
                   {"rows", [&](auto& v) { f.rows = r.integer(v, "rows", 0, 1'000'000'000); }},
                   {"random_seed",
                    [&](auto& v) { f.random_seed = r.integer(v, "random_seed", 0, 2'000'000'000); }},
-                  {"edge_values", [&](auto& v) { f.edge_values = r.boolean(v, "edge_values"); }}});
+                  {"edge_values", [&](auto& v) { f.edge_values = r.boolean(v, "edge_values"); }},
+                  {"production_stats",
+                   [&](auto& v) { f.production_stats = r.string(v, "production_stats"); }}});
+        })},
+       {"locks", H([&](const toml::node& n) {
+          r.keys(n, "locks", {{"max_blocking", [&](auto& v) {
+                                 // "": no budget, as when the key is absent.
+                                 if (v.is_string() && v.as_string()->get().empty()) return;
+                                 config.locks.max_blocking =
+                                     r.duration(v, "max_blocking", std::chrono::milliseconds(0),
+                                                kLongestStatementTimeout);
+                               }}});
         })},
        {"traffic", H([&](const toml::node& n) {
           auto& t = config.traffic;

@@ -81,7 +81,15 @@ struct Config {
     int random_seed = 42;
     bool edge_values =
         true;  // the integrity gate's rows include edge values (docs/gates/integrity.md)
+    // How big production is: the file `mgate stats` wrote (docs/stats.md); empty: unknown.
+    std::string production_stats;
   } fixtures;
+
+  struct {
+    // The longest production's writes may wait behind a lock one migration statement holds,
+    // projected to production's row counts; nullopt: no budget.
+    std::optional<std::chrono::milliseconds> max_blocking;
+  } locks;
 
   struct {
     int clients = 4;

@@ -454,8 +454,12 @@ GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions
   return out;
 }
 
-std::string generated_row_insert(Connection& connection, const std::string& table, long long seed) {
-  pqxx::nontransaction tx(libpqxx(connection));
+namespace {
+
+// The generator's INSERT of the rows `series` numbers into `table`, friendly or narrow; empty
+// when the generator cannot write a row of it.
+std::string generated_insert(pqxx::transaction_base& tx, const std::string& table, long long seed,
+                             Style style, const std::string& series) {
   std::map<unsigned, Table> tables = read_tables(tx);
   auto t = std::find_if(tables.begin(), tables.end(),
                         [&](const auto& entry) { return entry.second.name == table; });
@@ -467,9 +471,36 @@ std::string generated_row_insert(Connection& connection, const std::string& tabl
     available[k.referenced] =
         tx.exec1("SELECT count(*) FROM " + referenced->second.name)[0].as<long long>();
   }
-  Insert insert = build_insert(tx, t->second, available, {1, seed}, Style::friendly,
-                               "generate_series($1::bigint, $1::bigint)");
+  Insert insert = build_insert(tx, t->second, available, {1, seed}, style, series);
   return insert.problem.empty() ? insert.sql : "";
+}
+
+}  // namespace
+
+std::string generated_row_insert(Connection& connection, const std::string& table, long long seed) {
+  pqxx::nontransaction tx(libpqxx(connection));
+  return generated_insert(tx, table, seed, Style::friendly,
+                          "generate_series($1::bigint, $1::bigint)");
+}
+
+std::string append_generated_rows(Connection& connection, const std::string& table,
+                                  long long first_row, long long rows, long long seed) {
+  pqxx::nontransaction tx(libpqxx(connection));
+  std::string series =
+      fmt::format("generate_series({}::bigint, {}::bigint)", first_row, first_row + rows - 1);
+  std::string reason = fmt::format("the generator cannot write a row of {}", table);
+  for (Style style : {Style::friendly, Style::narrow}) {
+    std::string insert = generated_insert(tx, table, seed, style, series);
+    if (insert.empty()) return reason;
+    try {
+      tx.exec0(insert);
+      return "";
+    } catch (const pqxx::sql_error& e) {
+      reason = e.what();
+    }
+  }
+  while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+  return reason;
 }
 
 }  // namespace mgate::pg

@@ -59,4 +59,11 @@ GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions
 // write a row of it (no such table, a NOT NULL key into an empty table).
 std::string generated_row_insert(Connection& connection, const std::string& table, long long seed);
 
+// Appends `rows` generated rows to `table` (schema.table), numbered from `first_row` on (past the
+// rows already generated, so unique columns stay unique), in one INSERT ... SELECT: how the locks
+// gate grows a table to measure a statement at larger sizes. Returns why it could not (the
+// server's message), or an empty string.
+std::string append_generated_rows(Connection& connection, const std::string& table,
+                                  long long first_row, long long rows, long long seed);
+
 }  // namespace mgate::pg

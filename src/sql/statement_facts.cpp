@@ -83,6 +83,20 @@ std::vector<AlterTableCommand> alter_table_commands(const Node& statement) {
   return out;
 }
 
+bool builds_index(const Node& statement) {
+  if (statement.as("IndexStmt") || statement.as("ReindexStmt")) return true;
+  for (const Node& item : statement.as("AlterTableStmt")["cmds"].items()) {
+    Node cmd = item.as("AlterTableCmd");
+    if (cmd["subtype"].str() != "AT_AddConstraint") continue;
+    Node constraint = cmd["def"].as("Constraint");
+    std::string_view type = constraint["contype"].str();
+    bool indexed =
+        type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" || type == "CONSTR_EXCLUSION";
+    if (indexed && !constraint["indexname"]) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> called_functions(const Node& expression) {
   std::vector<std::string> out;
   expression.walk([&](const Node& node) {

@@ -40,6 +40,12 @@ struct AlterTableCommand {
 // The subcommands of an ALTER TABLE, in order; empty for any other statement.
 std::vector<AlterTableCommand> alter_table_commands(const Node& statement);
 
+// Whether the statement builds an index by sorting its table's rows: CREATE INDEX (CONCURRENTLY
+// too), REINDEX, or an ALTER TABLE that adds a primary key, unique or exclusion constraint
+// without USING INDEX. Its duration grows as n log n with the rows, where a scan or a rewrite
+// grows as n.
+bool builds_index(const Node& statement);
+
 // The functions an expression calls, by their last name (`now` for pg_catalog.now()), in the
 // order they are written.
 std::vector<std::string> called_functions(const Node& expression);
