@@ -116,6 +116,9 @@ version = 15                   # the major version production runs: some rules d
 # blocked_threshold = "1s"     # a read or write blocked longer than this is a finding
 # queries = ""                 # the application's own queries instead of generated ones
 
+# [locks]                      # the locks gate's probe behind a transaction left open
+# blocker_wait = "1s"          # how long a statement may wait there; "0": no probe
+
 # [plans]                      # the plans gate; skipped until queries is set
 # queries = ""                 # SQL file of named critical queries (docs/gates/plans.md)
 # runs = 30                    # timed runs per query on each side

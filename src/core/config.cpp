@@ -299,6 +299,13 @@ Config load_config(const std::filesystem::path& file) {
                    }},
                   {"queries", [&](auto& v) { t.queries = r.string(v, "queries"); }}});
         })},
+       {"locks", H([&](const toml::node& n) {
+          r.keys(n, "locks", {{"blocker_wait", [&](auto& v) {
+                                 config.locks.blocker_wait =
+                                     r.duration(v, "blocker_wait", std::chrono::milliseconds(0),
+                                                kLongestStatementTimeout);
+                               }}});
+        })},
        {"plans", H([&](const toml::node& n) {
           auto& p = config.plans;
           r.keys(n, "plans",

@@ -90,6 +90,12 @@ struct Config {
   } traffic;
 
   struct {
+    // The blocker probe's bound: how long a migration may wait behind a transaction left open
+    // before mgate gives up on it (its lock_timeout when it sets none shorter); 0: no probe.
+    std::chrono::milliseconds blocker_wait{1000};
+  } locks;
+
+  struct {
     std::string queries;
     int runs = 30;
     int warmup = 5;  // untimed runs on each side before the timed ones
