@@ -11,6 +11,7 @@
 #include <set>
 
 #include "gates/gate.hpp"
+#include "gates/locks_blocker.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/catalog_facts.hpp"
 #include "pg/connection.hpp"
@@ -183,6 +184,9 @@ class LocksGate : public Gate {
              "longer than traffic.blocked_threshold."),
         rule(kDeadlock, Level::error,
              "The migration and the concurrent workload deadlocked (SQLSTATE 40P01)."),
+        rule(kWaitsBehindTransaction, Level::warning,
+             "Behind a transaction left open on a table it locks, a statement waited until "
+             "[locks] blocker_wait: the migration has no lock_timeout to end the wait."),
         rule(kTimeout, Level::error,
              "Loading fixture rows ran past postgres.statement_timeout: code the migrations "
              "defined hangs it."),
@@ -385,6 +389,8 @@ class LocksGate : public Gate {
       std::map<unsigned, pg::Relation> existing = pg::read_relations(session);
       std::vector<std::string> tables = affected_tables(up, existing);
       traffic = start_traffic(run, tables);
+      probe_blocker({run.server, run.database, run.input.config, m, up, tables, traffic.get()},
+                    run.result);
       std::vector<pg::OperationRun> quiet;
       if (traffic) {
         pids = traffic->pids();
