@@ -45,6 +45,14 @@ struct Stop {
   pg::ServerError error;
 };
 
+// A statement of the probe that runs long without waiting for a lock tells it nothing: each is
+// bounded by the longer of 10 s and twice blocker_wait, never more than postgres.statement_timeout,
+// so a migration that hangs costs the probe that much and not a second statement_timeout.
+std::chrono::milliseconds statement_bound(const Config& config) {
+  return std::min(config.postgres.statement_timeout,
+                  std::max(std::chrono::milliseconds(10000), 2 * config.locks.blocker_wait));
+}
+
 // mgate's own statements on the probe's session: an error here is the server's.
 void control(pg::Session& session, const std::string& sql) {
   if (auto error = session.execute(sql))
@@ -262,7 +270,7 @@ std::optional<Finding> verdict(const BlockerProbe& probe, const Stop& stop, long
 void probe_blocker(const BlockerProbe& probe, GateResult& result) {
   long long bound_ms = probe.config.locks.blocker_wait.count();
   if (bound_ms == 0 || probe.tables.empty()) return;
-  std::chrono::milliseconds statement_timeout = probe.config.postgres.statement_timeout;
+  std::chrono::milliseconds statement_timeout = statement_bound(probe.config);
   pg::Endpoint endpoint = probe.server.owner(probe.database);
   nlohmann::json metrics = {
       {"held", sql::to_string(kHeld)}, {"tables", probe.tables}, {"blocker_wait_ms", bound_ms}};
