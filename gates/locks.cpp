@@ -13,6 +13,7 @@
 #include "core/quantity.hpp"
 #include "gates/gate.hpp"
 #include "gates/locks_projection.hpp"
+#include "gates/locks_blocker.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/catalog_facts.hpp"
 #include "pg/connection.hpp"
@@ -191,6 +192,9 @@ class LocksGate : public Gate {
              "longer than traffic.blocked_threshold."),
         rule(kDeadlock, Level::error,
              "The migration and the concurrent workload deadlocked (SQLSTATE 40P01)."),
+        rule(kWaitsBehindTransaction, Level::warning,
+             "Behind a transaction left open on a table it locks, a statement waited until "
+             "[locks] blocker_wait: the migration has no lock_timeout to end the wait."),
         rule(kTimeout, Level::error,
              "Loading fixture rows ran past postgres.statement_timeout: code the migrations "
              "defined hangs it."),
@@ -395,8 +399,10 @@ class LocksGate : public Gate {
                           run.input.config.postgres.statement_timeout);
       std::map<unsigned, pg::Relation> existing = pg::read_relations(session);
       std::vector<std::string> tables = affected_tables(up, existing);
-      std::map<std::string, long long> rows = pg::row_counts(session, tables);
       traffic = start_traffic(run, tables);
+      probe_blocker({run.server, run.database, run.input.config, m, up, tables, traffic.get()},
+                    run.result);
+      std::map<std::string, long long> rows = pg::row_counts(session, tables);
       std::vector<pg::OperationRun> quiet;
       if (traffic) {
         pids = traffic->pids();

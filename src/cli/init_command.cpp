@@ -112,8 +112,9 @@ version = 15                   # the major version production runs: some rules d
 # edge_values = true           # integrity: one row in eight holds each column's hardest values
 # production_stats = ""        # production's row counts from 'mgate stats' (docs/stats.md)
 
-# [locks]                      # the locks gate's budget at production size
+# [locks]                      # the locks gate's budget and its probe behind an open transaction
 # max_blocking = ""            # e.g. "2s": longest a write may wait behind one lock; "": none
+# blocker_wait = "1s"          # how long a statement may wait behind it; "0": no probe
 
 # [traffic]                    # the locks gate's concurrent workload while a migration runs
 # clients = 4                  # 0: none

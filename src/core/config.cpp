@@ -296,6 +296,11 @@ Config load_config(const std::filesystem::path& file) {
                                  config.locks.max_blocking =
                                      r.duration(v, "max_blocking", std::chrono::milliseconds(0),
                                                 kLongestStatementTimeout);
+                               }},
+                              {"blocker_wait", [&](auto& v) {
+                                 config.locks.blocker_wait =
+                                     r.duration(v, "blocker_wait", std::chrono::milliseconds(0),
+                                                kLongestStatementTimeout);
                                }}});
         })},
        {"traffic", H([&](const toml::node& n) {

@@ -89,6 +89,9 @@ struct Config {
     // The longest production's writes may wait behind a lock one migration statement holds,
     // projected to production's row counts; nullopt: no budget.
     std::optional<std::chrono::milliseconds> max_blocking;
+    // The blocker probe's bound: how long a migration may wait behind a transaction left open
+    // before mgate gives up on it (its lock_timeout when it sets none shorter); 0: no probe.
+    std::chrono::milliseconds blocker_wait{1000};
   } locks;
 
   struct {

@@ -342,6 +342,7 @@ TEST(InitCommand, CommentedKeysShowTheRealDefaults) {
   EXPECT_EQ(written.traffic.clients, defaults.traffic.clients);
   EXPECT_EQ(written.traffic.blocked_threshold, defaults.traffic.blocked_threshold);
   EXPECT_EQ(written.traffic.queries, defaults.traffic.queries);
+  EXPECT_EQ(written.locks.blocker_wait, defaults.locks.blocker_wait);
   const auto& plans = written.plans;
   EXPECT_EQ(plans.queries, defaults.plans.queries);
   EXPECT_EQ(plans.runs, defaults.plans.runs);

@@ -31,6 +31,13 @@ class LocksGate : public PostgresSuite {
     options.postgres = &server();
     return run_pipeline(config, set, parsed, options);
   }
+
+  // The default config with [locks] blocker_wait (the blocker probe's bound; 0: no probe).
+  static Config with_blocker_wait(std::chrono::milliseconds wait) {
+    Config config = default_config();
+    config.locks.blocker_wait = wait;
+    return config;
+  }
 };
 
 std::string all_messages(const Report& report) {
@@ -314,6 +321,91 @@ TEST_F(LocksGate, UnterminatedTransactionInTrafficQueriesIsAnInputError) {
   Config config = default_config();
   config.traffic.queries = "fixtures/dynamic/locks_traffic/unterminated.sql";
   EXPECT_THROW(locks("locks_clean", config), InputError);
+}
+
+// The blocker probe (fixtures/dynamic/locks_blocker): before each migration on orders, a second
+// session holds ROW EXCLUSIVE on it in an open transaction, as an application transaction that
+// wrote a row does, and the migration runs against it and is rolled back. Waits are asserted
+// from below only: a lock_timeout never fires early.
+TEST_F(LocksGate, BlockerProbeSeesTheMigrationsOwnLockTimeoutEndTheWait) {
+  Report report = locks("locks_blocker", with_blocker_wait(std::chrono::milliseconds(300)));
+  EXPECT_THAT(of(report, "locks-waits-behind-transaction", "002"), IsEmpty())
+      << all_messages(report);
+  const nlohmann::json& blocker = report.gates.at(0).metrics["blocker"];
+  const nlohmann::json& probe = blocker["002"];
+  EXPECT_EQ(probe["outcome"], "gave up") << probe.dump();
+  EXPECT_EQ(probe["lock_timeout_ms"], 100);
+  EXPECT_GE(probe["waited_ms"].get<double>(), 100.0) << probe.dump();
+  EXPECT_EQ(probe["line"], 2);
+  EXPECT_EQ(probe["held"], "ROW EXCLUSIVE");
+  nlohmann::json share = {{"relation", "public.orders"}, {"mode", "SHARE"}};
+  EXPECT_EQ(probe["waited_for"], nlohmann::json::array({share})) << probe.dump();
+  // 001 creates orders: no table existed to hold a lock on.
+  EXPECT_FALSE(blocker.contains("001")) << blocker.dump();
+}
+
+TEST_F(LocksGate, BlockerProbeReportsAMigrationWithoutLockTimeoutWithTheMeasuredWait) {
+  Report report = locks("locks_blocker", with_blocker_wait(std::chrono::milliseconds(300)));
+  auto waited = of(report, "locks-waits-behind-transaction", "003");
+  ASSERT_THAT(waited, SizeIs(1)) << all_messages(report);
+  const Finding& f = *waited[0];
+  EXPECT_EQ(f.level, Level::warning);
+  EXPECT_EQ(f.risk, "blocking");
+  ASSERT_TRUE(f.location);
+  EXPECT_EQ(f.location->start.line, 1);
+  EXPECT_EQ(f.evidence["outcome"], "waited") << f.evidence.dump();
+  EXPECT_EQ(f.evidence["lock_timeout_ms"], 0);
+  EXPECT_GE(f.evidence["waited_ms"].get<double>(), 300.0) << f.evidence.dump();
+  EXPECT_THAT(f.message, HasSubstr("for SHARE on public.orders behind a transaction"));
+  EXPECT_THAT(f.message, HasSubstr("[locks] blocker_wait is 300 ms"));
+  EXPECT_THAT(f.help, HasSubstr("SET lock_timeout"));
+  // The default workload ran while it waited: what queued behind it is counted, not asserted.
+  for (const char* key : {"operations", "reads", "writes", "longest_ms"})
+    EXPECT_TRUE(f.evidence["queued"].contains(key)) << key << f.evidence.dump();
+  EXPECT_EQ(f.evidence["queued"]["reads"], 0) << "reads go on beside SHARE";
+}
+
+// A lock_timeout longer than the bound is not waited out: mgate only sees that the statement
+// waits, and the lock_timeout is set.
+TEST_F(LocksGate, BlockerProbeDoesNotWaitOutALockTimeoutLongerThanItsBound) {
+  Report report = locks("locks_blocker", with_blocker_wait(std::chrono::milliseconds(50)));
+  const nlohmann::json& probe = report.gates.at(0).metrics["blocker"]["002"];
+  EXPECT_EQ(probe["outcome"], "longer lock_timeout") << probe.dump();
+  EXPECT_EQ(probe["lock_timeout_ms"], 100);
+  EXPECT_FALSE(probe.contains("queued")) << probe.dump();
+  EXPECT_THAT(of(report, "locks-waits-behind-transaction", "002"), IsEmpty())
+      << all_messages(report);
+}
+
+// What the trace saw of each statement, without its durations.
+nlohmann::json traced_without_durations(const Report& report) {
+  nlohmann::json out = report.gates.at(0).metrics["migrations"];
+  for (auto& [version, steps] : out.items()) {
+    for (auto& step : steps) step.erase("duration_ms");
+  }
+  return out;
+}
+
+std::vector<std::string> findings_but_the_probes(const Report& report) {
+  std::vector<std::string> out;
+  for (const Finding* f : report.findings()) {
+    if (f->rule != "locks-waits-behind-transaction") out.push_back(f->rule + " " + position_of(*f));
+  }
+  return out;
+}
+
+// The probe's transactions are rolled back: the traced run after it meets the database as it
+// was (002's index does not exist yet, or its CREATE INDEX would fail), and sees what it sees
+// with the probe off.
+TEST_F(LocksGate, BlockerProbeLeavesTheDatabaseAsItFoundItAndZeroTurnsItOff) {
+  Report off = locks("locks_blocker", with_blocker_wait(std::chrono::milliseconds(0)));
+  Report on = locks("locks_blocker", with_blocker_wait(std::chrono::milliseconds(100)));
+  EXPECT_FALSE(off.gates.at(0).metrics.contains("blocker")) << off.gates.at(0).metrics.dump();
+  EXPECT_THAT(findings_of(off, "locks-waits-behind-transaction"), IsEmpty());
+  EXPECT_THAT(findings_of(on, "locks-waits-behind-transaction"), SizeIs(1)) << all_messages(on);
+  EXPECT_FALSE(on.gates.at(0).metrics.contains("stopped_at")) << on.gates.at(0).metrics.dump();
+  EXPECT_EQ(traced_without_durations(on), traced_without_durations(off));
+  EXPECT_EQ(findings_but_the_probes(on), findings_but_the_probes(off));
 }
 
 }  // namespace

@@ -55,6 +55,19 @@ TEST(ConfigDurations, BlockedThresholdMayBeZeroButNotPastAStatementsLongestWait)
               HasSubstr("'blocked_threshold' is \"600h\": it must be from 0ms to 2147483647ms"));
 }
 
+TEST(ConfigDurations, BlockerWaitZeroTurnsTheProbeOffAndIsBoundedLikeALockTimeout) {
+  TempDir dir;
+  EXPECT_EQ(Config{}.locks.blocker_wait, std::chrono::milliseconds(1000));
+  EXPECT_EQ(load(dir, "[locks]\nblocker_wait = \"0\"\n").locks.blocker_wait,
+            std::chrono::milliseconds(0));
+  EXPECT_EQ(load(dir, "[locks]\nblocker_wait = \"250ms\"\n").locks.blocker_wait,
+            std::chrono::milliseconds(250));
+  EXPECT_THAT(error_of("[locks]\nblocker_wait = \"600h\"\n"),
+              HasSubstr("'blocker_wait' is \"600h\": it must be from 0ms to 2147483647ms"));
+  EXPECT_THAT(error_of("[locks]\nblocker = false\n"),
+              HasSubstr("unknown key 'blocker' in [locks]"));
+}
+
 TEST(ConfigDurations, HugeNumbersAreAnErrorNotAnOverflow) {
   EXPECT_THAT(error_of("[postgres]\nstatement_timeout = \"99999999999999999999999h\"\n"),
               HasSubstr("too long"));
