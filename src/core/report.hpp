@@ -65,7 +65,9 @@ struct Report {
   std::map<std::string, RuleDescriptor> rules;  // every rule a finding may name
   FailOn fail_on = FailOn::error;
 
-  // All findings of all gates, ordered by file, position, then rule.
+  // All findings of all gates in the one order every report lists them: by migration in apply
+  // order (those of no migration last), then its up file before its down file before other
+  // files, then line, column and rule; a finding without a location after those with one.
   std::vector<const Finding*> findings() const;
   Summary summary() const;
   // The migrations that a finding at or above fail_on names: their status is "fail".
