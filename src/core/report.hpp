@@ -53,9 +53,17 @@ struct Summary {
   int notes = 0;
 };
 
+// Where and when a run happened, for the reports' headers; each is empty when unknown.
+struct RunContext {
+  std::string commit;  // the full id of the commit checked out at the root (HEAD)
+  std::string base;    // --since as given: the ref the gated migrations are new against
+  std::string time;    // when the run started, ISO 8601 UTC ("2026-12-06T12:20:00Z")
+};
+
 struct Report {
   std::string tool_version{version()};
   std::string root;  // the repository root that file paths are relative to (absolute)
+  RunContext run;
   std::optional<PostgresInfo> postgres;
   // One per migrations directory; SQL named on the command line that no layout reads as a
   // migration, and standard input, have none.
