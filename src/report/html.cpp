@@ -50,7 +50,7 @@ pre{background:#f6f8fa;padding:8px;margin:0;overflow:auto;white-space:pre-wrap}
 .ship td:first-child,.ship td:nth-child(2){white-space:nowrap}
 .ship .why p{margin:0}
 .side{display:grid;grid-template-columns:1fr 1fr;gap:8px}
-.diff pre{padding:2px 8px}
+.diff{margin:4px 0 8px}.diff pre{padding:2px 8px}
 .del{background:#ffebe9}.ins{background:#dafbe1}
 td.duration{white-space:nowrap;font-variant-numeric:tabular-nums}
 .bar{display:inline-block;width:160px;height:10px;margin-right:8px;background:#eaeef2;border-radius:2px;vertical-align:middle}
@@ -116,8 +116,13 @@ void write_verdict(std::ostream& out, const Report& report, const Outcomes& all)
   out << "<header class=\"verdict " << word << "\" id=\"verdict\"><h1>mgate: <span class=\"" << word
       << "-word\">" << (s.passed ? "PASS" : "FAIL") << "</span></h1><div>"
       << counted(s.errors, "error") << ", " << counted(s.warnings, "warning") << ", "
-      << counted(s.notes, "note") << " in " << counted(all.gated, "gated migration")
-      << ".</div>\n<dl class=\"run\">";
+      << counted(s.notes, "note") << " in " << counted(all.gated, "gated migration") << '.';
+  const auto held = std::count_if(all.migrations.begin(), all.migrations.end(),
+                                  [](const MigrationOutcome& m) { return m.gated && m.failed; });
+  if (held > 0) {
+    out << " <b>" << held << " of " << all.gated << " must not ship.</b>";
+  }
+  out << "</div>\n<dl class=\"run\">";
   const auto code = [](const std::string& text) {
     return text.empty() ? text : "<code>" + escape_markup(text) + "</code>";
   };

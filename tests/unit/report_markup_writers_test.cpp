@@ -433,6 +433,7 @@ TEST(HtmlWriter, LeadsWithTheVerdictPerMigrationInApplyOrder) {
   const std::string rows = html.substr(table, html.find("</section>", table) - table);
   EXPECT_EQ(count(rows, "<tr><td><code>"), 13u);
   EXPECT_EQ(count(rows, "don’t ship"), 5u);  // 007 008 009 010 013
+  EXPECT_THAT(html, HasSubstr("in 13 gated migrations. <b>5 of 13 must not ship.</b></div>"));
   EXPECT_LT(rows.find("<code>007</code>"), rows.find("<code>008</code>"));
   // 009: the error decides, not the warning beside it; its measured line and the rest counted.
   const std::string row009 = rows.substr(rows.find("<code>009</code>"));
