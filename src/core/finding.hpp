@@ -34,7 +34,7 @@ struct Edit {
   std::string original;
   // The whole lines the edit touches, as the file has them (without the last line ending), so
   // a report shows the fix in place; empty when unknown.
-  std::string lines;
+  std::string lines{};  // {}: rules initialise an Edit from its first four fields
 };
 struct Fix {
   std::string description;  // e.g. "Build the index with CONCURRENTLY"
