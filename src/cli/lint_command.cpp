@@ -2,9 +2,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <iterator>
 #include <set>
+#include <stdexcept>
 
 #include "cli/commands.hpp"
 #include "cli/staged.hpp"
@@ -34,7 +37,9 @@ ColorMode parse_color(const std::string& text) {
 // Several directories make one report: their gates' findings side by side.
 void merge_into(Report& total, Report&& part) {
   if (total.gates.empty() && total.migrations.empty()) {
+    RunContext run = std::move(total.run);
     total = std::move(part);
+    total.run = std::move(run);
     return;
   }
   std::move(part.layouts.begin(), part.layouts.end(), std::back_inserter(total.layouts));
@@ -51,6 +56,59 @@ void merge_into(Report& total, Report&& part) {
     if (gate.status > same->status) same->status = gate.status;
     std::move(gate.findings.begin(), gate.findings.end(), std::back_inserter(same->findings));
   }
+}
+
+// A fix is shown in place: every edit with the whole lines it changes.
+void quote_fix_lines(Report& report, const sql::ParsedSet& parsed) {
+  for (GateResult& gate : report.gates) {
+    for (Finding& f : gate.findings) {
+      if (!f.fix) continue;
+      std::set<std::string> files;
+      for (const Edit& edit : f.fix->edits) files.insert(edit.location.file);
+      for (const std::string& file : files) {
+        try {
+          quote_lines(f, parsed.file(file));
+        } catch (const std::out_of_range&) {
+          // A file the set did not read: the report shows the edit without its lines.
+        }
+      }
+    }
+  }
+}
+
+// When a run started, as ISO 8601 UTC; SOURCE_DATE_EPOCH (seconds) fixes it, so that two runs
+// on one commit write identical reports.
+std::string start_time() {
+  std::time_t now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    char* end = nullptr;
+    const long long seconds = std::strtoll(epoch, &end, 10);
+    if (*end != '\0' || seconds < 0) {
+      throw InputError(
+          fmt::format("SOURCE_DATE_EPOCH='{}': it must be a number of seconds since 1970", epoch));
+    }
+    now = static_cast<std::time_t>(seconds);
+  }
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// What a report's header says of the run: the commit checked out, the --since base, the time.
+RunContext run_context(const LintCommand& c, const Config& config) {
+  RunContext run;
+  run.base = c.since;
+  run.time = start_time();
+  try {
+    run.commit = git::Repository(config.root).resolve_commit("HEAD");
+  } catch (const InputError&) {
+    // Not a git work tree, or one without a commit: the report names no commit.
+  } catch (const EnvironmentError&) {
+    // No git: likewise.
+  }
+  return run;
 }
 
 // `mgate lint --gates forward` would run nothing and pass: lint never starts PostgreSQL.
@@ -171,6 +229,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
                                           : resolve_targets(config, c.paths);
 
   Report report;
+  report.run = run_context(c, config);
   std::vector<LooseSql> loose;
   for (const Target& target : targets) {
     std::vector<std::string> loose_files;
@@ -195,6 +254,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
     if (target.named && !target.files.empty() && !judged) continue;
     sql::ParsedSet parsed(set, reader, options.pg_version);
     Report part = run_pipeline(config, set, parsed, options);
+    quote_fix_lines(part, parsed);
     part.layouts.push_back(
         {set.dir, set.layout, layout == "auto", static_cast<int>(set.migrations.size())});
     merge_into(report, std::move(part));
@@ -219,7 +279,9 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
         return it->text;
       },
       options.pg_version);
-  merge_into(report, run_pipeline(config, set, parsed, options));
+  Report part = run_pipeline(config, set, parsed, options);
+  quote_fix_lines(part, parsed);
+  merge_into(report, std::move(part));
   return report;
 }
 

@@ -1,5 +1,7 @@
 #include "core/finding.hpp"
 
+#include <algorithm>
+
 namespace mgate {
 
 std::string_view to_string(Level level) {
@@ -30,6 +32,18 @@ nlohmann::json report_evidence(const Finding& finding) {
 
 Location locate(const SourceFile& file, Span span) {
   return {file.path(), file.position(span.begin), file.position(span.end)};
+}
+
+void quote_lines(Finding& finding, const SourceFile& file) {
+  if (!finding.fix) return;
+  for (Edit& edit : finding.fix->edits) {
+    if (edit.location.file != file.path()) continue;
+    std::size_t begin = file.line(edit.location.start.line).begin;
+    // A byte order mark takes no column: the quoted lines start where column 1 does.
+    if (begin == 0 && file.text().starts_with(kByteOrderMark)) begin = kByteOrderMark.size();
+    const std::size_t end = file.line(edit.location.end.line).end;
+    edit.lines = std::string(file.slice({begin, std::max(begin, end)}));
+  }
 }
 
 }  // namespace mgate

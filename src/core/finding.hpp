@@ -26,12 +26,15 @@ Location locate(const SourceFile& file, Span span);
 
 // A mechanical rewrite that makes a statement safe: replace the bytes `span` of the finding's
 // file (`original`, at `location`) by `replacement`. Rules give span and replacement; the lint
-// engine fills in location and original.
+// engine fills in location and original, and `quote_lines` the lines.
 struct Edit {
   Span span;
   std::string replacement;
   Location location;
   std::string original;
+  // The whole lines the edit touches, as the file has them (without the last line ending), so
+  // a report shows the fix in place; empty when unknown.
+  std::string lines{};  // {}: rules initialise an Edit from its first four fields
 };
 struct Fix {
   std::string description;  // e.g. "Build the index with CONCURRENTLY"
@@ -73,6 +76,9 @@ struct Finding {
   // it as a "measured:" line under the message.
   std::string measured;
 };
+
+// Fills in `lines` of every edit of `finding` that points into `file`.
+void quote_lines(Finding& finding, const SourceFile& file);
 
 // The evidence as reports carry it: the gate's evidence, with the plan comparison as "plan".
 nlohmann::json report_evidence(const Finding& finding);

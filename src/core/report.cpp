@@ -1,6 +1,7 @@
 #include "core/report.hpp"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "core/version.hpp"
@@ -30,11 +31,21 @@ std::vector<const Finding*> Report::findings() const {
   for (const auto& gate : gates) {
     for (const auto& finding : gate.findings) all.push_back(&finding);
   }
-  auto key = [](const Finding* f) {
+  // Versions sort by apply order, not as text: V1__ before V1.1__, 9 before 10.
+  std::map<std::string_view, std::size_t> order;
+  for (const MigrationEntry& m : migrations) order.emplace(m.version, order.size());
+  auto key = [&](const Finding* f) {
     static const Location empty{};
     const Location& l = f->location ? *f->location : empty;
-    return std::tuple<bool, const std::string&, int, int, const std::string&>(
-        !f->location.has_value(), l.file, l.start.line, l.start.column, f->rule);
+    const auto it = order.find(f->migration);
+    const std::size_t place = it == order.end() ? order.size() : it->second;
+    int file_rank = 2;
+    if (it != order.end() && f->location) {
+      const MigrationEntry& m = migrations[it->second];
+      file_rank = l.file == m.up ? 0 : l.file == m.down ? 1 : 2;
+    }
+    return std::tuple<std::size_t, bool, int, const std::string&, int, int, const std::string&>(
+        place, !f->location.has_value(), file_rank, l.file, l.start.line, l.start.column, f->rule);
   };
   std::stable_sort(all.begin(), all.end(),
                    [&](const Finding* a, const Finding* b) { return key(a) < key(b); });

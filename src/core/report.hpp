@@ -53,9 +53,17 @@ struct Summary {
   int notes = 0;
 };
 
+// Where and when a run happened, for the reports' headers; each is empty when unknown.
+struct RunContext {
+  std::string commit;  // the full id of the commit checked out at the root (HEAD)
+  std::string base;    // --since as given: the ref the gated migrations are new against
+  std::string time;    // when the run started, ISO 8601 UTC ("2026-12-06T12:20:00Z")
+};
+
 struct Report {
   std::string tool_version{version()};
   std::string root;  // the repository root that file paths are relative to (absolute)
+  RunContext run;
   std::optional<PostgresInfo> postgres;
   // One per migrations directory; SQL named on the command line that no layout reads as a
   // migration, and standard input, have none.
@@ -65,7 +73,9 @@ struct Report {
   std::map<std::string, RuleDescriptor> rules;  // every rule a finding may name
   FailOn fail_on = FailOn::error;
 
-  // All findings of all gates, ordered by file, position, then rule.
+  // All findings of all gates in the one order every report lists them: by migration in apply
+  // order (those of no migration last), then its up file before its down file before other
+  // files, then line, column and rule; a finding without a location after those with one.
   std::vector<const Finding*> findings() const;
   Summary summary() const;
   // The migrations that a finding at or above fail_on names: their status is "fail".

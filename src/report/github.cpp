@@ -87,6 +87,7 @@ class GithubWriter final : public Writer {
       }
       out << "title=" << escape_property(fmt::format("mgate {}", f->rule)) << "::";
       std::string message = f->message;
+      if (!f->measured.empty()) message += "\nmeasured: " + f->measured;
       if (!f->help.empty()) message += "\nhelp: " + f->help;
       out << escape_data(message) << '\n';
     }

@@ -38,6 +38,7 @@ class GitlabWriter final : public Writer {
       const auto at = places.of(*f);
       const std::string path = at ? at->file : ".";
       std::string description = f->message;
+      if (!f->measured.empty()) description += " (measured: " + f->measured + ")";
       if (!f->help.empty()) description += " (help: " + f->help + ")";
       issues.push_back({{"description", std::move(description)},
                         {"check_name", f->rule},

@@ -57,6 +57,10 @@ void write_finding(JsonStream& json, const Finding& f) {
   json.string(f.message);
   json.key("help");
   json.string(f.help);
+  if (!f.measured.empty()) {
+    json.key("measured");
+    json.string(f.measured);
+  }
   json.key("migration");
   text_or_null(json, f.migration);
   json.key("location");
@@ -153,6 +157,17 @@ class JsonWriter final : public Writer {
     json.string("mgate");
     json.key("version");
     json.string(report.tool_version);
+    json.end_object();
+    json.key("run");
+    json.begin_object();
+    json.key("root");
+    text_or_null(json, report.root);
+    json.key("commit");
+    text_or_null(json, report.run.commit);
+    json.key("base");
+    text_or_null(json, report.run.base);
+    json.key("time");
+    text_or_null(json, report.run.time);
     json.end_object();
     json.key("postgres");
     if (report.postgres) {

@@ -17,6 +17,7 @@ std::string finding_line(const Finding& f) {
         fmt::format("{}:{}:{}", f.location->file, f.location->start.line, f.location->start.column);
   }
   std::string text = fmt::format("{}: {}: {} [{}]\n", where, to_string(f.level), f.message, f.rule);
+  if (!f.measured.empty()) text += "  measured: " + f.measured + "\n";
   if (!f.help.empty()) text += "  help: " + f.help + "\n";
   return text;
 }

@@ -13,12 +13,44 @@
 namespace mgate {
 namespace {
 
-// Text in Markdown outside code: no raw HTML (a message quoting `<table>` stays text), and in a
-// table cell no '|' or line break that would end the cell.
-std::string inline_text(std::string_view text) {
+// Where Markdown text goes: in a table cell a '|' ends the cell, even inside a code span,
+// unless escaped; elsewhere "\\|" inside a code span would show its backslash.
+enum class Place { text, table };
+
+// A code span that survives backticks in its text: a longer fence than any run inside. Its
+// text stays as it is (GitHub shows a code span literally: `<why>` is `<why>`, `&lt;` would be
+// `&lt;`); line breaks become spaces, as CommonMark does inside a code span.
+std::string code(std::string_view text, Place place) {
+  std::size_t longest = 0, run = 0;
+  for (const char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  std::string out;
+  for (const char c : valid_utf8(text)) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else if (c == '|' && place == Place::table) {
+      out += "\\|";
+    } else {
+      out += c;
+    }
+  }
+  const bool pad = !out.empty() && (out.front() == '`' || out.back() == '`');
+  return fence + (pad ? " " : "") + out + (pad ? " " : "") + fence;
+}
+
+// Text outside code: no raw HTML (a message quoting `<table>` outside backticks stays text),
+// no backtick that would open a code span, no '|' that would end a table cell, and line breaks
+// as <br>.
+std::string plain(std::string_view text) {
   std::string out;
   for (const char c : valid_utf8(text)) {
     switch (c) {
+      case '`':
+        out += "\\`";
+        break;
       case '&':
         out += "&amp;";
         break;
@@ -43,22 +75,14 @@ std::string inline_text(std::string_view text) {
   return out;
 }
 
-// A code span that survives backticks in its text: a longer fence than any run inside.
-std::string code(std::string_view text) {
-  std::size_t longest = 0, run = 0;
-  for (const char c : text) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  const std::string fence(longest + 1, '`');
-  std::string body = valid_utf8(text);
-  for (char& c : body) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
+// A message or help text: its backtick code spans as code spans, the rest as plain text.
+std::string inline_text(std::string_view text, Place place) {
+  const std::string valid = valid_utf8(text);
   std::string out;
-  for (const char c : body) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  const bool pad = !out.empty() && (out.front() == '`' || out.back() == '`');
-  return fence + (pad ? " " : "") + out + (pad ? " " : "") + fence;
+  for (const TextPiece& piece : code_spans(valid)) {
+    out += piece.code ? code(piece.text, place) : plain(piece.text);
+  }
+  return out;
 }
 
 std::string_view icon(GateStatus status) {
@@ -85,19 +109,19 @@ std::string cell(const GateOutcome& g) {
   return text;
 }
 
-std::string migration_title(const MigrationEntry& m) {
-  return m.name.empty() ? code(m.version) : code(m.version) + " " + inline_text(m.name);
+std::string migration_title(const MigrationEntry& m, Place place) {
+  return m.name.empty() ? code(m.version, place) : code(m.version, place) + " " + plain((m.name));
 }
 
 void write_table(std::ostream& out, const EvidenceTable& table) {
   out << '|';
-  for (const auto& column : table.columns) out << ' ' << inline_text(column) << " |";
+  for (const auto& column : table.columns) out << ' ' << plain((column)) << " |";
   out << "\n|";
   for (std::size_t i = 0; i < table.columns.size(); ++i) out << "---|";
   out << '\n';
   for (const auto& row : table.rows) {
     out << '|';
-    for (const auto& value : row) out << ' ' << inline_text(value) << " |";
+    for (const auto& value : row) out << ' ' << plain((value)) << " |";
     out << '\n';
   }
   out << '\n';
@@ -107,7 +131,7 @@ void write_evidence(std::ostream& out, const Evidence& evidence) {
   out << "  <details><summary>Evidence</summary>\n\n";
   if (!evidence.facts.rows.empty()) write_table(out, evidence.facts);
   for (const EvidenceTable& table : evidence.tables) {
-    out << "**" << inline_text(table.title) << "**\n\n";
+    out << "**" << plain((table.title)) << "**\n\n";
     write_table(out, table);
   }
   if (!evidence.series.empty()) {
@@ -122,7 +146,7 @@ void write_evidence(std::ostream& out, const Evidence& evidence) {
     }());
   }
   for (const EvidenceComparison& c : evidence.comparisons) {
-    out << "**" << inline_text(c.title) << "**\n\n"
+    out << "**" << plain((c.title)) << "**\n\n"
         << "<table><tr><th>before</th><th>after</th></tr><tr><td><pre>" << escape_markup(c.before)
         << "</pre></td><td><pre>" << escape_markup(c.after) << "</pre></td></tr></table>\n\n";
   }
@@ -133,11 +157,14 @@ void write_finding(std::ostream& out, const Finding& f) {
   out << "- **" << to_string(f.level) << "** ";
   if (f.location) {
     out << code(fmt::format("{}:{}:{}", f.location->file, f.location->start.line,
-                            f.location->start.column))
+                            f.location->start.column),
+                Place::text)
         << ' ';
   }
-  out << inline_text(f.message) << " (" << code(f.rule) << ")\n";
-  if (!f.help.empty()) out << "  <br>help: " << inline_text(f.help) << '\n';
+  out << inline_text(f.message, Place::text) << " (" << code(f.rule, Place::text) << ")\n";
+  if (!f.measured.empty())
+    out << "  <br>measured: " << inline_text(f.measured, Place::text) << '\n';
+  if (!f.help.empty()) out << "  <br>help: " << inline_text(f.help, Place::text) << '\n';
   const Evidence evidence = present_evidence(report_evidence(f));
   if (!evidence.empty()) write_evidence(out, evidence);
 }
@@ -166,12 +193,13 @@ class MarkdownWriter final : public Writer {
                                           [](const GateOutcome& g) { return !g.findings.empty(); });
     if (!report.gates.empty() && (!all.migrations.empty() || set_findings)) {
       out << "| migration |";
-      for (const GateResult& gate : report.gates) out << ' ' << inline_text(gate.gate) << " |";
+      for (const GateResult& gate : report.gates)
+        out << ' ' << inline_text(gate.gate, Place::table) << " |";
       out << "\n|---|";
       for (std::size_t i = 0; i < report.gates.size(); ++i) out << "---|";
       out << '\n';
       for (const MigrationOutcome& m : all.migrations) {
-        out << "| " << migration_title(*m.migration) << " |";
+        out << "| " << migration_title(*m.migration, Place::table) << " |";
         for (const GateOutcome& g : m.gates) out << ' ' << cell(g) << " |";
         out << '\n';
       }
@@ -185,7 +213,7 @@ class MarkdownWriter final : public Writer {
 
     if (!report.findings().empty()) out << "### Findings\n\n";
     for (const MigrationOutcome& m : all.migrations) {
-      write_findings(out, "Migration " + migration_title(*m.migration), m.findings);
+      write_findings(out, "Migration " + migration_title(*m.migration, Place::text), m.findings);
     }
     write_findings(out, "Migration set", all.set_findings);
 
@@ -193,15 +221,19 @@ class MarkdownWriter final : public Writer {
     for (const GateResult& gate : report.gates) {
       // A gate that measures says what it measured (its summary) where others are silent.
       const std::string& note = gate.skip_reason.empty() ? gate.summary : gate.skip_reason;
-      out << "| " << inline_text(gate.gate) << " | " << icon(gate.status) << ' '
+      out << "| " << inline_text(gate.gate, Place::table) << " | " << icon(gate.status) << ' '
           << to_string(gate.status) << " | " << gate.duration.count() << " ms | "
-          << inline_text(note) << " |\n";
+          << inline_text(note, Place::table) << " |\n";
     }
-    out << "\n<sub>mgate " << inline_text(report.tool_version);
+    out << "\n<sub>mgate " << plain((report.tool_version));
     if (report.postgres) {
-      out << " · PostgreSQL " << inline_text(report.postgres->version) << " ("
-          << inline_text(report.postgres->provider) << ")";
+      out << " · PostgreSQL " << plain((report.postgres->version)) << " ("
+          << plain((report.postgres->provider)) << ")";
     }
+    if (!report.run.commit.empty()) {
+      out << " · commit " << code(report.run.commit.substr(0, 12), Place::text);
+    }
+    if (!report.run.base.empty()) out << " · since " << code(report.run.base, Place::text);
     out << "</sub>\n";
   }
 };

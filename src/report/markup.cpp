@@ -108,4 +108,38 @@ std::string escape_attribute(std::string_view text) {
   return out;
 }
 
+std::vector<TextPiece> code_spans(std::string_view text) {
+  std::vector<TextPiece> pieces;
+  auto run_at = [&](std::size_t i) {
+    std::size_t n = 0;
+    while (i + n < text.size() && text[i + n] == '`') ++n;
+    return n;
+  };
+  std::size_t plain = 0;  // where the current plain piece starts
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '`') {
+      ++i;
+      continue;
+    }
+    const std::size_t open = run_at(i);
+    std::size_t close = i + open;
+    while (close < text.size()) {
+      const std::size_t run = run_at(close);
+      if (run == open) break;
+      close += run == 0 ? 1 : run;
+    }
+    if (close >= text.size()) {  // never closed: the backticks are text
+      i += open;
+      continue;
+    }
+    if (i > plain) pieces.push_back({text.substr(plain, i - plain), false});
+    pieces.push_back({text.substr(i + open, close - i - open), true});
+    i = close + open;
+    plain = i;
+  }
+  if (plain < text.size()) pieces.push_back({text.substr(plain), false});
+  return pieces;
+}
+
 }  // namespace mgate

@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mgate {
 
@@ -17,5 +18,15 @@ std::string escape_markup(std::string_view text);
 // `text` for a quoted XML attribute: escape_markup, and line feeds and tabs as character
 // references, which XML parsers would otherwise turn into spaces.
 std::string escape_attribute(std::string_view text);
+
+// A piece of a message or help text: plain text, or the inside of a backtick code span
+// (`orders`, `-- mgate:ignore rule -- <why>`), found as CommonMark finds them: a run of N
+// backticks opens a span that the next run of exactly N closes; a run that nothing closes is
+// plain text.
+struct TextPiece {
+  std::string_view text;
+  bool code = false;
+};
+std::vector<TextPiece> code_spans(std::string_view text);
 
 }  // namespace mgate

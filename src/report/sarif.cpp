@@ -206,6 +206,7 @@ class ResultBuilder {
     if (!where.is_null()) physical["region"] = std::move(where);
 
     std::string text = f.message;
+    if (!f.measured.empty()) text += "\nMeasured: " + f.measured;
     if (!f.help.empty()) text += "\n" + f.help;
     Json result = {
         {"ruleId", f.rule},
@@ -217,6 +218,7 @@ class ResultBuilder {
     if (f.fix) result["fixes"] = Json::array({fix_json(*f.fix, artifacts_)});
     Json properties = {{"gate", f.gate}};
     if (!f.migration.empty()) properties["migration"] = f.migration;
+    if (!f.measured.empty()) properties["measured"] = f.measured;
     if (nlohmann::json evidence = report_evidence(f); !evidence.empty()) {
       properties["evidence"] = Json(std::move(evidence));
     }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "report/in_place.hpp"
 #include "report/writer.hpp"
 
 namespace mgate {
@@ -85,8 +86,10 @@ void write_fix(std::ostream& out, const Fix& fix, const Finding& finding, const 
       write_position(out, edit.location.file, edit.location.start);
       out << '\n';
     }
-    write_diff_side(out, edit.original, '-', style.red, style.reset);
-    write_diff_side(out, edit.replacement, '+', style.green, style.reset);
+    // The whole lines when the report has them: the edit in its statement.
+    const auto lines = in_place(edit);
+    write_diff_side(out, lines ? lines->before : edit.original, '-', style.red, style.reset);
+    write_diff_side(out, lines ? lines->after : edit.replacement, '+', style.green, style.reset);
   }
 }
 
@@ -128,6 +131,11 @@ void write_finding(std::ostream& out, const Finding& f, const Style& style) {
       << ' ';
   write_indented(out, f.message, "  ");
   out << " [" << f.rule << "]\n";
+  if (!f.measured.empty()) {
+    out << "  " << style.bold << "measured:" << style.reset << ' ';
+    write_indented(out, f.measured, "            ");
+    out << '\n';
+  }
   if (!f.help.empty()) {
     out << "  " << style.bold << "help:" << style.reset << ' ';
     write_indented(out, f.help, "        ");

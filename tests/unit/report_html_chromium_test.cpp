@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,19 @@ using ::testing::HasSubstr;
 
 const fs::path kChromium = "/usr/bin/chromium";
 const fs::path kScreenshot = fs::path(MGATE_BINARY).parent_path() / "html-report.png";
+const fs::path kDemoScreenshot = fs::path(MGATE_BINARY).parent_path() / "html-report-demo.png";
+
+// A PNG's width and height, from its IHDR chunk (big-endian, right after the signature).
+std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
+  auto word = [&](std::size_t at) {
+    std::uint32_t value = 0;
+    for (std::size_t i = 0; i < 4; ++i)
+      value = value << 8 | static_cast<unsigned char>(png[at + i]);
+    return value;
+  };
+  if (png.size() < 24 || png.compare(12, 4, "IHDR") != 0) return {0, 0};
+  return {word(16), word(20)};
+}
 
 class HtmlInChromium : public ::testing::Test {
  protected:
@@ -34,13 +48,14 @@ class HtmlInChromium : public ::testing::Test {
 
   // Runs headless Chromium on `page` with a fresh profile; `mode` is --screenshot=FILE or
   // --dump-dom. Bounded by timeout(1) so a hung browser fails the test instead of hanging it.
-  testing::RunResult open(const fs::path& page, const std::string& mode) {
+  testing::RunResult open(const fs::path& page, const std::string& mode,
+                          const std::string& window = "1280,2400") {
     const fs::path profile = dir_.path() / ("profile-" + std::to_string(++runs_));
     return testing::run({"/usr/bin/timeout", "120", kChromium.string(), "--headless",
                          "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                          "--disable-component-update", "--disable-sync", "--no-first-run",
                          "--user-data-dir=" + profile.string(), "--enable-logging=stderr", "--v=0",
-                         "--window-size=1280,2400", mode, "file://" + page.string()});
+                         "--window-size=" + window, mode, "file://" + page.string()});
   }
 
   fs::path write_page(const std::string& name, const std::string& html) {
@@ -85,6 +100,30 @@ TEST_F(HtmlInChromium, LoadsWithoutConsoleMessagesAndSavesAScreenshot) {
   EXPECT_THAT(dom.out, HasSubstr("<span class=\"fail-word\">FAIL</span>"));
   EXPECT_THAT(dom.out, HasSubstr("<circle cx="));
   EXPECT_THAT(dom.out, HasSubstr("AccessExclusiveLock"));
+}
+
+// The demo's report as a release manager sees it: the verdict per migration first, then the
+// details. The screenshot is saved as build/html-report-demo.png for a person to look at.
+TEST_F(HtmlInChromium, RendersTheDemoReport) {
+  std::ostringstream html;
+  find_writer("html")->write(sample::demo_report(), html, WriterOptions{});
+  const fs::path page = write_page("demo.html", html.str());
+
+  const fs::path shot = dir_.path() / "demo.png";
+  const auto r = open(page, "--screenshot=" + shot.string(), "1280,2000");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(console_messages(r.err), "");
+  ASSERT_TRUE(fs::exists(shot)) << r.err;
+  const std::string png = testing::read_file(shot);
+  ASSERT_TRUE(png.starts_with("\x89PNG\r\n\x1a\n"));
+  EXPECT_EQ(png_size(png), (std::pair<std::uint32_t, std::uint32_t>{1280, 2000}));
+  EXPECT_GT(png.size(), 60'000u);  // text, tables and colours, not a blank page
+  fs::copy_file(shot, kDemoScreenshot, fs::copy_options::overwrite_existing);
+
+  const auto dom = open(page, "--dump-dom");
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_THAT(dom.out, HasSubstr("don’t ship"));
+  EXPECT_THAT(dom.out, HasSubstr("REFERENCES users (id) NOT VALID;</pre>"));
 }
 
 // The check above would be worthless if this Chromium did not report console errors.

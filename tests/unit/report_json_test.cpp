@@ -49,13 +49,25 @@ TEST(JsonWriter, PrettyPrintsInSchemaOrderWithATrailingNewline) {
 
 TEST(JsonWriter, WritesTheTopLevelShape) {
   const json doc = json::parse(json_text(sample::small_report()));
-  EXPECT_EQ(keys(doc), (std::set<std::string>{"schema", "tool", "postgres", "layouts", "migrations",
-                                              "gates", "findings", "summary"}));
+  EXPECT_EQ(keys(doc), (std::set<std::string>{"schema", "tool", "run", "postgres", "layouts",
+                                              "migrations", "gates", "findings", "summary"}));
   EXPECT_EQ(doc["schema"], "mgate-report/1");
   EXPECT_EQ(doc["tool"], (json{{"name", "mgate"}, {"version", "1.2.3"}}));
   EXPECT_EQ(doc["postgres"], (json{{"provider", "local"}, {"version", "15.4"}}));
   EXPECT_EQ(doc["summary"],
             (json{{"passed", false}, {"errors", 1}, {"warnings", 1}, {"notes", 1}}));
+}
+
+TEST(JsonWriter, SaysWhereAndWhenTheRunHappened) {
+  EXPECT_EQ(json::parse(json_text(sample::demo_report()))["run"],
+            (json{{"root", "/srv/shop"},
+                  {"commit", "4f2a9c1e07b3d5a6c8e9f0a1b2c3d4e5f6a7b8c9"},
+                  {"base", "origin/main"},
+                  {"time", "2026-12-06T12:20:00Z"}}));
+  // What the run does not know is null.
+  EXPECT_EQ(
+      json::parse(json_text(sample::small_report()))["run"],
+      (json{{"root", "/srv/app"}, {"commit", nullptr}, {"base", nullptr}, {"time", nullptr}}));
 }
 
 TEST(JsonWriter, SaysWhichLayoutReadEachDirectory) {

@@ -279,3 +279,219 @@ TEST(Outcomes, ContextMigrationsAppearOnlyWhenAFindingNamesThem) {
 
 }  // namespace
 }  // namespace mgate
+
+namespace mgate {
+namespace {
+
+// small_report() with what the dynamic gates measured on its CREATE INDEX.
+Report measured_report() {
+  Report report = sample::small_report();
+  report.gates[1].findings[1].measured =
+      "SHARE on public.orders for 848 ms at 2,000,000 fixture rows; 4 writes waited up to 851 ms";
+  return report;
+}
+
+using ::testing::AllOf;
+
+constexpr std::string_view kMeasured =
+    "SHARE on public.orders for 848 ms at 2,000,000 fixture rows; 4 writes waited up to 851 ms";
+
+// --- code spans ---------------------------------------------------------------------------
+
+std::vector<std::pair<std::string, bool>> pieces(std::string_view text) {
+  std::vector<std::pair<std::string, bool>> all;
+  for (const TextPiece& p : code_spans(text)) all.emplace_back(std::string(p.text), p.code);
+  return all;
+}
+
+TEST(CodeSpans, FindsSpansAsCommonMarkDoes) {
+  using P = std::vector<std::pair<std::string, bool>>;
+  EXPECT_EQ(pieces("add `-- mgate:ignore x -- <why>` before"),
+            (P{{"add ", false}, {"-- mgate:ignore x -- <why>", true}, {" before", false}}));
+  EXPECT_EQ(pieces("``a ` b`` c"), (P{{"a ` b", true}, {" c", false}}));
+  EXPECT_EQ(pieces("one ` unclosed"), (P{{"one ` unclosed", false}}));
+  EXPECT_EQ(pieces("``x` y"), (P{{"``x` y", false}}));  // no run of two closes it
+  EXPECT_EQ(pieces("`a``b`"), (P{{"a``b", true}}));
+  EXPECT_EQ(pieces(""), P{});
+}
+
+// --- measured, in every writer ------------------------------------------------------------
+
+TEST(Measured, GithubAppendsItToTheAnnotation) {
+  EXPECT_THAT(write("github", measured_report()),
+              HasSubstr("while the index builds%0Ameasured: " + std::string(kMeasured) +
+                        "%0Ahelp: build it"));
+}
+
+TEST(Measured, GitlabAppendsItToTheDescription) {
+  const auto issues = nlohmann::json::parse(write("gitlab", measured_report()));
+  EXPECT_EQ(issues[1]["description"],
+            "CREATE INDEX blocks writes to `orders` while the index builds (measured: " +
+                std::string(kMeasured) + ") (help: build it with CREATE INDEX CONCURRENTLY)");
+}
+
+TEST(Measured, JunitListsItUnderTheFinding) {
+  EXPECT_THAT(write("junit", measured_report()),
+              HasSubstr("[require-concurrent-index]\n  measured: " + std::string(kMeasured) +
+                        "\n  help: build it"));
+}
+
+TEST(Measured, MarkdownShowsAMeasuredLine) {
+  EXPECT_THAT(write("markdown", measured_report()),
+              HasSubstr("(`require-concurrent-index`)\n  <br>measured: " + std::string(kMeasured) +
+                        "\n  <br>help: build it"));
+}
+
+TEST(Measured, HtmlShowsItWithTheFindingAndInTheVerdictTable) {
+  const std::string html = write("html", measured_report());
+  const std::string line =
+      "<p class=\"measured\"><b>measured:</b> " + std::string(kMeasured) + "</p>";
+  EXPECT_EQ(count(html, line), 2u);
+}
+
+// --- markdown escaping ----------------------------------------------------------------------
+
+// GitHub shows a code span literally: an entity inside one would show as "&lt;why&gt;".
+TEST(MarkdownWriter, CodeSpansKeepTheirTextAndTheRestIsEscaped) {
+  Report report = sample::small_report();
+  Finding& f = report.gates[1].findings[1];
+  f.message = "UPDATE without WHERE on `a|b` rewrites <all> rows & more";
+  f.help = "add a WHERE, or `-- mgate:ignore update-without-where -- <why>` & ``x ` y``";
+  const std::string md = write("markdown", report);
+  EXPECT_THAT(md, HasSubstr("UPDATE without WHERE on `a|b` rewrites &lt;all&gt; rows &amp; more"));
+  EXPECT_THAT(md, HasSubstr("<br>help: add a WHERE, or `-- mgate:ignore update-without-where -- "
+                            "<why>` &amp; ``x ` y``\n"));
+}
+
+TEST(MarkdownWriter, AStrayBacktickIsTextNotTheStartOfACodeSpan) {
+  Report report = sample::small_report();
+  report.gates[1].findings[1].message = "a ` b <c>";
+  EXPECT_THAT(write("markdown", report), HasSubstr("a \\` b &lt;c&gt;"));
+}
+
+TEST(MarkdownWriter, APipeInACodeSpanIsEscapedOnlyInATable) {
+  Report report = sample::small_report();
+  report.migrations[1].version = "0|2";
+  for (auto& gate : report.gates) {
+    for (auto& f : gate.findings) {
+      if (f.migration == "002") f.migration = "0|2";
+    }
+  }
+  const std::string md = write("markdown", report);
+  EXPECT_THAT(md, HasSubstr("| `0\\|2` add_orders |"));
+  EXPECT_THAT(md, HasSubstr("#### Migration `0|2` add_orders"));
+}
+
+TEST(MarkdownWriter, FooterNamesTheCommitAndTheBase) {
+  EXPECT_THAT(write("markdown", sample::demo_report()),
+              HasSubstr("PostgreSQL 15.10 (local) · commit `4f2a9c1e07b3` · since `origin/main`"));
+}
+
+// --- html ---------------------------------------------------------------------------------
+
+TEST(HtmlWriter, BacktickedNamesAreCode) {
+  const std::string html = write("html", sample::demo_report());
+  EXPECT_THAT(html, HasSubstr("RENAME COLUMN <code>products.title</code> TO <code>name</code>"));
+  EXPECT_THAT(html, HasSubstr("<code>-- mgate:ignore require-concurrent-index -- "
+                              "&lt;why&gt;</code>"));
+  EXPECT_THAT(html, Not(HasSubstr("`")));
+}
+
+TEST(HtmlWriter, AFixShowsTheWholeLineBeforeAndAfter) {
+  const std::string html = write("html", sample::demo_report());
+  EXPECT_THAT(html, HasSubstr("<div class=\"diff\"><pre class=\"del\">- ALTER TABLE payments ADD "
+                              "CONSTRAINT payments_user_id_fkey FOREIGN KEY (user_id) REFERENCES "
+                              "users (id);</pre><pre class=\"ins\">+ ALTER TABLE payments ADD "
+                              "CONSTRAINT payments_user_id_fkey FOREIGN KEY (user_id) REFERENCES "
+                              "users (id) NOT VALID;</pre></div>"));
+}
+
+TEST(HtmlWriter, WithoutTheLinesAFixShowsTheEditAlone) {
+  const std::string html = write("html", sample::small_report());
+  EXPECT_THAT(html, HasSubstr("<pre class=\"del\">- CREATE INDEX</pre><pre class=\"ins\">+ "
+                              "CREATE INDEX CONCURRENTLY</pre>"));
+}
+
+TEST(HtmlWriter, HeaderNamesRepositoryCommitBaseAndTime) {
+  const std::string html = write("html", sample::demo_report());
+  const auto header =
+      html.substr(html.find("<header"), html.find("</header>") - html.find("<header"));
+  EXPECT_THAT(header, HasSubstr("<dt>repository</dt><dd><code>/srv/shop</code></dd>"));
+  EXPECT_THAT(header, HasSubstr("<dt>commit</dt><dd><code>4f2a9c1e07b3</code></dd>"));
+  EXPECT_THAT(header, HasSubstr("<dt>since</dt><dd><code>origin/main</code></dd>"));
+  EXPECT_THAT(header, HasSubstr("<dt>run at</dt><dd>2026-12-06T12:20:00Z</dd>"));
+  // Facts the run does not know are left out, not shown empty.
+  EXPECT_THAT(write("html", sample::small_report()), Not(HasSubstr("<dt>commit</dt>")));
+}
+
+TEST(HtmlWriter, LeadsWithTheVerdictPerMigrationInApplyOrder) {
+  const std::string html = write("html", sample::demo_report());
+  const auto table = html.find("id=\"migrations\"");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_LT(html.find("id=\"verdict\""), table);
+  EXPECT_LT(table, html.find("id=\"timeline\""));
+  const std::string rows = html.substr(table, html.find("</section>", table) - table);
+  EXPECT_EQ(count(rows, "<tr><td><code>"), 13u);
+  EXPECT_EQ(count(rows, "don’t ship"), 5u);  // 007 008 009 010 013
+  EXPECT_THAT(html, HasSubstr("in 13 gated migrations. <b>5 of 13 must not ship.</b></div>"));
+  EXPECT_LT(rows.find("<code>007</code>"), rows.find("<code>008</code>"));
+  // 009: the error decides, not the warning beside it; its measured line and the rest counted.
+  const std::string row009 = rows.substr(rows.find("<code>009</code>"));
+  EXPECT_THAT(
+      row009.substr(0, row009.find("</tr>")),
+      AllOf(HasSubstr("<code>require-not-valid</code></a>"),
+            HasSubstr("<b>measured:</b> SHARE ROW EXCLUSIVE"), HasSubstr("and 1 more finding")));
+  EXPECT_THAT(rows, HasSubstr("<code>001</code> create_users</td><td><span class=\"badge "
+                              "pass\">ship</span></td><td class=\"why\"><span class=\"muted\">no "
+                              "findings</span>"));
+}
+
+TEST(HtmlWriter, AMigrationAGateCouldNotJudgeIsNotShownAsSafe) {
+  Report report = sample::small_report();
+  report.gates[2].status = GateStatus::error;
+  report.gates[2].skip_reason = "PostgreSQL could not start";
+  const std::string html = write("html", report);
+  EXPECT_THAT(html, HasSubstr("<code>001</code> créer users</td><td><span class=\"badge "
+                              "unjudged\">not judged</span>"));
+  EXPECT_THAT(html, HasSubstr("<p>the rollback gate could not run: PostgreSQL could not "
+                              "start</p></td></tr>"));
+}
+
+TEST(HtmlWriter, VerdictRowsLinkToTheFindingsDetails) {
+  const std::string html = write("html", sample::demo_report());
+  const std::regex link("href=\"#(finding-[0-9]+)\"");
+  std::size_t links = 0;
+  for (std::sregex_iterator it(html.begin(), html.end(), link), end; it != end; ++it, ++links) {
+    EXPECT_THAT(html, HasSubstr("id=\"" + (*it)[1].str() + "\"")) << (*it)[1];
+  }
+  EXPECT_EQ(links, 5u);
+}
+
+TEST(HtmlWriter, GateDurationsNeverWrapUnderTheirBars) {
+  const std::string html = write("html", sample::demo_report());
+  EXPECT_THAT(html, HasSubstr("td.duration{white-space:nowrap"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"duration\"><span class=\"bar\"><span "
+                              "style=\"width:0.0%\"></span></span>0 ms</td>"));
+  EXPECT_THAT(html, HasSubstr("style=\"width:100.0%\"></span></span>9875 ms</td>"));
+}
+
+// --- sarif and json ---------------------------------------------------------------------------
+
+TEST(Measured, SarifAppendsItToTheMessageAndCarriesItAsAProperty) {
+  const auto sarif = nlohmann::json::parse(write("sarif", measured_report()));
+  const auto& result = sarif["runs"][0]["results"][1];
+  EXPECT_EQ(result["message"]["text"],
+            "CREATE INDEX blocks writes to `orders` while the index builds\nMeasured: " +
+                std::string(kMeasured) + "\nbuild it with CREATE INDEX CONCURRENTLY");
+  EXPECT_EQ(result["properties"]["measured"], kMeasured);
+  EXPECT_FALSE(sarif["runs"][0]["results"][0]["properties"].contains("measured"));
+}
+
+TEST(Measured, JsonHasAMeasuredFieldOnlyWhenSomethingWasMeasured) {
+  const auto doc = nlohmann::json::parse(write("json", measured_report()));
+  EXPECT_EQ(doc["findings"][1]["measured"], kMeasured);
+  EXPECT_FALSE(doc["findings"][0].contains("measured"));
+}
+
+}  // namespace
+}  // namespace mgate

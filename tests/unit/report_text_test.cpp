@@ -134,6 +134,31 @@ TEST(TextWriter, ShowsWhereAnEditAwayFromTheFindingGoesAndMultiLineSides) {
             "mgate: 0 errors, 1 warning in 0 migrations: PASS\n");
 }
 
+TEST(TextWriter, ShowsWhatTheServerMeasuredUnderTheMessage) {
+  Report report = sample::small_report();
+  Finding& index = report.gates[1].findings[1];
+  index.measured = "SHARE on public.orders for 848 ms at 2,000,000 fixture rows";
+  EXPECT_NE(text_of(report).find("the index builds [require-concurrent-index]\n"
+                                 "  measured: SHARE on public.orders for 848 ms at 2,000,000 "
+                                 "fixture rows\n"
+                                 "  help: build it with CREATE INDEX CONCURRENTLY\n"),
+            std::string::npos)
+      << text_of(report);
+}
+
+// With the lines an edit changes, the fix reads as the statement before and after, not as
+// `)` -> `) NOT VALID`.
+TEST(TextWriter, ShowsAFixInTheLinesItChanges) {
+  const std::string text = text_of(sample::demo_report());
+  EXPECT_NE(text.find("  fix: Add the constraint NOT VALID\n"
+                      "    - ALTER TABLE payments ADD CONSTRAINT payments_user_id_fkey FOREIGN KEY "
+                      "(user_id) REFERENCES users (id);\n"
+                      "    + ALTER TABLE payments ADD CONSTRAINT payments_user_id_fkey FOREIGN KEY "
+                      "(user_id) REFERENCES users (id) NOT VALID;\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(TextWriter, FormatsTwentyThousandFindings) {
   const std::string text = text_of(sample::large_report(20000));
   std::size_t errors = 0;
