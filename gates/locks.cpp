@@ -12,8 +12,8 @@
 
 #include "core/quantity.hpp"
 #include "gates/gate.hpp"
-#include "gates/locks_projection.hpp"
 #include "gates/locks_blocker.hpp"
+#include "gates/locks_projection.hpp"
 #include "gates/migration_runner.hpp"
 #include "pg/catalog_facts.hpp"
 #include "pg/connection.hpp"

@@ -231,12 +231,19 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
     report.gates.push_back(std::move(result));
   }
 
-  keep_one_verdict_per_risk(set, parsed, report.gates);
+  std::vector<Folded> folded = keep_one_verdict_per_risk(set, parsed, report.gates);
   // Levels come first: a finding of a rule that is off leaves its mgate:ignore unused.
   auto active = collect_suppressions(set, parsed);
   apply_suppressions(report.gates, active);
   report_unused_ignores(config.rules, active, report.gates);
   for (GateResult& result : report.gates) result.status = status_of(result, options.fail_on);
+  // A gate whose failing finding went into another gate's finding on the statement still failed.
+  for (const Folded& f : folded) {
+    GateResult& source = report.gates[f.gate];
+    if (source.status == GateStatus::pass && fails(f.level, options.fail_on) &&
+        f.counts(report.gates))
+      source.status = GateStatus::fail;
+  }
   return report;
 }
 

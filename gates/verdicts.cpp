@@ -109,8 +109,20 @@ void fold(Finding& into, const Finding& d) {
 
 }  // namespace
 
-void keep_one_verdict_per_risk(const MigrationSet& set, const sql::ParsedSet& parsed,
-                               std::vector<GateResult>& results) {
+bool Folded::counts(const std::vector<GateResult>& results) const {
+  for (const GateResult& result : results) {
+    for (const Finding& f : result.findings) {
+      if (f.rule == rule && f.location && f.location->file == at.file &&
+          f.location->start == at.start)
+        return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Folded> keep_one_verdict_per_risk(const MigrationSet& set, const sql::ParsedSet& parsed,
+                                              std::vector<GateResult>& results) {
+  std::vector<Folded> out;
   Statements statements(set, parsed);
   // key -> (result, finding) that speaks for the risk. Indices, not pointers: findings are
   // erased below.
@@ -145,8 +157,10 @@ void keep_one_verdict_per_risk(const MigrationSet& set, const sql::ParsedSet& pa
       // A gate's own findings on one statement are distinct observations (a rewrite, a lock
       // without lock_timeout): it folds only another gate's finding, or a static one.
       if (first || k->second.first == r) continue;
-      fold(finding_at(k->second), f);
+      Finding& into = finding_at(k->second);
+      fold(into, f);
       folded[r][i] = true;
+      out.push_back({r, f.level, into.rule, *into.location});
     }
   }
   for (std::size_t r = 0; r < results.size(); ++r) {
@@ -156,6 +170,7 @@ void keep_one_verdict_per_risk(const MigrationSet& set, const sql::ParsedSet& pa
     }
     results[r].findings = std::move(left);
   }
+  return out;
 }
 
 }  // namespace mgate

@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 #include <vector>
 
 #include "core/gate_result.hpp"
@@ -23,7 +24,17 @@ namespace mgate {
 // - A dynamic finding stands alone only when no finding of another gate before it has its key
 //   (gates fold in the order they ran: lint, then forward, ..., locks); a gate's own findings on
 //   one statement are distinct observations and stay apart unless a static finding takes them.
-void keep_one_verdict_per_risk(const MigrationSet& set, const sql::ParsedSet& parsed,
-                               std::vector<GateResult>& results);
+//
+// Returns what was folded away: a gate whose finding now lives in another gate's still judged
+// the statement, and fails as long as that finding stands (Folded::counts).
+struct Folded {
+  std::size_t gate;  // index in `results` of the gate whose finding was folded
+  Level level;       // its level
+  std::string rule;  // the finding it was folded into
+  Location at;
+  bool counts(const std::vector<GateResult>& results) const;  // that finding is still reported
+};
+std::vector<Folded> keep_one_verdict_per_risk(const MigrationSet& set, const sql::ParsedSet& parsed,
+                                              std::vector<GateResult>& results);
 
 }  // namespace mgate

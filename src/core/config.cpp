@@ -290,18 +290,18 @@ Config load_config(const std::filesystem::path& file) {
                    [&](auto& v) { f.production_stats = r.string(v, "production_stats"); }}});
         })},
        {"locks", H([&](const toml::node& n) {
-          r.keys(n, "locks", {{"max_blocking", [&](auto& v) {
-                                 // "": no budget, as when the key is absent.
-                                 if (v.is_string() && v.as_string()->get().empty()) return;
-                                 config.locks.max_blocking =
-                                     r.duration(v, "max_blocking", std::chrono::milliseconds(0),
-                                                kLongestStatementTimeout);
-                               }},
-                              {"blocker_wait", [&](auto& v) {
-                                 config.locks.blocker_wait =
-                                     r.duration(v, "blocker_wait", std::chrono::milliseconds(0),
-                                                kLongestStatementTimeout);
-                               }}});
+          r.keys(n, "locks",
+                 {{"max_blocking",
+                   [&](auto& v) {
+                     // "": no budget, as when the key is absent.
+                     if (v.is_string() && v.as_string()->get().empty()) return;
+                     config.locks.max_blocking = r.duration(
+                         v, "max_blocking", std::chrono::milliseconds(0), kLongestStatementTimeout);
+                   }},
+                  {"blocker_wait", [&](auto& v) {
+                     config.locks.blocker_wait = r.duration(
+                         v, "blocker_wait", std::chrono::milliseconds(0), kLongestStatementTimeout);
+                   }}});
         })},
        {"traffic", H([&](const toml::node& n) {
           auto& t = config.traffic;

@@ -24,6 +24,16 @@ GateOutcome judge(const GateResult& gate, std::vector<const Finding*> findings, 
   return outcome;
 }
 
+// Whether a finding of another gate speaks for `gate` too: one of `gate`'s findings was folded
+// into it (one verdict per risk), so `gate` judged the statement as well.
+bool folded_from(const Report& report, const std::string& gate, const Finding& f) {
+  for (const std::string& rule : f.folded) {
+    auto descriptor = report.rules.find(rule);
+    if (descriptor != report.rules.end() && descriptor->second.gate == gate) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Outcomes outcomes(const Report& report) {
@@ -55,7 +65,7 @@ Outcomes outcomes(const Report& report) {
     const Finding* first = gate.findings.data();
     const Finding* last = first + gate.findings.size();
     for (const Finding* f : findings) {
-      if (f < first || f >= last) continue;  // another gate's
+      if ((f < first || f >= last) && !folded_from(report, gate.gate, *f)) continue;
       const auto it = index.find(f->migration);
       if (f->migration.empty() || it == index.end()) {
         set_level.push_back(f);

@@ -77,7 +77,12 @@ TEST_F(Verdicts, MeasurementsAndDynamicFindingsJoinTheStaticFindingOfTheirStatem
   locks.findings[0].measured = "SHARE on public.t held 851 ms";
   locks.measurements.push_back({"001", at(0), "blocking", {{"held_ms", 851}}, "SHARE held"});
   results.push_back(locks);
-  keep_one_verdict_per_risk(set, parsed, results);
+  std::vector<Folded> folded = keep_one_verdict_per_risk(set, parsed, results);
+  // The locks gate's finding lives on in lint's: the locks gate still judged the statement.
+  ASSERT_THAT(folded, SizeIs(1));
+  EXPECT_EQ(folded[0].gate, 1u);
+  EXPECT_EQ(folded[0].level, Level::error);
+  EXPECT_TRUE(folded[0].counts(results));
 
   ASSERT_THAT(results[0].findings, SizeIs(1));
   EXPECT_THAT(results[1].findings, IsEmpty());
@@ -91,6 +96,9 @@ TEST_F(Verdicts, MeasurementsAndDynamicFindingsJoinTheStaticFindingOfTheirStatem
             "locks-traffic-blocked");
   EXPECT_EQ(f.measured, "SHARE held; SHARE on public.t held 851 ms");
   EXPECT_EQ(f.message, "require-concurrent-index says so");
+  // Once lint's finding is gone (an mgate:ignore), neither gate fails on it.
+  results[0].findings.clear();
+  EXPECT_FALSE(folded[0].counts(results));
 }
 
 TEST_F(Verdicts, AMeasurementThatShowsTheGuessWrongClearsItToANote) {
