@@ -93,6 +93,7 @@ bool clears_all(const Finding& d, const Finding& into) {
 void fold(Finding& into, const Finding& d) {
   nlohmann::json& measured = measured_of(into);
   measured["findings"][d.rule] = d.evidence;
+  measured["levels"][d.rule] = std::string(to_string(d.level));
   if (clears_all(d, into)) {
     into.level = Level::note;
     into.message += fmt::format(". Cleared on the server: {}", d.message);

@@ -1,6 +1,7 @@
 #include "report/outcome.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace mgate {
@@ -8,8 +9,9 @@ namespace {
 
 constexpr std::string_view kContext = "not gated: the migration is older than the --since base";
 
+// `folded` holds the level of each finding another gate's finding carries for this one.
 GateOutcome judge(const GateResult& gate, std::vector<const Finding*> findings, FailOn fail_on,
-                  bool gated = true) {
+                  bool gated = true, const std::map<const Finding*, Level>& folded = {}) {
   GateOutcome outcome{&gate, gate.status, std::move(findings), gate.skip_reason};
   if (gate.status == GateStatus::skip || gate.status == GateStatus::error) return outcome;
   if (!gated && outcome.findings.empty()) {
@@ -19,19 +21,32 @@ GateOutcome judge(const GateResult& gate, std::vector<const Finding*> findings, 
   }
   outcome.status = GateStatus::pass;
   for (const Finding* f : outcome.findings) {
-    if (fails(f->level, fail_on)) outcome.status = GateStatus::fail;
+    auto level = folded.find(f);
+    if (fails(level == folded.end() ? f->level : level->second, fail_on))
+      outcome.status = GateStatus::fail;
   }
   return outcome;
 }
 
-// Whether a finding of another gate speaks for `gate` too: one of `gate`'s findings was folded
-// into it (one verdict per risk), so `gate` judged the statement as well.
-bool folded_from(const Report& report, const std::string& gate, const Finding& f) {
+// The level at which a finding of another gate speaks for `gate`: one of `gate`'s findings was
+// folded into it (one verdict per risk), at the level the pipeline recorded for it
+// (evidence.measured.levels); none when nothing of `gate` was folded in.
+std::optional<Level> folded_level(const Report& report, const std::string& gate, const Finding& f) {
+  std::optional<Level> out;
+  const nlohmann::json* levels = nullptr;
+  if (auto m = f.evidence.find("measured"); m != f.evidence.end() && m->is_object()) {
+    if (auto l = m->find("levels"); l != m->end() && l->is_object()) levels = &*l;
+  }
   for (const std::string& rule : f.folded) {
     auto descriptor = report.rules.find(rule);
-    if (descriptor != report.rules.end() && descriptor->second.gate == gate) return true;
+    if (descriptor == report.rules.end() || descriptor->second.gate != gate) continue;
+    Level level = f.level;
+    if (levels && levels->contains(rule) && (*levels)[rule].is_string()) {
+      level = parse_level((*levels)[rule].get<std::string>()).value_or(f.level);
+    }
+    out = out ? std::max(*out, level) : level;
   }
-  return false;
+  return out;
 }
 
 }  // namespace
@@ -62,10 +77,15 @@ Outcomes outcomes(const Report& report) {
   for (const GateResult& gate : report.gates) {
     std::vector<std::vector<const Finding*>> per_migration(result.migrations.size());
     std::vector<const Finding*> set_level;
+    std::map<const Finding*, Level> folded;
     const Finding* first = gate.findings.data();
     const Finding* last = first + gate.findings.size();
     for (const Finding* f : findings) {
-      if ((f < first || f >= last) && !folded_from(report, gate.gate, *f)) continue;
+      if (f < first || f >= last) {  // another gate's: this one's only when folded into it
+        std::optional<Level> level = folded_level(report, gate.gate, *f);
+        if (!level) continue;
+        folded[f] = *level;
+      }
       const auto it = index.find(f->migration);
       if (f->migration.empty() || it == index.end()) {
         set_level.push_back(f);
@@ -74,10 +94,10 @@ Outcomes outcomes(const Report& report) {
       }
     }
     for (std::size_t i = 0; i < result.migrations.size(); ++i) {
-      result.migrations[i].gates.push_back(
-          judge(gate, std::move(per_migration[i]), report.fail_on, result.migrations[i].gated));
+      result.migrations[i].gates.push_back(judge(gate, std::move(per_migration[i]), report.fail_on,
+                                                 result.migrations[i].gated, folded));
     }
-    result.set.push_back(judge(gate, std::move(set_level), report.fail_on));
+    result.set.push_back(judge(gate, std::move(set_level), report.fail_on, true, folded));
   }
   return result;
 }

@@ -92,6 +92,7 @@ TEST_F(Verdicts, MeasurementsAndDynamicFindingsJoinTheStaticFindingOfTheirStatem
   EXPECT_THAT(f.folded, ElementsAre("locks-traffic-blocked"));
   EXPECT_EQ(f.evidence["measured"]["held_ms"], 851);
   EXPECT_EQ(f.evidence["measured"]["verdict"], "raised");
+  EXPECT_EQ(f.evidence["measured"]["levels"]["locks-traffic-blocked"], "error");
   EXPECT_EQ(f.evidence["measured"]["findings"]["locks-traffic-blocked"]["from"],
             "locks-traffic-blocked");
   EXPECT_EQ(f.measured, "SHARE held; SHARE on public.t held 851 ms");
