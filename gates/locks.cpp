@@ -851,8 +851,7 @@ class LocksGate : public Gate {
                                                        const std::vector<std::string>& blocking) {
     const std::vector<Step>& steps = trace.steps;
     if (blocking.empty() || i + 1 >= steps.size()) return std::nullopt;
-    double held = trace.commit_ms;
-    for (std::size_t j = i + 1; j < steps.size(); ++j) held += steps[j].ms;
+    double held = held_ms(trace, i + 1);  // while the later statements run, and the commit
     if (held <= static_cast<double>(config.traffic.blocked_threshold.count())) return std::nullopt;
     Finding f = finding(kHeld, Level::warning, trace.migration, trace.up, steps[i]);
     f.message = fmt::format(
