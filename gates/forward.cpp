@@ -110,21 +110,26 @@ class ForwardGate : public Gate {
       pg::Session session(server.owner(database), timeout);
       backend = session.backend_pid();
       const Migration* unchecked = nullptr;  // the last migration before this one mgate skipped
-      for (const Migration& m : input.set.migrations) {
+      const std::size_t end = std::min(input.range.end, input.set.migrations.size());
+      for (std::size_t i = 0; i < end; ++i) {
+        const Migration& m = input.set.migrations[i];
         if (!m.cannot_run.empty()) unchecked = &m;
         if (!m.up) continue;
         const sql::ParsedScript& up = input.parsed.script(*m.up);
-        if (m.gated) report_refusals(input, m, result);
+        // Before the range, a migration is only applied: what happens to it is the report of
+        // the shard whose range holds it.
+        const bool ours = input.range.contains(i);
+        if (input.checks(i)) report_refusals(input, m, result);
         auto failure = apply_script(session, up, input.parsed.plan(*m.up));
         session.reset();
         if (failure) {
-          result.findings.push_back(finding_for(input, m, *failure, timeout, unchecked));
+          if (ours) result.findings.push_back(finding_for(input, m, *failure, timeout, unchecked));
           break;
         }
+        if (!ours) continue;
         ++applied;
         if (m.gated) ++checked;
       }
-      backend = session.backend_pid();
     }
     server.wait_for_backends({backend});
     server.drop(database);

@@ -1,4 +1,6 @@
 #pragma once
+#include <cstddef>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +19,30 @@ namespace pg {
 class EphemeralServer;
 }
 
+// The migrations a run checks, as indices into MigrationSet::migrations: [begin, end). A
+// `--shard K/N` run checks the gated migrations of one such range (gates/shard.hpp); any
+// other run, all of them.
+struct MigrationRange {
+  std::size_t begin = 0;
+  std::size_t end = std::numeric_limits<std::size_t>::max();
+  bool contains(std::size_t i) const { return i >= begin && i < end; }
+};
+
+// What a gate judges, which decides how a sharded run divides it (docs/ci.md, "Sharding").
+enum class GateScope {
+  // Each gated migration in order, after the ones before it (lint, forward, rollback,
+  // integrity, locks): a shard checks its range, and applies the migrations before it as they
+  // would be applied without checking them. Its top-level numeric metrics count the work on
+  // the range, so those of parts add up.
+  migrations,
+  // The history as a whole, without a server (naming, history): every shard runs it, and keeps
+  // what it says about its range (and the set as a whole, shard 1).
+  history,
+  // The gated migrations together (plans: before and after all of them): the last shard runs
+  // it, on the whole set.
+  gated_set,
+};
+
 // What every gate gets: the configuration, the discovered and parsed migrations, and the
 // command's options.
 struct GateInput {
@@ -31,6 +57,11 @@ struct GateInput {
   pg::EphemeralServer* postgres = nullptr;
   // --jobs: how many sessions a dynamic gate may work on at once (the rollback gate's workers).
   int jobs = 1;
+  // The migrations this run checks (GateScope::migrations gates); the rest is context.
+  MigrationRange range;
+
+  // Whether the migration at `i` is one this run checks: gated, and in the range.
+  bool checks(std::size_t i) const { return set.migrations[i].gated && range.contains(i); }
 };
 
 class Gate {
@@ -39,6 +70,7 @@ class Gate {
   virtual std::string_view name() const = 0;
   // Whether the gate needs a PostgreSQL server (`mgate lint` runs only those that do not).
   virtual bool dynamic() const = 0;
+  virtual GateScope scope() const { return GateScope::migrations; }
   // Every kind of finding the gate may report.
   virtual std::vector<RuleDescriptor> rules() const = 0;
   // What the gate found: findings carry rule, level (the rule's own), location and migration.

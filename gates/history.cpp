@@ -330,6 +330,7 @@ class HistoryGate final : public Gate {
  public:
   std::string_view name() const override { return "history"; }
   bool dynamic() const override { return false; }
+  GateScope scope() const override { return GateScope::history; }
 
   std::vector<RuleDescriptor> rules() const override {
     return {

@@ -1,5 +1,8 @@
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "gates/gate.hpp"
 #include "rules/engine.hpp"
 #include "rules/rule.hpp"
@@ -37,6 +40,19 @@ Finding syntax_error_finding(const Migration& migration, const sql::ParsedScript
   return f;
 }
 
+// The set as the rules read it in this run: the migrations it checks are the gated ones, those
+// before them are context (what they create), those after them are not read.
+MigrationSet checked_part(const GateInput& input) {
+  MigrationSet part{input.set.layout, input.set.dir, {}, {}};
+  const std::size_t end = std::min(input.range.end, input.set.migrations.size());
+  part.migrations.reserve(end);
+  for (std::size_t i = 0; i < end; ++i) {
+    part.migrations.push_back(input.set.migrations[i]);
+    part.migrations.back().gated = input.checks(i);
+  }
+  return part;
+}
+
 class LintGate : public Gate {
  public:
   std::string_view name() const override { return "lint"; }
@@ -62,8 +78,12 @@ class LintGate : public Gate {
     LintOptions options;
     options.pg_version = input.pg_version;
     options.levels = input.config.rules;
+    std::optional<MigrationSet> part;
+    if (input.range.begin > 0 || input.range.end < input.set.migrations.size())
+      part = checked_part(input);
+    const MigrationSet& judged = part ? *part : input.set;
     int statements = 0;
-    for (const Migration& migration : input.set.migrations) {
+    for (const Migration& migration : judged.migrations) {
       if (!migration.gated) continue;
       for (const auto* ref : {&migration.up, &migration.down}) {
         if (!*ref) continue;
@@ -74,7 +94,7 @@ class LintGate : public Gate {
         }
       }
     }
-    auto findings = lint_set(input.set, input.parsed, options);
+    auto findings = lint_set(judged, input.parsed, options);
     std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
     result.metrics["statements"] = statements;
     return result;

@@ -462,6 +462,7 @@ class NamingGate final : public Gate {
  public:
   std::string_view name() const override { return "naming"; }
   bool dynamic() const override { return false; }
+  GateScope scope() const override { return GateScope::history; }
 
   std::vector<RuleDescriptor> rules() const override {
     return {

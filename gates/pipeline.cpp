@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 
 #include "core/version.hpp"
 #include "gates/gate.hpp"
@@ -53,6 +55,7 @@ struct ActiveSuppression {
   const sql::Suppression* suppression;
   const SourceFile* file;
   std::string migration;
+  std::size_t index;   // of the migration in the set
   Location statement;  // for statement-level ones
   bool used = false;
 
@@ -71,13 +74,14 @@ struct ActiveSuppression {
 std::vector<ActiveSuppression> collect_suppressions(const MigrationSet& set,
                                                     const sql::ParsedSet& parsed) {
   std::vector<ActiveSuppression> out;
-  for (const Migration& m : set.migrations) {
+  for (std::size_t i = 0; i < set.migrations.size(); ++i) {
+    const Migration& m = set.migrations[i];
     if (!m.gated) continue;
     for (const auto* ref : {&m.up, &m.down}) {
       if (!*ref) continue;
       const sql::ParsedScript& script = parsed.script(**ref);
       for (const sql::Suppression& s : script.suppressions) {
-        ActiveSuppression active{&s, script.file, m.id(), {}};
+        ActiveSuppression active{&s, script.file, m.id(), i, {}};
         if (s.statement)
           active.statement = locate(*script.file, script.statements[*s.statement].span);
         out.push_back(active);
@@ -119,6 +123,78 @@ Finding unused_ignore_finding(const ActiveSuppression& a) {
   f.migration = a.migration;
   return f;
 }
+
+// This run's part of a sharded check (gates/shard.hpp): its range, and which of what the gates
+// say it reports.
+class ShardPart {
+ public:
+  ShardPart(Shard shard, std::vector<MigrationRange> ranges)
+      : shard_(shard), ranges_(std::move(ranges)) {}
+
+  MigrationRange own() const { return ranges_[static_cast<std::size_t>(shard_.index - 1)]; }
+
+  // Why `gate` does not run in this shard, when it does not.
+  std::optional<std::string> not_here(const Gate& gate) const {
+    if (gate.scope() == GateScope::gated_set && shard_.index != shard_.count) {
+      return fmt::format(
+          "the last shard ({0}/{0}) runs it: it judges the gated migrations together",
+          shard_.count);
+    }
+    if (gate.scope() == GateScope::migrations && own().begin == own().end) {
+      return fmt::format("shard {}/{} has no migration to check", shard_.index, shard_.count);
+    }
+    return std::nullopt;
+  }
+
+  // Whether this shard says that an mgate:ignore comment suppressed nothing: the shard whose
+  // range holds it, unless it names a rule of a gate that runs in another shard, which may have
+  // used it.
+  bool judges(const ActiveSuppression& a, const Report& report) const {
+    if (!own().contains(a.index)) return false;
+    return std::none_of(a.suppression->rules.begin(), a.suppression->rules.end(),
+                        [&](const std::string& rule) {
+                          auto it = report.rules.find(rule);
+                          if (it == report.rules.end()) return false;
+                          const Gate* gate = find_gate(it->second.gate);
+                          return gate && not_here(*gate).has_value();
+                        });
+  }
+
+  // Keeps of the history gates' findings those about this shard's migrations (and, in shard 1,
+  // about the set as a whole), marks as gated only the migrations it checked, and says which.
+  void keep_own(Report& report, const MigrationSet& set) const {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < set.migrations.size(); ++i)
+      index.emplace(set.migrations[i].id(), i);
+    auto shard_of = [&](const Finding& f) {
+      auto it = f.migration.empty() ? index.end() : index.find(f.migration);
+      if (it == index.end()) return 1;
+      for (std::size_t k = 0; k < ranges_.size(); ++k) {
+        if (ranges_[k].contains(it->second)) return static_cast<int>(k) + 1;
+      }
+      return 1;
+    };
+    for (GateResult& result : report.gates) {
+      const Gate* gate = find_gate(result.gate);
+      if (!gate || gate->scope() != GateScope::history) continue;
+      std::erase_if(result.findings, [&](const Finding& f) { return shard_of(f) != shard_.index; });
+    }
+    ShardInfo info{shard_.index, shard_.count, {}};
+    for (std::size_t i = 0; i < set.migrations.size(); ++i) {
+      MigrationEntry& entry = report.migrations[i];
+      entry.gated = entry.gated && own().contains(i);
+      if (!entry.gated) continue;
+      if (info.ranges.empty()) info.ranges.push_back({entry.version, entry.version, 0});
+      info.ranges.back().last = entry.version;
+      ++info.ranges.back().migrations;
+    }
+    report.shard = std::move(info);
+  }
+
+ private:
+  Shard shard_;
+  std::vector<MigrationRange> ranges_;
+};
 
 constexpr std::string_view kMaxDisk = "max-disk-exceeded";
 
@@ -220,10 +296,22 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
   GateInput input{
       config,           set,         parsed, options.since, options.pg_version, options.staged,
       options.postgres, options.jobs};
-  for (const Gate* gate : select_gates(config, options)) {
+  const std::vector<const Gate*> gates = select_gates(config, options);
+  std::optional<ShardPart> part;
+  if (options.shard) {
+    part.emplace(*options.shard, split_into_shards(input, gates, options.shard->count));
+    input.range = part->own();
+  }
+  for (const Gate* gate : gates) {
     for (RuleDescriptor& rule : gate->rules()) report.rules[rule.id] = std::move(rule);
     auto started = std::chrono::steady_clock::now();
-    GateResult result = run_gate(*gate, input, report);
+    GateResult result;
+    if (std::optional<std::string> elsewhere = part ? part->not_here(*gate) : std::nullopt) {
+      result.status = GateStatus::skip;
+      result.skip_reason = std::move(*elsewhere);
+    } else {
+      result = run_gate(*gate, input, report);
+    }
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     stamp(result, gate->name());
@@ -235,7 +323,12 @@ Report run_pipeline(const Config& config, const MigrationSet& set, const sql::Pa
   // Levels come first: a finding of a rule that is off leaves its mgate:ignore unused.
   auto active = collect_suppressions(set, parsed);
   apply_suppressions(report.gates, active);
+  if (part) {
+    // An ignore this shard does not judge may be used in another shard.
+    std::erase_if(active, [&](const ActiveSuppression& a) { return !part->judges(a, report); });
+  }
   report_unused_ignores(config.rules, active, report.gates);
+  if (part) part->keep_own(report, set);
   for (GateResult& result : report.gates) result.status = status_of(result, options.fail_on);
   // A gate whose failing finding went into another gate's finding on the statement still failed.
   for (const Folded& f : folded) {

@@ -219,6 +219,7 @@ class PlansGate : public Gate {
  public:
   std::string_view name() const override { return "plans"; }
   bool dynamic() const override { return true; }
+  GateScope scope() const override { return GateScope::gated_set; }
 
   std::vector<RuleDescriptor> rules() const override {
     std::vector<RuleDescriptor> out = {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <exception>
 #include <set>
 #include <thread>
@@ -13,6 +15,7 @@
 #include "pg/ephemeral_server.hpp"
 #include "pg/schema_snapshot.hpp"
 #include "pg/session.hpp"
+#include "sql/named_objects.hpp"
 
 namespace mgate {
 namespace {
@@ -170,18 +173,25 @@ class RollbackGate : public Gate {
       }
       work(0);
     }
-    int checked = 0, in_transaction = 0;
+    int checked = 0, in_transaction = 0, scoped = 0, whole = 0;
+    std::vector<double> check_ms;
     for (RangeResult& range : done) {
+      check_ms.insert(check_ms.end(), range.check_ms.begin(), range.check_ms.end());
       if (range.error) std::rethrow_exception(range.error);
       for (Finding& f : range.findings) result.findings.push_back(std::move(f));
       checked += range.checked;
       in_transaction += range.in_transaction;
+      scoped += range.scoped_snapshots;
+      whole += range.whole_snapshots;
       if (range.stopped_at && !result.metrics.contains("stopped_at"))
         result.metrics["stopped_at"] = *range.stopped_at;
     }
     result.metrics["checked"] = checked;
     result.metrics["checked_in_transaction"] = in_transaction;
     result.metrics["workers"] = ranges.size();
+    result.metrics["scoped_snapshots"] = scoped;
+    result.metrics["whole_snapshots"] = whole;
+    if (!check_ms.empty()) result.metrics["check_ms"] = check_times(check_ms);
     return result;
   }
 
@@ -203,8 +213,8 @@ class RollbackGate : public Gate {
         gated);
   }
 
-  // A worker's share: it applies the ups before `begin` unchecked and checks [begin, end) of
-  // input.set.migrations.
+  // A worker's share of the run's range: it applies the ups before `begin` unchecked and checks
+  // [begin, end) of input.set.migrations.
   struct Range {
     std::size_t begin = 0, end = 0;
   };
@@ -213,6 +223,8 @@ class RollbackGate : public Gate {
     std::vector<Finding> findings;  // in migration order
     int checked = 0, in_transaction = 0;
     std::optional<std::string> stopped_at;  // the migration whose up failed in the range
+    int scoped_snapshots = 0, whole_snapshots = 0;
+    std::vector<double> check_ms;  // each check's time (up, down, up, the schema reads), in order
     std::exception_ptr error;
   };
 
@@ -232,13 +244,15 @@ class RollbackGate : public Gate {
   // range, migrations without a down) are not counted.
   static std::vector<Range> split_for_workers(const GateInput& input) {
     const std::vector<Migration>& migrations = input.set.migrations;
+    const std::size_t first = std::min(input.range.begin, migrations.size());
+    const std::size_t last = std::min(input.range.end, migrations.size());
     std::vector<double> weight(migrations.size(), 0);
     std::size_t statements = 0, checks = 0;
     double total = 0;
-    for (std::size_t i = 0; i < migrations.size(); ++i) {
+    for (std::size_t i = 0; i < last; ++i) {
       const Migration& m = migrations[i];
       if (!m.up) continue;
-      if (m.gated && m.down) {
+      if (input.checks(i) && m.down) {
         weight[i] = kCheckCost + static_cast<double>(statements);
         total += weight[i];
         ++checks;
@@ -247,13 +261,13 @@ class RollbackGate : public Gate {
     }
     std::size_t workers = std::clamp<std::size_t>(
         checks / kMigrationsPerWorker, 1, static_cast<std::size_t>(std::max(input.jobs, 1)));
-    std::vector<Range> ranges{{0, migrations.size()}};
+    std::vector<Range> ranges{{first, last}};
     double so_far = 0;
-    for (std::size_t i = 0; i < migrations.size(); ++i) {
+    for (std::size_t i = first; i < last; ++i) {
       double share = total * static_cast<double>(ranges.size()) / static_cast<double>(workers);
       if (weight[i] > 0 && so_far >= share && ranges.size() < workers && ranges.back().begin < i) {
         ranges.back().end = i;
-        ranges.push_back({i, migrations.size()});
+        ranges.push_back({i, last});
       }
       so_far += weight[i];
     }
@@ -268,16 +282,26 @@ class RollbackGate : public Gate {
     Connection gate{server, server.clone(server.base(), "rollback"),
                     input.config.postgres.statement_timeout, nullptr};
     create_history_table(server, gate.database, layout_named(input.set.layout), input.config);
-    std::optional<pg::SchemaSnapshot> before;
+    // The schema is followed from the first check to the last; before and after, the ups only
+    // run.
+    std::size_t first_check = range.end, last_check = range.begin;
+    for (std::size_t i = range.begin; i < range.end; ++i) {
+      if (input.set.migrations[i].gated && input.set.migrations[i].down) {
+        first_check = std::min(first_check, i);
+        last_check = i;
+      }
+    }
     pg::IndexDefinitions known;  // one for all the snapshots of the worker
+    pg::SchemaTracker schema(known);
     for (std::size_t i = 0; i < range.end && !abandoned; ++i) {
       const Migration& m = input.set.migrations[i];
       if (!m.up) continue;
-      bool checking = i >= range.begin;
+      const bool checking = i >= range.begin;
+      const bool followed = i >= first_check && i <= last_check;
       const sql::ParsedScript& up = input.parsed.script(*m.up);
+      const auto started = std::chrono::steady_clock::now();
       pg::Session& session = gate.open();
-      if (checking && m.gated && m.down && !before)
-        before = pg::SchemaSnapshot::read(session, known);
+      if (followed) schema.before_up(session, scope_of(input, m));
       auto failure = apply_script(session, up, input.parsed.plan(*m.up));
       session.reset();
       if (failure) {
@@ -286,22 +310,15 @@ class RollbackGate : public Gate {
         if (checking) out.stopped_at = m.id();
         break;
       }
-      if (!checking) continue;
-      if (!m.gated) {
-        before.reset();
-        continue;
-      }
+      if (followed) schema.after_up(session);
+      if (!checking || !m.gated) continue;
       if (!m.down) {
         // Flyway re-runs a repeatable migration when it changes; it has no undo by design.
         if (!m.repeatable)
           out.findings.push_back(missing_down(m, up, layout_named(input.set.layout)));
-        before.reset();
         continue;
       }
-      Step step{input,   m,
-                up,      input.parsed.script(*m.down),
-                *before, pg::SchemaSnapshot::read(session, known),
-                known};
+      Step step{input, m, up, input.parsed.script(*m.down), schema};
       if (step.fits_in_one_transaction()) {
         step.check_in_transaction(session, out.findings);
         ++out.in_transaction;
@@ -309,10 +326,43 @@ class RollbackGate : public Gate {
         gate.close();
         step.check_in_clone(server, gate.database, out.findings);
       }
-      before = std::move(step.after_up);
       ++out.checked;
+      out.check_ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count());
     }
+    out.scoped_snapshots = schema.scoped_reads();
+    out.whole_snapshots = schema.whole_reads();
     gate.drop();
+  }
+
+  // How long the checks took, in migration order: the median of all, and of each tenth of them
+  // (a check's cost should not grow with the history before it: bench/pg_lifecycle).
+  static nlohmann::json check_times(const std::vector<double>& ms) {
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return std::round(v[v.size() / 2] * 100) / 100;
+    };
+    nlohmann::json tenths = nlohmann::json::array();
+    for (std::size_t t = 0; t < 10 && ms.size() >= 10; ++t) {
+      tenths.push_back(
+          median({ms.begin() + static_cast<std::ptrdiff_t>(ms.size() * t / 10),
+                  ms.begin() + static_cast<std::ptrdiff_t>(ms.size() * (t + 1) / 10)}));
+    }
+    return {{"median", median(ms)}, {"by_tenth", std::move(tenths)}};
+  }
+
+  // What a migration's scripts name: all of the schema it can change, unless a statement runs
+  // code whose effects no name says.
+  static std::optional<pg::SchemaScope> scope_of(const GateInput& input, const Migration& m) {
+    sql::NamedObjects named = sql::named_objects(input.parsed.script(*m.up));
+    if (m.down) named.add(sql::named_objects(input.parsed.script(*m.down)));
+    if (named.opaque) return std::nullopt;
+    auto list = [](const std::set<std::string>& names) {
+      return std::vector<std::string>(names.begin(), names.end());
+    };
+    return pg::SchemaScope{list(named.relations), list(named.types), list(named.functions),
+                           list(named.schemas), list(named.extensions)};
   }
 
   // The down and the re-up of one migration, checked where they cannot affect the checks of
@@ -322,9 +372,7 @@ class RollbackGate : public Gate {
     const Migration& m;
     const sql::ParsedScript& up;
     const sql::ParsedScript& down;
-    const pg::SchemaSnapshot& before;
-    pg::SchemaSnapshot after_up;
-    pg::IndexDefinitions& known;
+    pg::SchemaTracker& schema;
 
     // Both scripts run in a transaction anyway, so the check can be one transaction on the
     // gate's own session, rolled back at the end: as isolated as a clone, without copying
@@ -375,7 +423,7 @@ class RollbackGate : public Gate {
       }
       session.reset();
       Location where = start_of(down);
-      for (const auto& d : pg::diff(before, pg::SchemaSnapshot::read(session, known))) {
+      for (const auto& d : schema.changes_since_before_up(session)) {
         if (!order_alone(d)) continue;
         findings.push_back(difference_finding(d.kind == "column order" ? kColumnOrder : kMismatch,
                                               m, where, d, "up and down", "before up"));
@@ -387,7 +435,7 @@ class RollbackGate : public Gate {
       }
       session.reset();
       Location up_where = start_of(up);
-      for (const auto& d : pg::diff(after_up, pg::SchemaSnapshot::read(session, known))) {
+      for (const auto& d : schema.changes_since_after_up(session)) {
         if (!order_alone(d)) continue;
         findings.push_back(difference_finding(kReupMismatch, m, up_where, d,
                                               "up, down and up again", "after the first up"));

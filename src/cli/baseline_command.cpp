@@ -64,7 +64,7 @@ CLI::App* add_baseline_command(CLI::App& app, CheckCommand& c) {
 int run_baseline(const CheckCommand& command) {
   CheckCommand c = command;
   c.gates.gates = {"plans"};
-  OutputRequest output = output_request(c.gates);
+  OutputRequest output = output_request(c.gates.output, c.gates.color);
   Config config = resolve_config(c.gates.config);
   if (config.plans.queries.empty()) {
     throw InputError(
@@ -78,7 +78,7 @@ int run_baseline(const CheckCommand& command) {
   for (const GateResult& g : report.gates) {
     if (g.gate == "plans") plans = &g;
   }
-  int code = write_report(c.gates, std::move(output), report);
+  int code = write_report(std::move(output), report, c.gates.quiet);
   if (!plans || plans->status == GateStatus::skip || !plans->metrics.contains("queries")) {
     throw InputError(fmt::format("nothing recorded: the plans gate did not run ({})",
                                  plans ? plans->skip_reason : "no migrations"));

@@ -98,13 +98,13 @@ std::unique_ptr<pg::EphemeralServer> start_server(const CheckCommand& c, const C
 }
 
 int run_check(const CheckCommand& c) {
-  OutputRequest output = output_request(c.gates);
+  OutputRequest output = output_request(c.gates.output, c.gates.color);
   Config config = resolve_config(c.gates.config);
   std::unique_ptr<pg::EphemeralServer> server;
   if (wants_dynamic_gates(c.gates, config)) server = start_server(c, config);
   Report report = run_gates(c.gates, config, server.get(), c.jobs);
   if (server) report.postgres = PostgresInfo{std::string(server->provider()), server->version()};
-  return write_report(c.gates, std::move(output), report);
+  return write_report(std::move(output), report, c.gates.quiet);
 }
 
 }  // namespace mgate

@@ -27,6 +27,7 @@ struct LintCommand {
   std::vector<std::string> gates;
   int pg_version = 0;  // 0: the config's
   std::string color = "auto";
+  std::string shard;  // --shard K/N; empty: the whole check
   OutputRequest output;
 };
 
@@ -47,6 +48,14 @@ struct StatsCommand {
   std::string database_url;
   std::string output;  // empty: stdout
   bool print_query = false;
+};
+
+// mgate merge: one report from the JSON reports of a run's shards.
+struct MergeCommand {
+  std::vector<std::string> reports;
+  bool quiet = false;
+  std::string color = "auto";
+  OutputRequest output;
 };
 
 struct RulesCommand {
@@ -91,16 +100,19 @@ int run_baseline(const CheckCommand& command);
 // What lint and check share: their options, the output request they make, and running the
 // pipeline over every target (the dynamic gates too when `postgres` is given).
 void add_gate_options(CLI::App* command, LintCommand& options);
-OutputRequest output_request(const LintCommand& options);
+// --format, --output and --color as given, checked before any work is done.
+OutputRequest output_request(OutputRequest output, const std::string& color);
 // Writes the report to stdout and the --output files (stdout stays silent for --quiet on a
 // passing run) and returns the exit code: 0 passed, 1 a gate failed.
-int write_report(const LintCommand& options, OutputRequest output, const Report& report);
+int write_report(OutputRequest output, const Report& report, bool quiet);
 // `jobs` is how many sessions the dynamic gates may use at once (--jobs).
 Report run_gates(const LintCommand& options, const Config& config, pg::EphemeralServer* postgres,
                  int jobs);
 
 CLI::App* add_stats_command(CLI::App& app, StatsCommand& command);
 int run_stats(const StatsCommand& command);
+CLI::App* add_merge_command(CLI::App& app, MergeCommand& command);
+int run_merge(const MergeCommand& command);
 
 CLI::App* add_rules_command(CLI::App& app, RulesCommand& command);
 int run_rules(const RulesCommand& command);

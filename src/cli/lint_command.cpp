@@ -10,52 +10,25 @@
 #include <stdexcept>
 
 #include "cli/commands.hpp"
+#include "cli/run_fingerprint.hpp"
 #include "cli/staged.hpp"
 #include "cli/targets.hpp"
 #include "core/layout.hpp"
 #include "gates/gate.hpp"
 #include "gates/history.hpp"
 #include "gates/pipeline.hpp"
+#include "gates/report_merge.hpp"
+#include "gates/shard.hpp"
 #include "sql/parsed_set.hpp"
 #include "vcs/git.hpp"
 
 namespace mgate {
 namespace {
 
-FailOn parse_fail_on(const std::string& text) {
-  if (text == "error") return FailOn::error;
-  if (text == "warning") return FailOn::warning;
-  return FailOn::never;
-}
-
 ColorMode parse_color(const std::string& text) {
   if (text == "always") return ColorMode::always;
   if (text == "never") return ColorMode::never;
   return ColorMode::automatic;
-}
-
-// Several directories make one report: their gates' findings side by side.
-void merge_into(Report& total, Report&& part) {
-  if (total.gates.empty() && total.migrations.empty()) {
-    RunContext run = std::move(total.run);
-    total = std::move(part);
-    total.run = std::move(run);
-    return;
-  }
-  std::move(part.layouts.begin(), part.layouts.end(), std::back_inserter(total.layouts));
-  std::move(part.migrations.begin(), part.migrations.end(), std::back_inserter(total.migrations));
-  total.rules.merge(part.rules);
-  for (GateResult& gate : part.gates) {
-    auto same = std::find_if(total.gates.begin(), total.gates.end(),
-                             [&](const GateResult& g) { return g.gate == gate.gate; });
-    if (same == total.gates.end()) {
-      total.gates.push_back(std::move(gate));
-      continue;
-    }
-    same->duration += gate.duration;
-    if (gate.status > same->status) same->status = gate.status;
-    std::move(gate.findings.begin(), gate.findings.end(), std::back_inserter(same->findings));
-  }
 }
 
 // A fix is shown in place: every edit with the whole lines it changes.
@@ -194,6 +167,20 @@ void add_gate_options(CLI::App* cmd, LintCommand& c) {
          "--pg-version", c.pg_version,
          "PostgreSQL major version the migrations target (default: [postgres] version, 15)")
       ->check(CLI::Range(9, 99));
+  cmd->add_option("--shard", c.shard,
+                  "K/N: check only shard K of N, one contiguous range of the gated migrations "
+                  "(balanced by estimated cost; the earlier ones are applied unchecked), for a CI "
+                  "matrix; combine the N JSON reports with mgate merge (docs/ci.md)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            try {
+              parse_shard(text);
+              return std::string();
+            } catch (const InputError& e) {
+              return std::string(e.what());
+            }
+          },
+          "K/N"));
   cmd->add_option("--color", c.color, "Colour in text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
@@ -215,10 +202,11 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
   options.since = c.since;
   options.staged = c.staged;
   options.pg_version = c.pg_version ? c.pg_version : config.postgres.version;
-  options.fail_on = parse_fail_on(c.fail_on);
+  options.fail_on = parse_fail_on(c.fail_on).value_or(FailOn::error);
   options.dynamic = postgres != nullptr;
   options.postgres = postgres;
   options.jobs = jobs;
+  if (!c.shard.empty()) options.shard = parse_shard(c.shard);
 
   const bool from_stdin = std::count(c.paths.begin(), c.paths.end(), kStdinPath) > 0;
   check_stdin_use(c, from_stdin);
@@ -230,6 +218,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
 
   Report report;
   report.run = run_context(c, config);
+  RunFingerprint fingerprint(config, c);
   std::vector<LooseSql> loose;
   for (const Target& target : targets) {
     std::vector<std::string> loose_files;
@@ -253,16 +242,22 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
     }
     if (target.named && !target.files.empty() && !judged) continue;
     sql::ParsedSet parsed(set, reader, options.pg_version);
+    fingerprint.add(set, parsed);
     Report part = run_pipeline(config, set, parsed, options);
     quote_fix_lines(part, parsed);
     part.layouts.push_back(
         {set.dir, set.layout, layout == "auto", static_cast<int>(set.migrations.size())});
-    merge_into(report, std::move(part));
+    merge_directory(report, std::move(part));
   }
   if (from_stdin) {
     const std::string name = c.stdin_filename.empty() ? std::string(kStdinName)
                                                       : relative_to(config.root, c.stdin_filename);
     loose.push_back({name, read_stdin(), true});
+  }
+  fingerprint.add(loose);
+  report.fingerprint = fingerprint.hex();
+  if (options.shard && !report.shard) {
+    report.shard = ShardInfo{options.shard->index, options.shard->count, {}};
   }
   // The hook on a commit that stages no migration: nothing to judge, an empty report that passes.
   if (loose.empty()) return report;
@@ -281,28 +276,28 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
       options.pg_version);
   Report part = run_pipeline(config, set, parsed, options);
   quote_fix_lines(part, parsed);
-  merge_into(report, std::move(part));
+  part.fingerprint = report.fingerprint;
+  merge_directory(report, std::move(part));
   return report;
 }
 
-OutputRequest output_request(const LintCommand& c) {
-  OutputRequest output = c.output;
-  output.color = parse_color(c.color);
+OutputRequest output_request(OutputRequest output, const std::string& color) {
+  output.color = parse_color(color);
   validate_outputs(output);
   return output;
 }
 
 int run_lint(const LintCommand& c) {
   refuse_dynamic_gates(c);
-  OutputRequest output = output_request(c);
+  OutputRequest output = output_request(c.output, c.color);
   Config config = resolve_config(c.config);
   Report report = run_gates(c, config, nullptr, 1);
-  return write_report(c, std::move(output), report);
+  return write_report(std::move(output), report, c.quiet);
 }
 
-int write_report(const LintCommand& c, OutputRequest output, const Report& report) {
+int write_report(OutputRequest output, const Report& report, bool quiet) {
   const bool passed = report.summary().passed;
-  if (c.quiet && passed) output.stdout_format.clear();
+  if (quiet && passed) output.stdout_format.clear();
   write_outputs(report, output);
   return passed ? 0 : 1;
 }

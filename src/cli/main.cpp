@@ -47,6 +47,8 @@ static int run(int argc, char** argv) {
   CLI::App* baseline_app = add_baseline_command(app, baseline);
   StatsCommand stats;
   CLI::App* stats_app = add_stats_command(app, stats);
+  MergeCommand merge;
+  CLI::App* merge_app = add_merge_command(app, merge);
   RulesCommand rules;
   CLI::App* rules_app = add_rules_command(app, rules);
   InitCommand init;
@@ -68,6 +70,7 @@ static int run(int argc, char** argv) {
     if (check_app->parsed()) return run_check(check);
     if (baseline_app->parsed()) return run_baseline(baseline);
     if (stats_app->parsed()) return run_stats(stats);
+    if (merge_app->parsed()) return run_merge(merge);
     if (rules_app->parsed()) return run_rules(rules);
     if (init_app->parsed()) return run_init(init);
     if (hook_app->parsed()) return run_hook(hook);

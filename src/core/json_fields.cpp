@@ -20,6 +20,21 @@ std::string JsonFields::text(std::string_view key) const {
   return required(key, &Json::is_string, "a string").get<std::string>();
 }
 
+std::string JsonFields::text_or_empty(std::string_view key) const {
+  const Json& value = required(
+      key, [](const Json& v) { return v.is_null() || v.is_string(); }, "a string or null");
+  return value.is_null() ? std::string() : value.get<std::string>();
+}
+
+bool JsonFields::boolean(std::string_view key) const {
+  return required(key, &Json::is_boolean, "true or false").get<bool>();
+}
+
+bool JsonFields::has(std::string_view key) const {
+  auto it = object_.find(key);
+  return it != object_.end() && !it->is_null();
+}
+
 double JsonFields::number(std::string_view key) const {
   return required(key, &Json::is_number, "a number").get<double>();
 }
@@ -53,6 +68,18 @@ const Json& JsonFields::array(std::string_view key) const {
 
 JsonFields JsonFields::element(std::string_view key, std::size_t index) const {
   return JsonFields(array(key).at(index), source_, fmt::format("{}[{}]", where(key), index));
+}
+
+std::vector<JsonFields> JsonFields::elements(std::string_view key) const {
+  std::vector<JsonFields> out;
+  const Json& values = array(key);
+  out.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) out.push_back(element(key, i));
+  return out;
+}
+
+void JsonFields::refuse(std::string_view key, std::string_view why) const {
+  throw InputError(fmt::format("{}: {} is {}", source_, where(key), why));
 }
 
 template <class Check>

@@ -15,6 +15,11 @@ class JsonFields {
   JsonFields(const nlohmann::json& object, std::string source, std::string path = "");
 
   std::string text(std::string_view key) const;
+  // A string, or "" when the value is null.
+  std::string text_or_empty(std::string_view key) const;
+  bool boolean(std::string_view key) const;
+  // Whether `key` is there and not null.
+  bool has(std::string_view key) const;
   double number(std::string_view key) const;
   long long integer(std::string_view key) const;
   std::vector<double> numbers(std::string_view key) const;
@@ -23,6 +28,10 @@ class JsonFields {
   const nlohmann::json& array(std::string_view key) const;
   // The fields of the object at `index` of the array `key`.
   JsonFields element(std::string_view key, std::size_t index) const;
+  // The fields of every object of the array `key`.
+  std::vector<JsonFields> elements(std::string_view key) const;
+  // Throws the InputError of a value at `key` that is there but wrong: "... is <why>".
+  [[noreturn]] void refuse(std::string_view key, std::string_view why) const;
 
  private:
   template <class Check>

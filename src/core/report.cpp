@@ -14,6 +14,25 @@ std::string rule_help_uri(std::string_view rule_id, std::string_view gate) {
   return base + "/gates/" + std::string(gate) + ".md";
 }
 
+std::string_view to_string(FailOn fail_on) {
+  switch (fail_on) {
+    case FailOn::error:
+      return "error";
+    case FailOn::warning:
+      return "warning";
+    case FailOn::never:
+      return "never";
+  }
+  return "error";
+}
+
+std::optional<FailOn> parse_fail_on(std::string_view text) {
+  if (text == "error") return FailOn::error;
+  if (text == "warning") return FailOn::warning;
+  if (text == "never") return FailOn::never;
+  return std::nullopt;
+}
+
 bool fails(Level level, FailOn fail_on) {
   switch (fail_on) {
     case FailOn::error:

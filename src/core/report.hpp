@@ -46,6 +46,26 @@ struct PostgresInfo {
 
 enum class FailOn { error, warning, never };
 
+std::string_view to_string(FailOn fail_on);
+std::optional<FailOn> parse_fail_on(std::string_view text);
+
+// The gated migrations of one migrations directory that a `--shard K/N` run checked: the first
+// and the last of its range, and how many.
+struct ShardRange {
+  std::string first;
+  std::string last;
+  int migrations = 0;
+};
+
+// Which part of the work a `--shard K/N` run did (docs/report.md, "Shards").
+struct ShardInfo {
+  int index = 1;  // K, from 1
+  int count = 1;  // N
+  // One per migrations directory whose range holds a gated migration; empty when the shard
+  // had nothing to check.
+  std::vector<ShardRange> ranges;
+};
+
 struct Summary {
   bool passed = true;
   int errors = 0;
@@ -72,6 +92,12 @@ struct Report {
   std::vector<GateResult> gates;
   std::map<std::string, RuleDescriptor> rules;  // every rule a finding may name
   FailOn fail_on = FailOn::error;
+  // Of the gated set and the configuration that judged it: reports of the shards of one run
+  // have the same fingerprint (docs/report.md, "Fingerprint"). Empty for a report made
+  // without one (a unit test's).
+  std::string fingerprint;
+  std::optional<ShardInfo> shard;  // a --shard run's part
+  int merged_shards = 0;           // a report mgate merge made: from how many shards
 
   // All findings of all gates in the one order every report lists them: by migration in apply
   // order (those of no migration last), then its up file before its down file before other

@@ -27,7 +27,16 @@ namespace {
 // an object of its own (compared apart from the columns), is built from them, without a second
 // pass over pg_attribute. A default cannot refer to columns, so it is printed without the
 // table's deparse context (which opens the table: the most expensive part of this query).
-const char* const kColumns =
+// One part of the snapshot query, and the condition that keeps it to a scope in a scoped read:
+// $1 relations, $2 types, $3 functions, $4 constraints, $5 triggers, $6 schemas, $7 extensions,
+// $8 every object (OID arrays: what a scope reaches, pg/schema_snapshot.hpp).
+struct Part {
+  const char* select;
+  const char* in_scope;
+  const char* group_by = "";
+};
+
+const Part kColumns = {
     "SELECT 'column', format('%I.%I.%I', n.nspname, c.relname, a.attname), "
     "concat_ws(' ', format_type(a.atttypid, a.atttypmod), "
     "  CASE WHEN a.attnotnull THEN 'NOT NULL' END, "
@@ -44,7 +53,8 @@ const char* const kColumns =
     "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped "
-    "AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid");
+    "AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+    "c.oid = ANY($1::oid[])"};
 
 // Indexes by definition (pg_get_indexdef). Deparsing one costs about 13 µs (half of a whole
 // snapshot), so a plain btree index of a table (no expressions, no predicate; the columns of
@@ -53,7 +63,7 @@ const char* const kColumns =
 // names of every operator class, collation, schema and cast the text could depend on (one
 // digest per query). With its table's columns (added by the reader) that is the key under
 // which its text is remembered; only an index under a new key is deparsed.
-const char* const kIndexes =
+const Part kIndexes = {
     "SELECT 'index', format('%I.%I', n.nspname, c.relname), "
     "  CASE WHEN NOT plain THEN pg_get_indexdef(c.oid) END, "
     "  format('%I.%I', tn.nspname, t.relname), "
@@ -73,100 +83,220 @@ const char* const kIndexes =
     "CROSS JOIN LATERAL (SELECT c.relkind = 'i' AND t.relkind = 'r' "
     "  AND x.indexprs IS NULL AND x.indpred IS NULL "
     "  AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AS plain) AS p "
-    "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "x.indrelid");
+    "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "x.indrelid"),
+    "c.oid = ANY($1::oid[])"};
 
 // Every query yields (kind, name, definition).
-const char* const kQueries[] = {
+const Part kQueries[] = {
     // schemas
-    "SELECT 'schema', n.nspname, '' FROM pg_namespace n WHERE " USER_NAMESPACE(
-        "n") " AND n.nspname <> 'public' AND " OWN("pg_namespace", "n.oid"),
+    {"SELECT 'schema', n.nspname, '' FROM pg_namespace n WHERE " USER_NAMESPACE(
+         "n") " AND n.nspname <> 'public' AND " OWN("pg_namespace", "n.oid"),
+     "n.oid = ANY($6::oid[])"},
 
     // tables, with what is not a column, constraint or index
-    "SELECT 'table', format('%I.%I', n.nspname, c.relname), "
-    "concat_ws(' ', CASE c.relkind WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' END, "
-    "  CASE c.relpersistence WHEN 'u' THEN 'unlogged' END, "
-    "  CASE WHEN c.relrowsecurity THEN 'row level security' END, "
-    "  CASE WHEN c.relforcerowsecurity THEN 'force row level security' END, "
-    "  CASE WHEN c.relkind = 'p' THEN 'partition by ' || pg_get_partkeydef(c.oid) END, "
-    "  CASE WHEN c.relispartition THEN 'partition ' || pg_get_expr(c.relpartbound, c.oid) END, "
-    "  (SELECT 'inherits ' || string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno) "
-    "     FROM pg_inherits i WHERE i.inhrelid = c.oid AND NOT c.relispartition)) "
-    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('r', 'p', 'f') AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+    {"SELECT 'table', format('%I.%I', n.nspname, c.relname), "
+     "concat_ws(' ', CASE c.relkind WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' END, "
+     "  CASE c.relpersistence WHEN 'u' THEN 'unlogged' END, "
+     "  CASE WHEN c.relrowsecurity THEN 'row level security' END, "
+     "  CASE WHEN c.relforcerowsecurity THEN 'force row level security' END, "
+     "  CASE WHEN c.relkind = 'p' THEN 'partition by ' || pg_get_partkeydef(c.oid) END, "
+     "  CASE WHEN c.relispartition THEN 'partition ' || pg_get_expr(c.relpartbound, c.oid) END, "
+     "  (SELECT 'inherits ' || string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno) "
+     "     FROM pg_inherits i WHERE i.inhrelid = c.oid AND NOT c.relispartition)) "
+     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+     "WHERE c.relkind IN ('r', 'p', 'f') AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+     "c.oid = ANY($1::oid[])"},
 
     // constraints of tables and domains; validating a NOT VALID constraint is not a schema
     // change a down migration could (or should) undo
-    "SELECT 'constraint', format('%I.%I.%I', n.nspname, "
-    "  coalesce(c.relname, t.typname), k.conname), "
-    "CASE WHEN k.convalidated THEN pg_get_constraintdef(k.oid) "
-    "  ELSE regexp_replace(pg_get_constraintdef(k.oid), ' NOT VALID$', '') END "
-    "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
-    "LEFT JOIN pg_class c ON c.oid = k.conrelid LEFT JOIN pg_type t ON t.oid = k.contypid "
-    "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "k.conrelid") " AND " OWN("pg_type",
-                                                                                   "k.contypid"),
+    {"SELECT 'constraint', format('%I.%I.%I', n.nspname, "
+     "  coalesce(c.relname, t.typname), k.conname), "
+     "CASE WHEN k.convalidated THEN pg_get_constraintdef(k.oid) "
+     "  ELSE regexp_replace(pg_get_constraintdef(k.oid), ' NOT VALID$', '') END "
+     "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
+     "LEFT JOIN pg_class c ON c.oid = k.conrelid LEFT JOIN pg_type t ON t.oid = k.contypid "
+     "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "k.conrelid") " AND " OWN("pg_type",
+                                                                                    "k.contypid"),
+     "k.oid = ANY($4::oid[])"},
 
-    "SELECT 'sequence', format('%I.%I', n.nspname, c.relname), "
-    "format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), "
-    "  s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, "
-    "  CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) "
-    "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+    {"SELECT 'sequence', format('%I.%I', n.nspname, c.relname), "
+     "format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), "
+     "  s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, "
+     "  CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) "
+     "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
+     "JOIN pg_namespace n ON n.oid = c.relnamespace "
+     "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+     "c.oid = ANY($1::oid[])"},
 
-    "SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, "
-    "format('%I.%I', n.nspname, c.relname), pg_get_viewdef(c.oid, true) "
-    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('v', 'm') AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+    {"SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, "
+     "format('%I.%I', n.nspname, c.relname), pg_get_viewdef(c.oid, true) "
+     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+     "WHERE c.relkind IN ('v', 'm') AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+     "c.oid = ANY($1::oid[])"},
 
-    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, "
-    "format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)), "
-    "pg_get_functiondef(p.oid) "
-    "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-    "WHERE p.prokind IN ('f', 'p', 'w') AND " USER_NAMESPACE("n") " AND " OWN("pg_proc", "p.oid"),
+    {"SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, "
+     "format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)), "
+     "pg_get_functiondef(p.oid) "
+     "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+     "WHERE p.prokind IN ('f', 'p', 'w') AND " USER_NAMESPACE("n") " AND " OWN("pg_proc", "p.oid"),
+     "p.oid = ANY($3::oid[])"},
 
-    "SELECT 'trigger', format('%I.%I.%I', n.nspname, c.relname, g.tgname), "
-    "pg_get_triggerdef(g.oid) || CASE g.tgenabled WHEN 'D' THEN ' (disabled)' "
-    "  WHEN 'R' THEN ' (enabled on replica)' WHEN 'A' THEN ' (enabled always)' ELSE '' END "
-    "FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE NOT g.tgisinternal AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+    {"SELECT 'trigger', format('%I.%I.%I', n.nspname, c.relname, g.tgname), "
+     "pg_get_triggerdef(g.oid) || CASE g.tgenabled WHEN 'D' THEN ' (disabled)' "
+     "  WHEN 'R' THEN ' (enabled on replica)' WHEN 'A' THEN ' (enabled always)' ELSE '' END "
+     "FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
+     "JOIN pg_namespace n ON n.oid = c.relnamespace "
+     "WHERE NOT g.tgisinternal AND " USER_NAMESPACE("n") " AND " OWN("pg_class", "c.oid"),
+     "g.oid = ANY($5::oid[])"},
 
-    "SELECT 'enum', format('%I.%I', n.nspname, t.typname), "
-    "string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) "
-    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-    "JOIN pg_enum e ON e.enumtypid = t.oid "
-    "WHERE t.typtype = 'e' AND " USER_NAMESPACE("n") " AND " OWN(
-        "pg_type", "t.oid") " GROUP BY n.nspname, t.typname",
+    {"SELECT 'enum', format('%I.%I', n.nspname, t.typname), "
+     "string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) "
+     "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+     "JOIN pg_enum e ON e.enumtypid = t.oid "
+     "WHERE t.typtype = 'e' AND " USER_NAMESPACE("n") " AND " OWN("pg_type", "t.oid"),
+     "t.oid = ANY($2::oid[])", " GROUP BY n.nspname, t.typname"},
 
-    "SELECT 'domain', format('%I.%I', n.nspname, t.typname), "
-    "concat_ws(' ', format_type(t.typbasetype, t.typtypmod), "
-    "  CASE WHEN t.typnotnull THEN 'NOT NULL' END, 'DEFAULT ' || t.typdefault) "
-    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-    "WHERE t.typtype = 'd' AND " USER_NAMESPACE("n") " AND " OWN("pg_type", "t.oid"),
+    {"SELECT 'domain', format('%I.%I', n.nspname, t.typname), "
+     "concat_ws(' ', format_type(t.typbasetype, t.typtypmod), "
+     "  CASE WHEN t.typnotnull THEN 'NOT NULL' END, 'DEFAULT ' || t.typdefault) "
+     "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+     "WHERE t.typtype = 'd' AND " USER_NAMESPACE("n") " AND " OWN("pg_type", "t.oid"),
+     "t.oid = ANY($2::oid[])"},
 
-    "SELECT 'type', format('%I.%I', n.nspname, t.typname), "
-    "string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' "
-    "  ORDER BY a.attnum) "
-    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-    "JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
-    "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-    "WHERE t.typtype = 'c' AND " USER_NAMESPACE("n") " AND " OWN(
-        "pg_type", "t.oid") " GROUP BY n.nspname, t.typname",
+    {"SELECT 'type', format('%I.%I', n.nspname, t.typname), "
+     "string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' "
+     "  ORDER BY a.attnum) "
+     "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+     "JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
+     "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+     "WHERE t.typtype = 'c' AND " USER_NAMESPACE("n") " AND " OWN("pg_type", "t.oid"),
+     "t.oid = ANY($2::oid[])", " GROUP BY n.nspname, t.typname"},
 
-    "SELECT 'extension', x.extname, x.extversion || ' in schema ' || n.nspname "
-    "FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace "
-    "WHERE x.extname <> 'plpgsql'",
+    {"SELECT 'extension', x.extname, x.extversion || ' in schema ' || n.nspname "
+     "FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace "
+     "WHERE x.extname <> 'plpgsql'",
+     "x.oid = ANY($7::oid[])"},
 
-    "SELECT 'policy', format('%I.%I.%I', p.schemaname, p.tablename, p.policyname), "
-    "concat_ws(' ', p.permissive, 'FOR', p.cmd, 'TO', array_to_string(p.roles, ', '), "
-    "  'USING (' || p.qual || ')', 'WITH CHECK (' || p.with_check || ')') "
-    "FROM pg_policies p",
+    {"SELECT 'policy', format('%I.%I.%I', p.schemaname, p.tablename, p.policyname), "
+     "concat_ws(' ', p.permissive, 'FOR', p.cmd, 'TO', array_to_string(p.roles, ', '), "
+     "  'USING (' || p.qual || ')', 'WITH CHECK (' || p.with_check || ')') "
+     "FROM pg_policies p WHERE true",
+     "EXISTS (SELECT 1 FROM pg_class pc JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
+     "  WHERE pc.oid = ANY($1::oid[]) AND pn.nspname = p.schemaname "
+     "  AND pc.relname = p.tablename)"},
 
     // comments on user objects (OIDs below FirstNormalObjectId are built in)
-    "SELECT 'comment', pg_describe_object(d.classoid, d.objoid, d.objsubid), d.description "
-    "FROM pg_description d WHERE d.objoid >= 16384 AND NOT EXISTS (SELECT 1 FROM pg_depend e "
-    "  WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')",
+    {"SELECT 'comment', pg_describe_object(d.classoid, d.objoid, d.objsubid), d.description "
+     "FROM pg_description d WHERE d.objoid >= 16384 AND NOT EXISTS (SELECT 1 FROM pg_depend e "
+     "  WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')",
+     "d.objoid = ANY($8::oid[])"},
 };
+
+// What a scope reaches, and the catalog rows outside it. Parameters: $1 to $5 the scope's names
+// (relations, types, functions, schemas, extensions, as text arrays), $6 the mark (the first
+// transaction ID of the migration, NULL to take it now). Its row: the OID arrays of the scoped
+// snapshot query ($1 to $8 there), the names of everything reached (JSON), the counts outside
+// the scope, and the mark.
+//
+// From the objects its names name in user schemas, a scope reaches what depends on them
+// (pg_depend), what they are an internal part of (a row type's table, a rule's view), an
+// index's table (its definition prints the table's column names) and whatever has the same
+// name as something reached, so that the names of what it reaches reach the same again: a
+// later state read with them covers every object an earlier one covered that still exists.
+#define NEWNESS(xmin)                                    \
+  "coalesce(max(CASE WHEN age(m.xid)::int8 >= age(" xmin \
+  ")::int8 THEN age(m.xid)::int8 - "                     \
+  "age(" xmin ")::int8 + 1 END), 0)"
+#define OUTSIDE(catalog, condition, oid)                                         \
+  "(SELECT concat_ws(',', count(*), " oid ", " NEWNESS("xmin") ") FROM " catalog \
+                                                               " WHERE " condition ")"
+#define SUM_OIDS "coalesce(sum(oid::int8), 0)"
+const char* const kReach =
+    "WITH RECURSIVE "
+    "mark AS (SELECT coalesce($6::bigint, txid_snapshot_xmax(txid_current_snapshot())) AS next), "
+    "roots (classid, objid) AS ("
+    "  SELECT 'pg_class'::regclass::oid, c.oid FROM pg_class c "
+    "    JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "    WHERE c.relname = ANY($1::text[]) AND " USER_NAMESPACE("n") " "
+    "  UNION SELECT 'pg_type'::regclass::oid, t.oid FROM pg_type t "
+    "    JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "    WHERE t.typname = ANY($2::text[]) AND " USER_NAMESPACE("n") " "
+    "  UNION SELECT 'pg_proc'::regclass::oid, p.oid FROM pg_proc p "
+    "    JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "    WHERE p.proname = ANY($3::text[]) AND " USER_NAMESPACE("n") " "
+    "  UNION SELECT 'pg_namespace'::regclass::oid, n.oid FROM pg_namespace n "
+    "    WHERE n.nspname = ANY($4::text[]) AND " USER_NAMESPACE("n") " "
+    "  UNION SELECT 'pg_extension'::regclass::oid, x.oid FROM pg_extension x "
+    "    WHERE x.extname = ANY($5::text[])), "
+    "reached (classid, objid) AS ("
+    "  SELECT classid, objid FROM roots "
+    "  UNION "
+    "  SELECT o.classid, o.objid FROM reached r CROSS JOIN LATERAL ("
+    "    SELECT d.classid, d.objid FROM pg_depend d "
+    "      WHERE d.refclassid = r.classid AND d.refobjid = r.objid "
+    "    UNION ALL SELECT d.refclassid, d.refobjid FROM pg_depend d "
+    "      WHERE d.classid = r.classid AND d.objid = r.objid AND d.deptype = 'i' "
+    "    UNION ALL SELECT 'pg_class'::regclass::oid, i.indrelid FROM pg_index i "
+    "      WHERE r.classid = 'pg_class'::regclass AND i.indexrelid = r.objid "
+    "    UNION ALL SELECT 'pg_class'::regclass::oid, c2.oid FROM pg_class c1 "
+    "      JOIN pg_class c2 ON c2.relname = c1.relname "
+    "      JOIN pg_namespace n ON n.oid = c2.relnamespace "
+    "      WHERE r.classid = 'pg_class'::regclass AND c1.oid = r.objid "
+    "      AND " USER_NAMESPACE("n") " "
+    "    UNION ALL SELECT 'pg_type'::regclass::oid, t2.oid FROM pg_type t1 "
+    "      JOIN pg_type t2 ON t2.typname = t1.typname "
+    "      JOIN pg_namespace n ON n.oid = t2.typnamespace "
+    "      WHERE r.classid = 'pg_type'::regclass AND t1.oid = r.objid "
+    "      AND " USER_NAMESPACE("n") " "
+    "    UNION ALL SELECT 'pg_proc'::regclass::oid, p2.oid FROM pg_proc p1 "
+    "      JOIN pg_proc p2 ON p2.proname = p1.proname "
+    "      JOIN pg_namespace n ON n.oid = p2.pronamespace "
+    "      WHERE r.classid = 'pg_proc'::regclass AND p1.oid = r.objid "
+    "      AND " USER_NAMESPACE("n") ") AS o), "
+    "s AS (SELECT "
+    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_class'::regclass), '{}') AS rels, "
+    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_type'::regclass), '{}') AS types, "
+    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_proc'::regclass), '{}') AS procs, "
+    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_constraint'::regclass), '{}') AS cons, "
+    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_trigger'::regclass), '{}') AS trigs, "
+    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_namespace'::regclass), '{}') AS nsps, "
+    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_extension'::regclass), '{}') AS exts, "
+    "  coalesce(array_agg(objid), '{}') AS objs FROM reached) "
+    "SELECT s.rels::text, s.types::text, s.procs::text, s.cons::text, s.trigs::text, "
+    "  s.nsps::text, s.exts::text, s.objs::text, "
+    "  json_build_array("
+    "    (SELECT coalesce(json_agg(DISTINCT relname), '[]') FROM pg_class WHERE oid = ANY(s.rels)), "
+    "    (SELECT coalesce(json_agg(DISTINCT typname), '[]') FROM pg_type WHERE oid = ANY(s.types)), "
+    "    (SELECT coalesce(json_agg(DISTINCT proname), '[]') FROM pg_proc WHERE oid = ANY(s.procs)), "
+    "    (SELECT coalesce(json_agg(DISTINCT nspname), '[]') FROM pg_namespace "
+    "       WHERE oid = ANY(s.nsps)), "
+    "    (SELECT coalesce(json_agg(DISTINCT extname), '[]') FROM pg_extension "
+    "       WHERE oid = ANY(s.exts)))::text, "
+    "  concat_ws(' ', "
+    OUTSIDE("pg_class", "oid >= 16384 AND oid <> ALL(s.rels)", SUM_OIDS) ", "
+    OUTSIDE("pg_attribute", "attrelid >= 16384 AND attrelid <> ALL(s.rels)", "0") ", "
+    OUTSIDE("pg_attrdef", "oid >= 16384 AND adrelid <> ALL(s.rels)", SUM_OIDS) ", "
+    OUTSIDE("pg_index", "indexrelid >= 16384 AND indrelid <> ALL(s.rels) "
+            "AND indexrelid <> ALL(s.rels)", "0") ", "
+    OUTSIDE("pg_sequence", "seqrelid <> ALL(s.rels)", "0") ", "
+    OUTSIDE("pg_inherits", "inhrelid <> ALL(s.rels)", "0") ", "
+    OUTSIDE("pg_rewrite", "oid >= 16384 AND ev_class <> ALL(s.rels)", SUM_OIDS) ", "
+    OUTSIDE("pg_trigger", "oid >= 16384 AND tgrelid <> ALL(s.rels) AND oid <> ALL(s.trigs)",
+            SUM_OIDS) ", "
+    OUTSIDE("pg_policy", "oid >= 16384 AND polrelid <> ALL(s.rels)", SUM_OIDS) ", "
+    OUTSIDE("pg_constraint", "oid >= 16384 AND oid <> ALL(s.cons) AND conrelid <> ALL(s.rels) "
+            "AND contypid <> ALL(s.types)", SUM_OIDS) ", "
+    OUTSIDE("pg_type", "oid >= 16384 AND oid <> ALL(s.types)", SUM_OIDS) ", "
+    OUTSIDE("pg_enum", "oid >= 16384 AND enumtypid <> ALL(s.types)", SUM_OIDS) ", "
+    OUTSIDE("pg_proc", "oid >= 16384 AND oid <> ALL(s.procs)", SUM_OIDS) ", "
+    OUTSIDE("pg_namespace", "oid >= 16384 AND oid <> ALL(s.nsps)", SUM_OIDS) ", "
+    OUTSIDE("pg_extension", "oid >= 16384 AND oid <> ALL(s.exts)", SUM_OIDS) ", "
+    OUTSIDE("pg_description", "objoid >= 16384 AND objoid <> ALL(s.objs)", "0") "), "
+    "  m.next "
+    "FROM s, (SELECT next, (next % 4294967296)::text::xid AS xid FROM mark) AS m";
+#undef NEWNESS
+#undef OUTSIDE
+#undef SUM_OIDS
 
 #undef USER_NAMESPACE
 #undef OWN
@@ -176,23 +306,39 @@ const char* const kQueries[] = {
 // whatever the search_path of the migrations was.
 constexpr const char* kSearchPath = "pg_catalog, pg_temp";
 
-// One round trip: the queries joined by UNION ALL.
-const std::string& snapshot_query() {
-  static const std::string query = [] {
-    // (kind, name, definition, table, detail, attnum, index oid): see Row.
-    std::string all = std::string("SELECT kind::text, name::text, definition::text, ") +
-                      "table_name::text, detail::text, attnum::int, NULL::text FROM (" + kColumns +
-                      ") AS part (kind, name, definition, table_name, detail, attnum)";
-    all += "\nUNION ALL\nSELECT * FROM (" + std::string(kIndexes) +
-           ") AS part (kind, name, definition, table_name, detail, attnum, index_oid)";
-    for (const char* part : kQueries) {
-      all +=
-          "\nUNION ALL\nSELECT kind::text, name::text, definition::text, NULL, NULL, NULL, "
-          "NULL FROM (" +
-          std::string(part) + ") AS part (kind, name, definition)";
-    }
-    return all;
-  }();
+// The SQL of a part, kept to the scope or not.
+std::string text_of(const Part& part, bool scoped) {
+  std::string text = part.select;
+  if (scoped) text += std::string(" AND ") + part.in_scope;
+  return text + part.group_by;
+}
+
+// One round trip: the queries joined by UNION ALL; the scoped one takes the OID arrays of a
+// scope as its parameters.
+std::string snapshot_query(bool scoped) {
+  // (kind, name, definition, table, detail, attnum, index oid): see Row.
+  std::string all = std::string("SELECT kind::text, name::text, definition::text, ") +
+                    "table_name::text, detail::text, attnum::int, NULL::text FROM (" +
+                    text_of(kColumns, scoped) +
+                    ") AS part (kind, name, definition, table_name, detail, attnum)";
+  all += "\nUNION ALL\nSELECT * FROM (" + text_of(kIndexes, scoped) +
+         ") AS part (kind, name, definition, table_name, detail, attnum, index_oid)";
+  for (const Part& part : kQueries) {
+    all +=
+        "\nUNION ALL\nSELECT kind::text, name::text, definition::text, NULL, NULL, NULL, "
+        "NULL FROM (" +
+        text_of(part, scoped) + ") AS part (kind, name, definition)";
+  }
+  return all;
+}
+
+const std::string& whole_query() {
+  static const std::string query = snapshot_query(false);
+  return query;
+}
+
+const std::string& scoped_query() {
+  static const std::string query = snapshot_query(true);
   return query;
 }
 
@@ -261,7 +407,7 @@ SchemaSnapshot SchemaSnapshot::read(Connection& connection) {
   pqxx::work tx(libpqxx(connection));
   tx.exec0(std::string("SET LOCAL search_path = ") + kSearchPath);
   std::vector<Row> rows;
-  for (const auto& result : tx.exec(snapshot_query())) {
+  for (const auto& result : tx.exec(whole_query())) {
     Row& row = rows.emplace_back();
     for (pqxx::row::size_type i = 0; i < static_cast<pqxx::row::size_type>(row.size()); ++i)
       row[i] = result[i].is_null() ? "" : result[i].c_str();
@@ -289,7 +435,7 @@ SchemaSnapshot SchemaSnapshot::read(Session& session, IndexDefinitions& known) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
   std::vector<Row> rows;
-  for (auto& values : session.prepared_rows("mgate_schema_snapshot", snapshot_query())) {
+  for (auto& values : session.prepared_rows("mgate_schema_snapshot", whole_query())) {
     Row& row = rows.emplace_back();
     for (std::size_t i = 0; i < row.size(); ++i) row[i] = std::move(values[i]);
   }
@@ -306,6 +452,151 @@ SchemaSnapshot SchemaSnapshot::read(Session& session, IndexDefinitions& known) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
   return snapshot;
+}
+
+namespace {
+
+// A PostgreSQL array literal of text values.
+std::string array_literal(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& value : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+void set_search_path(Session& session, bool set) {
+  const std::string sql =
+      set ? std::string("SET search_path = ") + kSearchPath : std::string("RESET search_path");
+  if (auto error = session.execute(sql)) {
+    throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
+  }
+}
+
+std::vector<std::string> names_in(const nlohmann::json& list) {
+  std::vector<std::string> names;
+  for (const auto& name : list) names.push_back(name.get<std::string>());
+  return names;
+}
+
+}  // namespace
+
+struct SchemaTracker::Part {
+  SchemaSnapshot objects;
+  std::string outside;  // the counts of the catalog rows outside the scope's reach
+};
+
+SchemaTracker::Part SchemaTracker::read_part(Session& session) {
+  ++scoped_reads_;
+  set_search_path(session, true);
+  const std::vector<std::string> names = {
+      array_literal(scope_->relations), array_literal(scope_->types),
+      array_literal(scope_->functions), array_literal(scope_->schemas),
+      array_literal(scope_->extensions)};
+  std::vector<const char*> params;
+  for (const std::string& list : names) params.push_back(list.c_str());
+  params.push_back(mark_.empty() ? nullptr : mark_.c_str());
+  std::vector<std::vector<std::string>> reach =
+      session.prepared_rows("mgate_schema_reach", kReach, params);
+  if (reach.size() != 1 || reach[0].size() != 11) {
+    throw EnvironmentError("cannot read the schema: the scope query returned no row");
+  }
+  const std::vector<std::string>& row = reach[0];
+  if (mark_.empty()) {
+    // The state before up: what its names reach is read by name too from now on, so that a
+    // later state covers every object this one covered that is still there.
+    mark_ = row[10];
+    const nlohmann::json reached = nlohmann::json::parse(row[8]);
+    for (auto [names, i] : {std::pair{&scope_->relations, 0},
+                            {&scope_->types, 1},
+                            {&scope_->functions, 2},
+                            {&scope_->schemas, 3},
+                            {&scope_->extensions, 4}}) {
+      for (std::string& name : names_in(reached[i])) names->push_back(std::move(name));
+    }
+  }
+
+  std::vector<const char*> oids;
+  for (int i = 0; i < 8; ++i) oids.push_back(row[i].c_str());
+  std::vector<Row> rows;
+  for (auto& values : session.prepared_rows("mgate_schema_scoped", scoped_query(), oids)) {
+    Row& r = rows.emplace_back();
+    for (std::size_t i = 0; i < r.size(); ++i) r[i] = std::move(values[i]);
+  }
+  Part part;
+  part.outside = row[9];
+  assemble(
+      rows, known_.by_key_,
+      [&](const std::string& query) {
+        std::map<std::string, std::string> texts;
+        for (auto& values : session.rows(query)) texts[values[0]] = std::move(values[1]);
+        return texts;
+      },
+      part.objects.objects_);
+  set_search_path(session, false);
+  return part;
+}
+
+SchemaSnapshot SchemaTracker::read_whole(Session& session) {
+  ++whole_reads_;
+  return SchemaSnapshot::read(session, known_);
+}
+
+void SchemaTracker::before_up(Session& session, const std::optional<SchemaScope>& scope) {
+  before_.reset();
+  after_.reset();
+  whole_before_.reset();
+  mark_.clear();
+  if (!committed_) committed_ = read_whole(session);
+  scope_ = scope;
+  if (scope_) before_ = std::make_shared<const Part>(read_part(session));
+}
+
+void SchemaTracker::after_up(Session& session) {
+  if (scope_) {
+    after_ = std::make_shared<const Part>(read_part(session));
+    if (after_->outside == before_->outside) {
+      for (const auto& [key, definition] : before_->objects.objects_)
+        committed_->objects_.erase(key);
+      for (const auto& [key, definition] : after_->objects.objects_)
+        committed_->objects_[key] = definition;
+      return;
+    }
+  }
+  whole_before_ = std::move(committed_);
+  committed_ = read_whole(session);
+}
+
+SchemaSnapshot SchemaTracker::whole_before_up() const {
+  if (whole_before_) return *whole_before_;
+  // Up changed only what its scope reaches: the state before it is the committed one with that
+  // part as it was.
+  SchemaSnapshot before = *committed_;
+  for (const auto& [key, definition] : after_->objects.objects_) before.objects_.erase(key);
+  for (const auto& [key, definition] : before_->objects.objects_) before.objects_[key] = definition;
+  return before;
+}
+
+std::vector<SchemaDifference> SchemaTracker::changes_since_before_up(Session& session) {
+  if (scope_) {
+    Part now = read_part(session);
+    if (now.outside == before_->outside) return diff(before_->objects, now.objects);
+  }
+  return diff(whole_before_up(), read_whole(session));
+}
+
+std::vector<SchemaDifference> SchemaTracker::changes_since_after_up(Session& session) {
+  if (scope_) {
+    Part now = read_part(session);
+    if (now.outside == after_->outside) return diff(after_->objects, now.objects);
+  }
+  return diff(*committed_, read_whole(session));
 }
 
 nlohmann::json SchemaSnapshot::to_json() const {

@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@ class Session;
 class IndexDefinitions {
  private:
   friend class SchemaSnapshot;
+  friend class SchemaTracker;
   std::map<std::string, std::string> by_key_;
 };
 
@@ -43,7 +45,14 @@ class SchemaSnapshot {
   nlohmann::json to_json() const;
 
  private:
+  friend class SchemaTracker;
   std::map<Key, std::string> objects_;
+};
+
+// Where a scoped read starts: objects by their own names, in any user schema (what a
+// migration's statements name, sql::NamedObjects).
+struct SchemaScope {
+  std::vector<std::string> relations, types, functions, schemas, extensions;
 };
 
 // One object that differs between two snapshots.
@@ -55,5 +64,46 @@ struct SchemaDifference {
 };
 
 std::vector<SchemaDifference> diff(const SchemaSnapshot& before, const SchemaSnapshot& after);
+
+// The schema of the database a session migrates, migration after migration, for the rollback
+// gate, at a cost that does not grow with the history. It keeps a whole snapshot of the
+// committed state and reads of each migration only what its scope reaches: the objects its
+// statements name, what depends on them (pg_depend), what they are part of, and what has their
+// names. Beside that part, every read counts the catalog rows outside it (per catalog: how many,
+// the sum of their OIDs, the latest write to them since the migration began, by xmin); where
+// those counts moved, something the statements do not name changed, and the state is read
+// whole instead. A migration without a scope (DO, CALL: code whose effects no name says) is
+// read whole throughout.
+class SchemaTracker {
+ public:
+  explicit SchemaTracker(IndexDefinitions& known) : known_(known) {}
+
+  // Before a migration's up, on the committed state. nullopt: no scope.
+  void before_up(Session& session, const std::optional<SchemaScope>& scope);
+  // After its up, committed: the state the next migration starts from.
+  void after_up(Session& session);
+  // Inside a check of the migration (after its down, after its up again): how the session's
+  // state differs from the state before up, and from the state after up.
+  std::vector<SchemaDifference> changes_since_before_up(Session& session);
+  std::vector<SchemaDifference> changes_since_after_up(Session& session);
+
+  int scoped_reads() const { return scoped_reads_; }
+  int whole_reads() const { return whole_reads_; }
+
+ private:
+  struct Part;  // what one read of a scope saw
+  Part read_part(Session& session);
+  SchemaSnapshot read_whole(Session& session);
+  SchemaSnapshot whole_before_up() const;
+
+  IndexDefinitions& known_;
+  std::optional<SchemaSnapshot> committed_;  // the whole state after the last up
+  std::optional<SchemaScope> scope_;         // of the current migration, extended to its reach
+  std::string mark_;                         // the first transaction ID of the current migration
+  std::shared_ptr<const Part> before_, after_;
+  // The whole state before up, when up changed what its scope does not reach.
+  std::optional<SchemaSnapshot> whole_before_;
+  int scoped_reads_ = 0, whole_reads_ = 0;
+};
 
 }  // namespace mgate::pg

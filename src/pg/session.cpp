@@ -96,6 +96,11 @@ std::vector<std::vector<std::string>> Session::rows(std::string_view sql) {
 
 std::vector<std::vector<std::string>> Session::prepared_rows(const std::string& name,
                                                              const std::string& sql) {
+  return prepared_rows(name, sql, {});
+}
+
+std::vector<std::vector<std::string>> Session::prepared_rows(
+    const std::string& name, const std::string& sql, const std::vector<const char*>& params) {
   // Only a statement prepared through the protocol is mgate's: a migration's PREPARE is SQL.
   auto known = rows(fmt::format(
       "SELECT 1 FROM pg_catalog.pg_prepared_statements WHERE name = '{}' AND NOT from_sql", name));
@@ -107,7 +112,8 @@ std::vector<std::vector<std::string>> Session::prepared_rows(const std::string& 
   }
   std::vector<std::vector<std::string>> out;
   auto send = [&] {
-    return PQsendQueryPrepared(conn_, name.c_str(), 0, nullptr, nullptr, nullptr, 0);
+    return PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                               params.data(), nullptr, nullptr, 0);
   };
   if (auto error = run(send, &out)) {
     rejected(*error);

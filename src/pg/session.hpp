@@ -63,6 +63,10 @@ class Session {
   // (and again when a migration deallocated it), so the server plans it only once.
   std::vector<std::vector<std::string>> prepared_rows(const std::string& name,
                                                       const std::string& sql);
+  // With parameters $1, $2, ... as text (nullptr: NULL); the query casts them to their types.
+  std::vector<std::vector<std::string>> prepared_rows(const std::string& name,
+                                                      const std::string& sql,
+                                                      const std::vector<const char*>& params);
 
   // The current backend (a new one after a statement's backend was terminated).
   int backend_pid() const;

@@ -39,6 +39,12 @@ void write_fix(JsonStream& json, const Fix& fix) {
     range_fields(json, edit.location.file, edit.location.start, edit.location.end);
     json.key("replacement");
     json.string(edit.replacement);
+    json.key("original");
+    json.string(edit.original);
+    if (!edit.lines.empty()) {
+      json.key("lines");
+      json.string(edit.lines);
+    }
     json.end_object();
   }
   json.end_array();
@@ -124,6 +130,8 @@ void write_migration(JsonStream& json, const MigrationEntry& m,
   text_or_null(json, m.up);
   json.key("down");
   text_or_null(json, m.down);
+  json.key("gated");
+  json.boolean(m.gated);
   json.key("status");
   json.string(failed.count(m.version) ? "fail" : "pass");
   json.end_object();
@@ -139,6 +147,47 @@ void write_layout(JsonStream& json, const LayoutChoice& layout) {
   json.boolean(layout.detected);
   json.key("migrations");
   json.number(layout.migrations);
+  json.end_object();
+}
+
+void write_rule(JsonStream& json, const RuleDescriptor& rule) {
+  json.begin_object();
+  json.key("id");
+  json.string(rule.id);
+  json.key("gate");
+  json.string(rule.gate);
+  json.key("level");
+  json.string(to_string(rule.default_level));
+  json.key("summary");
+  json.string(rule.summary);
+  json.key("help_uri");
+  json.string(rule.help_uri);
+  json.end_object();
+}
+
+void write_shard(JsonStream& json, const std::optional<ShardInfo>& shard) {
+  if (!shard) {
+    json.null();
+    return;
+  }
+  json.begin_object();
+  json.key("index");
+  json.number(shard->index);
+  json.key("count");
+  json.number(shard->count);
+  json.key("ranges");
+  json.begin_array();
+  for (const ShardRange& r : shard->ranges) {
+    json.begin_object();
+    json.key("first");
+    json.string(r.first);
+    json.key("last");
+    json.string(r.last);
+    json.key("migrations");
+    json.number(r.migrations);
+    json.end_object();
+  }
+  json.end_array();
   json.end_object();
 }
 
@@ -169,6 +218,16 @@ class JsonWriter final : public Writer {
     json.key("time");
     text_or_null(json, report.run.time);
     json.end_object();
+    json.key("fingerprint");
+    text_or_null(json, report.fingerprint);
+    json.key("shard");
+    write_shard(json, report.shard);
+    if (report.merged_shards > 0) {
+      json.key("merged_shards");
+      json.number(report.merged_shards);
+    }
+    json.key("fail_on");
+    json.string(to_string(report.fail_on));
     json.key("postgres");
     if (report.postgres) {
       json.begin_object();
@@ -196,6 +255,10 @@ class JsonWriter final : public Writer {
     json.key("findings");
     json.begin_array();
     for (const Finding* f : report.findings()) write_finding(json, *f);
+    json.end_array();
+    json.key("rules");
+    json.begin_array();
+    for (const auto& [id, rule] : report.rules) write_rule(json, rule);
     json.end_array();
     const Summary summary = report.summary();
     json.key("summary");

@@ -188,6 +188,22 @@ class MarkdownWriter final : public Writer {
         << counted(summary.errors, "error") << ", " << counted(summary.warnings, "warning") << ", "
         << counted(summary.notes, "note") << " in " << counted(all.gated, "gated migration")
         << ".\n\n";
+    if (report.merged_shards > 0) {
+      out << "Merged from " << counted(static_cast<std::size_t>(report.merged_shards), "shard")
+          << ".\n\n";
+    }
+    if (report.shard) {
+      out << "Shard " << report.shard->index << '/' << report.shard->count << ": "
+          << (report.shard->ranges.empty() ? "no gated migration falls in this shard, nothing "
+                                             "to check"
+                                           : "the gated migrations");
+      std::string separator = " ";
+      for (const ShardRange& r : report.shard->ranges) {
+        out << separator << code(r.first, Place::text) << " to " << code(r.last, Place::text);
+        separator = ", ";
+      }
+      out << ".\n\n";
+    }
 
     const bool set_findings = std::any_of(all.set.begin(), all.set.end(),
                                           [](const GateOutcome& g) { return !g.findings.empty(); });

@@ -171,6 +171,26 @@ void write_layouts(std::ostream& out, const std::vector<LayoutChoice>& layouts) 
   }
 }
 
+// Which part of a sharded run this is, or how many parts a merged report combines.
+void write_shard(std::ostream& out, const Report& report) {
+  if (report.merged_shards > 0) {
+    out << "merged from " << quantity(report.merged_shards, "shard") << '\n';
+  }
+  if (!report.shard) return;
+  out << "shard " << report.shard->index << '/' << report.shard->count << ": ";
+  if (report.shard->ranges.empty()) {
+    out << "no gated migration falls in this shard: nothing to check\n";
+    return;
+  }
+  std::string separator;
+  for (const ShardRange& r : report.shard->ranges) {
+    out << separator << "migrations " << r.first << " to " << r.last << " (" << r.migrations
+        << " gated)";
+    separator = ", ";
+  }
+  out << '\n';
+}
+
 void write_verdict(std::ostream& out, const Report& report, const Style& style) {
   const Summary summary = report.summary();
   const auto gated = std::count_if(report.migrations.begin(), report.migrations.end(),
@@ -193,6 +213,7 @@ class TextWriter final : public Writer {
     for (const Finding* f : findings) write_finding(out, *f, style);
     if (!findings.empty()) out << '\n';
     write_layouts(out, report.layouts);
+    write_shard(out, report);
     write_gates(out, report.gates, style);
     write_verdict(out, report, style);
   }

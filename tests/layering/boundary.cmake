@@ -1,5 +1,5 @@
 # The database and parser boundaries (docs/architecture.md): libpqxx is named only in src/pg, and
-# libpg_query's node types (Node::as("...")) only in src/sql and rules/. Include roots cannot
+# libpg_query's node types (Node::as("...") and Node::is("...")) only in src/sql and rules/. Include roots cannot
 # enforce this, since libpqxx's headers are on the system include path; this scan does.
 set(failures "")
 function(forbid pattern why)
@@ -17,7 +17,7 @@ function(forbid pattern why)
 endfunction()
 forbid("pqxx" "libpqxx outside src/pg" gates src/core src/sql src/discover src/report src/cli
        src/vcs rules)
-forbid("as\\(\"" "a libpg_query node type outside src/sql and rules" gates src/pg src/core
+forbid("\\.(as|is)\\(\"" "a libpg_query node type outside src/sql and rules" gates src/pg src/core
        src/discover src/report src/cli)
 if(failures)
   message(FATAL_ERROR "${failures}")

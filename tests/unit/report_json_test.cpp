@@ -49,8 +49,13 @@ TEST(JsonWriter, PrettyPrintsInSchemaOrderWithATrailingNewline) {
 
 TEST(JsonWriter, WritesTheTopLevelShape) {
   const json doc = json::parse(json_text(sample::small_report()));
-  EXPECT_EQ(keys(doc), (std::set<std::string>{"schema", "tool", "run", "postgres", "layouts",
-                                              "migrations", "gates", "findings", "summary"}));
+  EXPECT_EQ(keys(doc), (std::set<std::string>{"schema", "tool", "run", "fingerprint", "shard",
+                                              "fail_on", "postgres", "layouts", "migrations",
+                                              "gates", "findings", "rules", "summary"}));
+  EXPECT_TRUE(doc["fingerprint"].is_null());
+  EXPECT_TRUE(doc["shard"].is_null());
+  EXPECT_FALSE(doc.contains("merged_shards"));
+  EXPECT_EQ(doc["fail_on"], "error");
   EXPECT_EQ(doc["schema"], "mgate-report/1");
   EXPECT_EQ(doc["tool"], (json{{"name", "mgate"}, {"version", "1.2.3"}}));
   EXPECT_EQ(doc["postgres"], (json{{"provider", "local"}, {"version", "15.4"}}));
@@ -94,11 +99,13 @@ TEST(JsonWriter, WritesMigrationsWithNullForAMissingFileAndTheirStatus) {
                                         {"name", "créer users"},
                                         {"up", "db/001_créer users.up.sql"},
                                         {"down", "db/001_créer users.down.sql"},
+                                        {"gated", true},
                                         {"status", "pass"}}));
   EXPECT_EQ(doc["migrations"][1], (json{{"version", "002"},
                                         {"name", "add_orders"},
                                         {"up", "db/002_add_orders.up.sql"},
                                         {"down", nullptr},
+                                        {"gated", true},
                                         {"status", "fail"}}));
 }
 
@@ -152,7 +159,8 @@ TEST(JsonWriter, WritesFindingsInReportOrderWithLocationsAndFixes) {
                                    {"column", 1},
                                    {"end_line", 4},
                                    {"end_column", 13},
-                                   {"replacement", "CREATE INDEX CONCURRENTLY"}}}}}));
+                                   {"replacement", "CREATE INDEX CONCURRENTLY"},
+                                   {"original", "CREATE INDEX"}}}}}));
 
   const json& down = findings[2];
   EXPECT_EQ(down["rule"], "missing-down");

@@ -1,0 +1,23 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace mgate {
+
+// A 128-bit FNV-1a digest of a sequence of values, each framed by its length, so that ("ab",
+// "c") and ("a", "bc") differ. It tells runs apart (the report's fingerprint); it is no defence
+// against someone crafting a collision.
+class Digest {
+ public:
+  Digest& add(std::string_view value);
+  Digest& add(const char* value) { return add(std::string_view(value)); }
+  Digest& add(long long value);
+  std::string hex() const;  // 32 hexadecimal digits
+
+ private:
+  void mix(std::string_view bytes);
+  unsigned __int128 hash_ =
+      (static_cast<unsigned __int128>(0x6c62272e07bb0142ULL) << 64) | 0x62b821756295c58dULL;
+};
+
+}  // namespace mgate
