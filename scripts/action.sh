@@ -5,7 +5,11 @@
 #                       used at, e.g. @v0.1.0), checksum checked; builds it from source only when
 #                       that ref has no release tarball. Puts mgate on GITHUB_PATH.
 #   action.sh check     runs mgate check; writes the exit code and the report paths to
-#                       GITHUB_OUTPUT and the Markdown report to GITHUB_STEP_SUMMARY.
+#                       GITHUB_OUTPUT and the Markdown report to GITHUB_STEP_SUMMARY. With a
+#                       shard (MGATE_SHARD=K/N) it checks that shard only and also writes the
+#                       JSON report, mgate-shard-K.json, for the merge. In merge mode
+#                       (MGATE_MODE=merge) it runs mgate merge over the shards' JSON reports
+#                       (MGATE_REPORTS: globs or directories) instead, with the same outputs.
 #   action.sh comment   posts the Markdown report on the pull request, or edits the comment it
 #                       posted before (found by its marker): one comment per pull request.
 # Runner variables: GITHUB_ACTION_PATH, RUNNER_TEMP, GITHUB_PATH, GITHUB_OUTPUT,
@@ -75,30 +79,70 @@ install_mgate() {
   "$prefix/bin/mgate" version
 }
 
+# The reports the check or merge step writes, as FORMAT=FILE: the --output options of mgate, and
+# the step's outputs of the same names.
+reports_written=("sarif=$reports/mgate.sarif" "markdown=$reports/mgate.md" "html=$reports/mgate.html")
+
+# Runs the mgate command given, then writes its exit code and the reports it wrote to
+# GITHUB_OUTPUT, and the Markdown report to GITHUB_STEP_SUMMARY.
+run_reporting() {
+  local code=0 report
+  "$@" || code=$?
+  echo "exit-code=$code" >>"$GITHUB_OUTPUT"
+  # The reports exist only when mgate got as far as checking (not on exit 2 or 3).
+  for report in "${reports_written[@]}"; do
+    if [[ -f ${report#*=} ]]; then echo "$report" >>"$GITHUB_OUTPUT"; fi
+  done
+  if [[ -f $reports/mgate.md ]]; then cat "$reports/mgate.md" >>"$GITHUB_STEP_SUMMARY"; fi
+}
+
 run_check() {
   mkdir -p "$reports"
   # In a container job the work space belongs to another user: let git read it. From /, so that
   # git does not first look for a repository here.
   git -C / config --global --add safe.directory "$PWD"
-  local command=(mgate check --fail-on "${MGATE_FAIL_ON:-error}" --format github
-    --output "sarif=$reports/mgate.sarif" --output "markdown=$reports/mgate.md"
-    --output "html=$reports/mgate.html")
+  local command=(mgate check --fail-on "${MGATE_FAIL_ON:-error}") shard=${MGATE_SHARD:-} report
+  # A shard's findings are annotated by the merge, which has them all: one annotation per
+  # finding. The shard's log gets the text report, which says which migrations it checked.
+  if [[ -z $shard ]]; then
+    command+=(--format github)
+  else
+    reports_written+=("json=$reports/mgate-shard-${shard%%/*}.json")
+  fi
+  for report in "${reports_written[@]}"; do command+=(--output "$report"); done
   if [[ -n ${MGATE_BASE:-} ]]; then command+=(--since "$MGATE_BASE"); fi
+  if [[ -n $shard ]]; then command+=(--shard "$shard"); fi
   # Word splitting is intended: path and args are lists.
   # shellcheck disable=SC2206
   if [[ -n ${MGATE_PATH:-} ]]; then command+=($MGATE_PATH); fi
   # shellcheck disable=SC2206
   if [[ -n ${MGATE_ARGS:-} ]]; then command+=($MGATE_ARGS); fi
-  local code=0
-  "${command[@]}" || code=$?
-  echo "exit-code=$code" >>"$GITHUB_OUTPUT"
-  # The reports exist only when mgate got as far as checking (not on exit 2 or 3).
-  local report file
-  for report in sarif markdown html; do
-    file="$reports/mgate.${report/markdown/md}"
-    if [[ -f $file ]]; then echo "$report=$file" >>"$GITHUB_OUTPUT"; fi
+  run_reporting "${command[@]}"
+}
+
+# The shards' JSON reports named by MGATE_REPORTS (globs, and directories searched for *.json at
+# any depth, e.g. where actions/download-artifact put them), merged into one report.
+run_merge() {
+  mkdir -p "$reports"
+  local word shards=() command report
+  shopt -s nullglob globstar
+  # Word splitting and globbing are intended: a list of globs and directories.
+  # shellcheck disable=SC2086
+  for word in ${MGATE_REPORTS:-mgate-shard-*.json}; do
+    if [[ -d $word ]]; then shards+=("$word"/**/*.json); else shards+=("$word"); fi
   done
-  if [[ -f $reports/mgate.md ]]; then cat "$reports/mgate.md" >>"$GITHUB_STEP_SUMMARY"; fi
+  shopt -u nullglob globstar
+  if ((${#shards[@]} == 0)); then
+    echo "::error::mgate: no JSON report matches reports: '${MGATE_REPORTS:-mgate-shard-*.json}'" \
+      "in $PWD (did the merge job download the shards' artifacts?)"
+    echo "exit-code=2" >>"$GITHUB_OUTPUT"
+    return 0
+  fi
+  command=(mgate merge "${shards[@]}" --format github)
+  for report in "${reports_written[@]}"; do command+=(--output "$report"); done
+  # shellcheck disable=SC2206
+  if [[ -n ${MGATE_ARGS:-} ]]; then command+=($MGATE_ARGS); fi
+  run_reporting "${command[@]}"
 }
 
 # curl on GitHub's REST API: api METHOD PATH [JSON-BODY-FILE]; the response body on stdout.
@@ -174,7 +218,16 @@ post_comment() {
 
 case "${1:-}" in
   install) install_mgate ;;
-  check) run_check ;;
+  check)
+    case ${MGATE_MODE:-check} in
+      check) run_check ;;
+      merge) run_merge ;;
+      *)
+        echo "::error::mgate: mode is check or merge, not '$MGATE_MODE'"
+        exit 2
+        ;;
+    esac
+    ;;
   comment) post_comment ;;
   *)
     echo "usage: action.sh install|check|comment" >&2

@@ -1,7 +1,9 @@
 // The GitHub Action's steps (scripts/action.sh) in a faked runner: GITHUB_PATH, GITHUB_OUTPUT,
 // GITHUB_STEP_SUMMARY and GITHUB_EVENT_PATH are files here, releases are read from a file://
 // directory, `docker` (the source build's container) is a stand-in that records its arguments,
-// and GitHub's comment API is tests/support/github_api_stub.py on a local port.
+// and GitHub's comment API is tests/support/github_api_stub.py on a local port. The check step
+// runs the released mgate, or, for the options of a shard and for merge mode, an `mgate`
+// stand-in that records its arguments.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -100,6 +102,23 @@ class ActionScript : public ::testing::Test {
     std::vector<std::string> environment;
     for (const auto& [variable, value] : vars) environment.push_back(variable + "=" + value);
     return run({"/bin/bash", (action() / "scripts/action.sh").string(), name}, cwd, environment);
+  }
+
+  // An mgate stand-in on the PATH that records its arguments, writes each FORMAT=FILE of its
+  // `--output`s (the line FORMAT=FILE into FILE) and exits with `code`. Returns its log.
+  fs::path fake_mgate(int code) const {
+    const fs::path log = runner.path() / "mgate.log";
+    runner.write(
+        "bin/mgate",
+        "#!/bin/sh\n"
+        "echo \"$@\" >>\"" +
+            log.string() +
+            "\"\n"
+            "for a in \"$@\"; do case \"$a\" in *=/*) echo \"$a\" >\"${a#*=}\" ;; esac; done\n"
+            "exit " +
+            std::to_string(code) + "\n");
+    fs::permissions(runner.path() / "bin/mgate", fs::perms::owner_all, fs::perm_options::add);
+    return log;
   }
 
   static std::vector<std::string> lines(const fs::path& file) {
@@ -210,6 +229,110 @@ TEST_F(ActionScript, CheckReportsAUsageErrorWithoutReports) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(lines(runner.path() / "output"), std::vector<std::string>{"exit-code=2"});
   EXPECT_EQ(read_file(runner.path() / "summary"), "");
+}
+
+TEST_F(ActionScript, WithoutAShardTheCheckAnnotatesAndWritesNoJsonReport) {
+  const fs::path log = fake_mgate(0);
+  const RunResult r = step("check", {"MGATE_SHARD=", "MGATE_MODE=check", "MGATE_BASE=origin/main",
+                                     "MGATE_PATH=db", "MGATE_ARGS=--jobs 2"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path reports = runner.path() / "temp/mgate-report";
+  EXPECT_EQ(read_file(log), "check --fail-on error --format github --output sarif=" +
+                                (reports / "mgate.sarif").string() +
+                                " --output markdown=" + (reports / "mgate.md").string() +
+                                " --output html=" + (reports / "mgate.html").string() +
+                                " --since origin/main db --jobs 2\n");
+  EXPECT_EQ(lines(runner.path() / "output"),
+            (std::vector<std::string>{"exit-code=0", "sarif=" + (reports / "mgate.sarif").string(),
+                                      "markdown=" + (reports / "mgate.md").string(),
+                                      "html=" + (reports / "mgate.html").string()}));
+}
+
+TEST_F(ActionScript, AShardChecksItsPartAndWritesItsJsonReportForTheMerge) {
+  const fs::path log = fake_mgate(1);
+  const RunResult r = step(
+      "check", {"MGATE_SHARD=2/4", "MGATE_MODE=check", "MGATE_BASE=origin/main", "MGATE_PATH=db"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // the verdict is a later step's, from the output
+  const fs::path reports = runner.path() / "temp/mgate-report";
+  const std::string json = (reports / "mgate-shard-2.json").string();
+  // No --format github: the merge annotates the findings of every shard, each once.
+  EXPECT_EQ(read_file(log),
+            "check --fail-on error --output sarif=" + (reports / "mgate.sarif").string() +
+                " --output markdown=" + (reports / "mgate.md").string() +
+                " --output html=" + (reports / "mgate.html").string() + " --output json=" + json +
+                " --since origin/main --shard 2/4 db\n");
+  EXPECT_EQ(
+      lines(runner.path() / "output"),
+      (std::vector<std::string>{"exit-code=1", "sarif=" + (reports / "mgate.sarif").string(),
+                                "markdown=" + (reports / "mgate.md").string(),
+                                "html=" + (reports / "mgate.html").string(), "json=" + json}));
+  EXPECT_EQ(read_file(runner.path() / "summary"), read_file(reports / "mgate.md"));
+}
+
+TEST_F(ActionScript, MergeModeMergesTheShardsReportsAndGivesMergesExitCode) {
+  const fs::path log = fake_mgate(1);
+  TempDir work;
+  work.write("mgate-shard-2.json", "{}\n");
+  work.write("mgate-shard-1.json", "{}\n");
+  work.write("package.json", "{}\n");  // not a shard's: the glob leaves it out
+  const RunResult r = step("check",
+                           {"MGATE_MODE=merge", "MGATE_REPORTS=mgate-shard-*.json",
+                            "MGATE_SHARD=", "MGATE_BASE=origin/main", "MGATE_FAIL_ON=error"},
+                           work.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path reports = runner.path() / "temp/mgate-report";
+  // merge takes --fail-on from the shards' reports, and has no --since or paths.
+  EXPECT_EQ(read_file(log),
+            "merge mgate-shard-1.json mgate-shard-2.json --format github "
+            "--output sarif=" +
+                (reports / "mgate.sarif").string() +
+                " --output markdown=" + (reports / "mgate.md").string() +
+                " --output html=" + (reports / "mgate.html").string() + "\n");
+  EXPECT_EQ(lines(runner.path() / "output"),
+            (std::vector<std::string>{"exit-code=1", "sarif=" + (reports / "mgate.sarif").string(),
+                                      "markdown=" + (reports / "mgate.md").string(),
+                                      "html=" + (reports / "mgate.html").string()}));
+  EXPECT_EQ(read_file(runner.path() / "summary"), read_file(reports / "mgate.md"));
+}
+
+TEST_F(ActionScript, MergeModeFindsTheReportsInTheDirectoriesDownloadArtifactMade) {
+  const fs::path log = fake_mgate(0);
+  TempDir work;
+  // actions/download-artifact without merge-multiple: one directory per artifact.
+  work.write("shards/mgate-shard-1/mgate-shard-1.json", "{}\n");
+  work.write("shards/mgate-shard-2/mgate-shard-2.json", "{}\n");
+  const RunResult r = step(
+      "check", {"MGATE_MODE=merge", "MGATE_REPORTS=shards", "MGATE_ARGS=--quiet"}, work.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path reports = runner.path() / "temp/mgate-report";
+  EXPECT_EQ(read_file(log),
+            "merge shards/mgate-shard-1/mgate-shard-1.json shards/mgate-shard-2/mgate-shard-2.json "
+            "--format github --output sarif=" +
+                (reports / "mgate.sarif").string() +
+                " --output markdown=" + (reports / "mgate.md").string() +
+                " --output html=" + (reports / "mgate.html").string() + " --quiet\n");
+  EXPECT_EQ(lines(runner.path() / "output").front(), "exit-code=0");
+}
+
+TEST_F(ActionScript, MergeModeWithoutReportsIsAUsageErrorAndRunsNoMerge) {
+  const fs::path log = fake_mgate(0);
+  TempDir work;
+  const RunResult r =
+      step("check", {"MGATE_MODE=merge", "MGATE_REPORTS=mgate-shard-*.json"}, work.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("::error::mgate: no JSON report matches reports: "
+                               "'mgate-shard-*.json'"));
+  EXPECT_EQ(lines(runner.path() / "output"), std::vector<std::string>{"exit-code=2"});
+  EXPECT_FALSE(fs::exists(log));
+  EXPECT_EQ(read_file(runner.path() / "summary"), "");
+}
+
+TEST_F(ActionScript, RefusesAnUnknownMode) {
+  const fs::path log = fake_mgate(0);
+  const RunResult r = step("check", {"MGATE_MODE=lint"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("::error::mgate: mode is check or merge, not 'lint'"));
+  EXPECT_FALSE(fs::exists(log));
 }
 
 // GitHub's comment API on a local port, with the comments it starts from.
