@@ -12,8 +12,9 @@
 namespace mgate {
 namespace {
 
-// Estimated microseconds, fitted to bench/shard_check.cpp's history (docs/ci.md, "How the
-// migrations are split"). Integers, so that every shard computes the same split.
+// Estimated microseconds (docs/ci.md, "How the migrations are split"): rough figures whose
+// ratios are what matters, checked by bench/shard_speed.py (the slowest shard against the mean).
+// Integers, so that every shard computes the same split.
 using Cost = std::int64_t;
 // Running a script: the round trips around it, and each statement on the fixture rows.
 constexpr Cost kScript = 1500;
