@@ -13,8 +13,9 @@ namespace mgate {
 
 // The report's fingerprint (docs/report.md, "Fingerprint"): what the shards of one run share
 // and a run of another commit, configuration or mgate does not. It covers the mgate version,
-// mgate.toml and the files it names (seeds, critical and traffic queries, the plans baseline, the production stats),
-// the options that change what is judged and how (--gates, --layout, --fail-on, --since,
+// mgate.toml and the files it names (seeds, critical and traffic queries, the plans baseline, the
+// production stats), the options that change what is judged and how (--gates, --layout, --fail-on,
+// --since,
 // --staged, --pg-version), and each migration set: its migrations, which of them are gated, and
 // the bytes of their scripts. Not --shard, --jobs, the server or the output options.
 class RunFingerprint {

@@ -112,8 +112,8 @@ std::vector<std::vector<std::string>> Session::prepared_rows(
   }
   std::vector<std::vector<std::string>> out;
   auto send = [&] {
-    return PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
-                               params.data(), nullptr, nullptr, 0);
+    return PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), params.data(),
+                               nullptr, nullptr, 0);
   };
   if (auto error = run(send, &out)) {
     rejected(*error);
