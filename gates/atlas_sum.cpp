@@ -1,10 +1,10 @@
 #include "gates/atlas_sum.hpp"
 
-#include <openssl/evp.h>
+// SHA256_Init and its kin are deprecated in OpenSSL 3 in favour of EVP; see Sha256 below.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <algorithm>
-#include <memory>
-#include <stdexcept>
 
 namespace mgate::atlas {
 namespace {
@@ -31,28 +31,22 @@ std::string base64(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
-// A running SHA-256 whose intermediate digests can be read, as Go's hash.Hash.Sum allows.
+// A running SHA-256 whose intermediate digests can be read, as Go's hash.Hash.Sum allows. The
+// digest's own functions, not EVP's: mgate links libcrypto statically, and EVP would bring in
+// most of the library (its provider machinery), which every start of mgate then relocates.
 class Sha256 {
  public:
-  Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1)
-      throw std::runtime_error("SHA-256 is not available");
-  }
-  void write(std::string_view bytes) {
-    EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
-  }
+  Sha256() { SHA256_Init(&context_); }
+  void write(std::string_view bytes) { SHA256_Update(&context_, bytes.data(), bytes.size()); }
   std::string sum() const {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> copy(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned size = 0;
-    if (!copy || EVP_MD_CTX_copy_ex(copy.get(), context_.get()) != 1 ||
-        EVP_DigestFinal_ex(copy.get(), digest, &size) != 1)
-      throw std::runtime_error("SHA-256 failed");
-    return base64(digest, size);
+    SHA256_CTX copy = context_;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256_Final(digest, &copy);
+    return base64(digest, sizeof digest);
   }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
+  SHA256_CTX context_;
 };
 
 // Atlas skips the content of a file whose first line holds `atlas:sum ignore`.

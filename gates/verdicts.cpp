@@ -24,25 +24,59 @@ class Statements {
         if (!*ref) continue;
         const sql::ParsedScript& script = parsed.script(**ref);
         for (const sql::Statement& s : script.statements)
-          by_file_[script.file->path()].push_back(locate(*script.file, s.span));
+          by_file_[script.file->path()].in_order.push_back(locate(*script.file, s.span));
       }
     }
+    for (auto& [path, file] : by_file_) file.index();
   }
 
   // The statement `at` points into, as "file:line:column" of its start; none when it points
-  // into no statement (a file name, a comment).
+  // into no statement (a file name, a comment). Where two statements hold it (one ends where the
+  // next starts), the earlier one in script order.
   std::optional<std::string> of(const Location& at) const {
     auto file = by_file_.find(at.file);
     if (file == by_file_.end()) return std::nullopt;
-    for (const Location& s : file->second) {
-      if (not_after(s.start, at.start) && not_after(at.start, s.end))
-        return fmt::format("{}:{}:{}", s.file, s.start.line, s.start.column);
-    }
-    return std::nullopt;
+    const Location* s = file->second.holding(at.start);
+    if (!s) return std::nullopt;
+    return fmt::format("{}:{}:{}", s->file, s->start.line, s->start.column);
   }
 
  private:
-  std::map<std::string, std::vector<Location>> by_file_;
+  // One file's statements, and an index by start so that a history of 20,000 statements in one
+  // file is not searched from the top for every finding.
+  struct File {
+    std::vector<Location> in_order;
+    std::vector<std::size_t> by_start;   // positions in in_order, sorted by start
+    std::vector<Position> furthest_end;  // the furthest end among by_start[0..i]
+
+    void index() {
+      by_start.resize(in_order.size());
+      for (std::size_t i = 0; i < by_start.size(); ++i) by_start[i] = i;
+      std::stable_sort(by_start.begin(), by_start.end(), [&](std::size_t a, std::size_t b) {
+        return !not_after(in_order[b].start, in_order[a].start);
+      });
+      furthest_end.resize(by_start.size());
+      for (std::size_t i = 0; i < by_start.size(); ++i) {
+        const Position& end = in_order[by_start[i]].end;
+        furthest_end[i] = i > 0 && not_after(end, furthest_end[i - 1]) ? furthest_end[i - 1] : end;
+      }
+    }
+
+    // The first statement in script order whose start..end holds `at`.
+    const Location* holding(const Position& at) const {
+      auto after = std::upper_bound(
+          by_start.begin(), by_start.end(), at,
+          [&](const Position& p, std::size_t i) { return !not_after(in_order[i].start, p); });
+      std::optional<std::size_t> first;
+      for (std::size_t k = static_cast<std::size_t>(after - by_start.begin()); k > 0; --k) {
+        if (!not_after(at, furthest_end[k - 1])) break;  // nothing from here down reaches `at`
+        std::size_t i = by_start[k - 1];
+        if (not_after(at, in_order[i].end) && (!first || i < *first)) first = i;
+      }
+      return first ? &in_order[*first] : nullptr;
+    }
+  };
+  std::map<std::string, File> by_file_;
 };
 
 // A finding's key: migration, statement and risk; none for a finding that stands alone.

@@ -21,6 +21,7 @@
 #include "gates/shard.hpp"
 #include "sql/parsed_set.hpp"
 #include "vcs/git.hpp"
+#include "vcs/head_commit.hpp"
 
 namespace mgate {
 namespace {
@@ -74,13 +75,8 @@ RunContext run_context(const LintCommand& c, const Config& config) {
   RunContext run;
   run.base = c.since;
   run.time = start_time();
-  try {
-    run.commit = git::Repository(config.root).resolve_commit("HEAD");
-  } catch (const InputError&) {
-    // Not a git work tree, or one without a commit: the report names no commit.
-  } catch (const EnvironmentError&) {
-    // No git: likewise.
-  }
+  // Outside a work tree, on a branch without a commit, or without git, the report names none.
+  run.commit = git::head_commit(config.root).value_or("");
   return run;
 }
 

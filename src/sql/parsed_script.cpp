@@ -100,8 +100,10 @@ constexpr std::size_t kParallelFrom = 256 * 1024;
 // the script whole. Returns whether the chunks were used.
 bool parse_in_parallel(ParsedScript& script, const std::string& sql, std::string_view text,
                        std::size_t base, std::size_t& previous_end) {
+  // Small scripts first: hardware_concurrency reads /sys on every call.
+  if (sql.size() < kParallelFrom) return false;
   unsigned threads = std::thread::hardware_concurrency();
-  if (sql.size() < kParallelFrom || threads < 2) return false;
+  if (threads < 2) return false;
   std::vector<std::size_t> cuts = {0};
   for (unsigned k = 1; k < threads; ++k) {
     std::size_t at = sql.find(";\n", std::max(cuts.back(), sql.size() * k / threads));
