@@ -404,12 +404,22 @@ GeneratedFixtures generate_fixtures(Connection& connection, const FixtureOptions
   std::map<unsigned, Table> tables = read_tables(tx);
   std::map<unsigned, long long> available;  // rows in each table the generator may reference
   std::set<unsigned> empty;
+  // Every table's rows in one round trip: a load runs before every gated migration, and a query
+  // per table made the loads of a long history grow with the square of its tables.
+  std::string counts;
   for (const auto& [oid, t] : tables) {
-    bool has_rows = tx.exec1("SELECT EXISTS (SELECT 1 FROM " + t.name + ")")[0].as<bool>();
-    if (has_rows) {
-      available[oid] = tx.exec1("SELECT count(*) FROM " + t.name)[0].as<long long>();
-    } else {
-      empty.insert(oid);
+    if (!counts.empty()) counts += " UNION ALL ";
+    counts += fmt::format("SELECT {}::oid, count(*) FROM {}", oid, t.name);
+  }
+  if (!counts.empty()) {
+    for (const auto& row : tx.exec(counts)) {
+      const unsigned oid = row[0].as<unsigned>();
+      const long long rows = row[1].as<long long>();
+      if (rows > 0) {
+        available[oid] = rows;
+      } else {
+        empty.insert(oid);
+      }
     }
   }
   GeneratedFixtures out;
