@@ -19,17 +19,23 @@ using Cost = std::int64_t;
 // Running a script: the round trips around it, and each statement on the fixture rows.
 constexpr Cost kScript = 1500;
 constexpr Cost kStatement = 400;
-// The rollback gate's check besides running down and up again: its catalog reads.
-constexpr Cost kRollbackCheck = 6000;
+// The rollback gate's check besides running down and up again: its four scoped catalog reads
+// (bench/shard_speed.py, 1,000 migrations: 26 ms a check in all).
+constexpr Cost kRollbackCheck = 20000;
 // The integrity gate's check: the row counts, constraint checks and pg_dump/pg_restore that
 // grow with the tables there are, and the clones for the down.
 constexpr Cost kIntegrityCheck = 60000;
 constexpr Cost kIntegrityPerTable = 1500;
-// Generating fixture rows for the tables a migration created (the integrity and locks gates
-// load them before every gated migration, checked or not).
-constexpr Cost kFixturesPerTable = 8000;
-// The locks gate's trace and the workload's quiet period and run.
-constexpr Cost kLocksCheck = 40000;
+// The integrity and locks gates load fixture rows before every gated migration, checked or
+// not: its connections and the generator's reading of every table (which grows with the
+// schema), and rows for each table it created. Fitted to bench/shard_speed.py's 1,000-migration
+// history with the locks gate: about 66 ms plus 0.19 ms per table a migration, whether the
+// shard checks it or only applies it, so a shard's prefix costs nearly what checking it would.
+constexpr Cost kFixturesLoad = 66000;
+constexpr Cost kFixturesPerTable = 190;
+constexpr Cost kFixturesPerCreatedTable = 8000;
+// The locks gate's trace beyond loading the rows (same fit: about 4 ms).
+constexpr Cost kLocksCheck = 4000;
 // The plans gate, once, in the last shard: its runs of the critical queries on both sides.
 constexpr Cost kPlans = 5000000;
 
@@ -61,7 +67,8 @@ Costs estimate(const GateInput& input, const std::vector<const Gate*>& gates) {
     const sql::ParsedScript& up = input.parsed.script(*m.up);
     const Cost apply = script_cost(up);
     const long created = std::max(0L, sql::tables_created(up));
-    const Cost fixtures = kFixturesPerTable * created;
+    const Cost fixtures = kFixturesLoad + kFixturesPerTable * std::max(0L, tables) +
+                          kFixturesPerCreatedTable * created;
     Cost& check = costs.check[i];
     Cost& replay = costs.replay[i];
     if (forward) check += apply, replay += apply;
