@@ -4,6 +4,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/config.hpp"
 
 namespace mgate::pg {
@@ -20,6 +23,16 @@ std::string field(const PGresult* result, int code) {
       fmt::format("PostgreSQL rejected mgate's catalog query: {}", error.message));
 }
 
+// Whether a statement may deallocate the session's prepared statements (DEALLOCATE ALL,
+// DISCARD ALL), as a word anywhere in its text: a false alarm costs one query.
+bool may_deallocate(const std::string& sql) {
+  std::string lower = sql;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find("deallocate") != std::string::npos ||
+         lower.find("discard") != std::string::npos;
+}
+
 }  // namespace
 
 Session::Session(const Endpoint& endpoint, std::chrono::milliseconds statement_timeout)
@@ -29,6 +42,7 @@ Session::Session(const Endpoint& endpoint, std::chrono::milliseconds statement_t
 
 void Session::connect() {
   std::string conninfo = endpoint_.conninfo() + " connect_timeout=10";
+  prepared_.clear();
   conn_ = PQconnectdb(conninfo.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn_);
@@ -74,14 +88,18 @@ void Session::discard() {
             "WHERE from_sql")) {
     sql += "; DEALLOCATE " + row[0];
   }
+  // It deallocates only the scripts' statements (from SQL): mgate's own stay prepared.
+  std::set<std::string> own = prepared_;
   if (auto error = execute(sql)) {
     throw EnvironmentError(fmt::format("cannot clean up the session: {}", error->message));
   }
+  prepared_ = std::move(own);
   reset();
 }
 
 std::optional<ServerError> Session::execute(std::string_view sql) {
   std::string text(sql);
+  if (may_deallocate(text)) prepared_.clear();
   return run([&] { return PQsendQuery(conn_, text.c_str()); }, nullptr);
 }
 
@@ -101,14 +119,18 @@ std::vector<std::vector<std::string>> Session::prepared_rows(const std::string& 
 
 std::vector<std::vector<std::string>> Session::prepared_rows(
     const std::string& name, const std::string& sql, const std::vector<const char*>& params) {
-  // Only a statement prepared through the protocol is mgate's: a migration's PREPARE is SQL.
-  auto known = rows(fmt::format(
-      "SELECT 1 FROM pg_catalog.pg_prepared_statements WHERE name = '{}' AND NOT from_sql", name));
-  if (known.empty()) {
-    auto send = [&] { return PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr); };
-    if (auto error = run(send, nullptr)) {
-      rejected(*error);
+  if (!prepared_.count(name)) {
+    // Only a statement prepared through the protocol is mgate's: a migration's PREPARE is SQL.
+    auto known = rows(fmt::format(
+        "SELECT 1 FROM pg_catalog.pg_prepared_statements WHERE name = '{}' AND NOT from_sql",
+        name));
+    if (known.empty()) {
+      auto send = [&] { return PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr); };
+      if (auto error = run(send, nullptr)) {
+        rejected(*error);
+      }
     }
+    prepared_.insert(name);
   }
   std::vector<std::vector<std::string>> out;
   auto send = [&] {

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,7 +61,8 @@ class Session {
   // query or the connection is lost.
   std::vector<std::vector<std::string>> rows(std::string_view sql);
   // The same for a query mgate runs again and again: prepared once per session under `name`
-  // (and again when a migration deallocated it), so the server plans it only once.
+  // (and again after a statement that may have deallocated it: DEALLOCATE, DISCARD), so the
+  // server plans it only once.
   std::vector<std::vector<std::string>> prepared_rows(const std::string& name,
                                                       const std::string& sql);
   // With parameters $1, $2, ... as text (nullptr: NULL); the query casts them to their types.
@@ -91,6 +93,9 @@ class Session {
   std::chrono::milliseconds timeout_;
   std::string where_;  // redacted endpoint, for messages
   Watchdog watchdog_;
+  // mgate's statements prepared on this connection since the last statement that may have
+  // deallocated them.
+  std::set<std::string> prepared_;
 };
 
 }  // namespace mgate::pg
