@@ -292,7 +292,7 @@ class RollbackGate : public Gate {
       }
     }
     pg::IndexDefinitions known;  // one for all the snapshots of the worker
-    pg::SchemaTracker schema(known);
+    pg::SchemaTracker schema(known, pg::trace_schema_changes(server, gate.database));
     for (std::size_t i = 0; i < range.end && !abandoned; ++i) {
       const Migration& m = input.set.migrations[i];
       if (!m.up) continue;

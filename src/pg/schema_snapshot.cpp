@@ -6,15 +6,19 @@
 #include <array>
 
 #include "core/config.hpp"
+#include "pg/connection.hpp"
+#include "pg/ephemeral_server.hpp"
 #include "pg/libpqxx.hpp"
 #include "pg/session.hpp"
 
 namespace mgate::pg {
 namespace {
 
-// User namespaces only.
+// User namespaces only: not PostgreSQL's own, nor mgate's (pg_mgate, the command trace: the
+// prefix pg_ is reserved, no migration can take the name). Written out rather than as one
+// NOT LIKE 'pg\_%': with that, the reach query's generic plan took 100 times longer.
 #define USER_NAMESPACE(n)                                                             \
-  "(" n ".nspname NOT IN ('pg_catalog', 'information_schema') AND " n                 \
+  "(" n ".nspname NOT IN ('pg_catalog', 'information_schema', 'pg_mgate') AND " n     \
   ".nspname NOT LIKE 'pg\\_toast%' AND " n ".nspname NOT LIKE 'pg\\_temp\\_%' AND " n \
   ".nspname NOT LIKE 'pg\\_toast\\_temp\\_%')"
 
@@ -192,17 +196,84 @@ const Part kQueries[] = {
      "d.objoid = ANY($8::oid[])"},
 };
 
-// What a scope reaches, and the catalog rows outside it. Parameters: $1 to $5 the scope's names
-// (relations, types, functions, schemas, extensions, as text arrays), $6 the mark (the first
-// transaction ID of the migration, NULL to take it now). Its row: the OID arrays of the scoped
-// snapshot query ($1 to $8 there), the names of everything reached (JSON), the counts outside
-// the scope, and the mark.
+// What a scope reaches. Parameters: $1 to $5 the scope's names (relations, types, functions,
+// schemas, extensions, as text arrays), $6 the mark (below), NULL to take it now. Its row: the
+// OID arrays of the scoped snapshot query ($1 to $8 there), the names of everything reached
+// (JSON), what the read knows of the rest of the catalog (below), the mark, and the classes of
+// everything reached (aligned with the OIDs).
 //
 // From the objects its names name in user schemas, a scope reaches what depends on them
 // (pg_depend), what they are an internal part of (a row type's table, a rule's view), an
 // index's table (its definition prints the table's column names) and whatever has the same
 // name as something reached, so that the names of what it reaches reach the same again: a
 // later state read with them covers every object an earlier one covered that still exists.
+#define REACH(mark) \
+  "WITH RECURSIVE " \
+  "mark AS (SELECT coalesce($6::bigint, " mark ") AS next), " \
+  "roots (classid, objid) AS (" \
+  "  SELECT 'pg_class'::regclass::oid, c.oid FROM pg_class c " \
+  "    JOIN pg_namespace n ON n.oid = c.relnamespace " \
+  "    WHERE c.relname = ANY($1::text[]) AND " USER_NAMESPACE("n") " " \
+  "  UNION SELECT 'pg_type'::regclass::oid, t.oid FROM pg_type t " \
+  "    JOIN pg_namespace n ON n.oid = t.typnamespace " \
+  "    WHERE t.typname = ANY($2::text[]) AND " USER_NAMESPACE("n") " " \
+  "  UNION SELECT 'pg_proc'::regclass::oid, p.oid FROM pg_proc p " \
+  "    JOIN pg_namespace n ON n.oid = p.pronamespace " \
+  "    WHERE p.proname = ANY($3::text[]) AND " USER_NAMESPACE("n") " " \
+  "  UNION SELECT 'pg_namespace'::regclass::oid, n.oid FROM pg_namespace n " \
+  "    WHERE n.nspname = ANY($4::text[]) AND " USER_NAMESPACE("n") " " \
+  "  UNION SELECT 'pg_extension'::regclass::oid, x.oid FROM pg_extension x " \
+  "    WHERE x.extname = ANY($5::text[])), " \
+  "reached (classid, objid) AS (" \
+  "  SELECT classid, objid FROM roots " \
+  "  UNION " \
+  "  SELECT o.classid, o.objid FROM reached r CROSS JOIN LATERAL (" \
+  "    SELECT d.classid, d.objid FROM pg_depend d " \
+  "      WHERE d.refclassid = r.classid AND d.refobjid = r.objid " \
+  "    UNION ALL SELECT d.refclassid, d.refobjid FROM pg_depend d " \
+  "      WHERE d.classid = r.classid AND d.objid = r.objid AND d.deptype = 'i' " \
+  "    UNION ALL SELECT 'pg_class'::regclass::oid, i.indrelid FROM pg_index i " \
+  "      WHERE r.classid = 'pg_class'::regclass AND i.indexrelid = r.objid " \
+  "    UNION ALL SELECT 'pg_class'::regclass::oid, c2.oid FROM pg_class c1 " \
+  "      JOIN pg_class c2 ON c2.relname = c1.relname " \
+  "      JOIN pg_namespace n ON n.oid = c2.relnamespace " \
+  "      WHERE r.classid = 'pg_class'::regclass AND c1.oid = r.objid " \
+  "      AND " USER_NAMESPACE("n") " " \
+  "    UNION ALL SELECT 'pg_type'::regclass::oid, t2.oid FROM pg_type t1 " \
+  "      JOIN pg_type t2 ON t2.typname = t1.typname " \
+  "      JOIN pg_namespace n ON n.oid = t2.typnamespace " \
+  "      WHERE r.classid = 'pg_type'::regclass AND t1.oid = r.objid " \
+  "      AND " USER_NAMESPACE("n") " " \
+  "    UNION ALL SELECT 'pg_proc'::regclass::oid, p2.oid FROM pg_proc p1 " \
+  "      JOIN pg_proc p2 ON p2.proname = p1.proname " \
+  "      JOIN pg_namespace n ON n.oid = p2.pronamespace " \
+  "      WHERE r.classid = 'pg_proc'::regclass AND p1.oid = r.objid " \
+  "      AND " USER_NAMESPACE("n") ") AS o), " \
+  "s AS (SELECT " \
+  "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_class'::regclass), '{}') AS rels, " \
+  "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_type'::regclass), '{}') AS types, " \
+  "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_proc'::regclass), '{}') AS procs, " \
+  "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_constraint'::regclass), '{}') AS cons, " \
+  "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_trigger'::regclass), '{}') AS trigs, " \
+  "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_namespace'::regclass), '{}') AS nsps, " \
+  "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_extension'::regclass), '{}') AS exts, " \
+  "  coalesce(array_agg(objid), '{}') AS objs, " \
+  "  coalesce(array_agg(classid), '{}') AS classes FROM reached) " \
+  "SELECT s.rels::text, s.types::text, s.procs::text, s.cons::text, s.trigs::text, " \
+  "  s.nsps::text, s.exts::text, s.objs::text, " \
+  "  json_build_array(" \
+  "    (SELECT coalesce(json_agg(DISTINCT relname), '[]') FROM pg_class WHERE oid = ANY(s.rels)), " \
+  "    (SELECT coalesce(json_agg(DISTINCT typname), '[]') FROM pg_type WHERE oid = ANY(s.types)), " \
+  "    (SELECT coalesce(json_agg(DISTINCT proname), '[]') FROM pg_proc WHERE oid = ANY(s.procs)), " \
+  "    (SELECT coalesce(json_agg(DISTINCT nspname), '[]') FROM pg_namespace " \
+  "       WHERE oid = ANY(s.nsps)), " \
+  "    (SELECT coalesce(json_agg(DISTINCT extname), '[]') FROM pg_extension " \
+  "       WHERE oid = ANY(s.exts)))::text, "
+
+// Counted: the catalog rows outside the reach, per catalog: how many, the sum of their OIDs, and
+// the latest write to them since the mark (the first transaction ID of the migration), by xmin.
+// Where two reads' counts differ, something the scope does not reach changed. Each read scans
+// these catalogs whole, so its cost grows with the schema.
 #define NEWNESS(xmin)                                    \
   "coalesce(max(CASE WHEN age(m.xid)::int8 >= age(" xmin \
   ")::int8 THEN age(m.xid)::int8 - "                     \
@@ -211,93 +282,77 @@ const Part kQueries[] = {
   "(SELECT concat_ws(',', count(*), " oid ", " NEWNESS("xmin") ") FROM " catalog \
                                                                " WHERE " condition ")"
 #define SUM_OIDS "coalesce(sum(oid::int8), 0)"
-const char* const kReach =
-    "WITH RECURSIVE "
-    "mark AS (SELECT coalesce($6::bigint, txid_snapshot_xmax(txid_current_snapshot())) AS next), "
-    "roots (classid, objid) AS ("
-    "  SELECT 'pg_class'::regclass::oid, c.oid FROM pg_class c "
-    "    JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "    WHERE c.relname = ANY($1::text[]) AND " USER_NAMESPACE("n") " "
-    "  UNION SELECT 'pg_type'::regclass::oid, t.oid FROM pg_type t "
-    "    JOIN pg_namespace n ON n.oid = t.typnamespace "
-    "    WHERE t.typname = ANY($2::text[]) AND " USER_NAMESPACE("n") " "
-    "  UNION SELECT 'pg_proc'::regclass::oid, p.oid FROM pg_proc p "
-    "    JOIN pg_namespace n ON n.oid = p.pronamespace "
-    "    WHERE p.proname = ANY($3::text[]) AND " USER_NAMESPACE("n") " "
-    "  UNION SELECT 'pg_namespace'::regclass::oid, n.oid FROM pg_namespace n "
-    "    WHERE n.nspname = ANY($4::text[]) AND " USER_NAMESPACE("n") " "
-    "  UNION SELECT 'pg_extension'::regclass::oid, x.oid FROM pg_extension x "
-    "    WHERE x.extname = ANY($5::text[])), "
-    "reached (classid, objid) AS ("
-    "  SELECT classid, objid FROM roots "
-    "  UNION "
-    "  SELECT o.classid, o.objid FROM reached r CROSS JOIN LATERAL ("
-    "    SELECT d.classid, d.objid FROM pg_depend d "
-    "      WHERE d.refclassid = r.classid AND d.refobjid = r.objid "
-    "    UNION ALL SELECT d.refclassid, d.refobjid FROM pg_depend d "
-    "      WHERE d.classid = r.classid AND d.objid = r.objid AND d.deptype = 'i' "
-    "    UNION ALL SELECT 'pg_class'::regclass::oid, i.indrelid FROM pg_index i "
-    "      WHERE r.classid = 'pg_class'::regclass AND i.indexrelid = r.objid "
-    "    UNION ALL SELECT 'pg_class'::regclass::oid, c2.oid FROM pg_class c1 "
-    "      JOIN pg_class c2 ON c2.relname = c1.relname "
-    "      JOIN pg_namespace n ON n.oid = c2.relnamespace "
-    "      WHERE r.classid = 'pg_class'::regclass AND c1.oid = r.objid "
-    "      AND " USER_NAMESPACE("n") " "
-    "    UNION ALL SELECT 'pg_type'::regclass::oid, t2.oid FROM pg_type t1 "
-    "      JOIN pg_type t2 ON t2.typname = t1.typname "
-    "      JOIN pg_namespace n ON n.oid = t2.typnamespace "
-    "      WHERE r.classid = 'pg_type'::regclass AND t1.oid = r.objid "
-    "      AND " USER_NAMESPACE("n") " "
-    "    UNION ALL SELECT 'pg_proc'::regclass::oid, p2.oid FROM pg_proc p1 "
-    "      JOIN pg_proc p2 ON p2.proname = p1.proname "
-    "      JOIN pg_namespace n ON n.oid = p2.pronamespace "
-    "      WHERE r.classid = 'pg_proc'::regclass AND p1.oid = r.objid "
-    "      AND " USER_NAMESPACE("n") ") AS o), "
-    "s AS (SELECT "
-    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_class'::regclass), '{}') AS rels, "
-    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_type'::regclass), '{}') AS types, "
-    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_proc'::regclass), '{}') AS procs, "
-    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_constraint'::regclass), '{}') AS cons, "
-    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_trigger'::regclass), '{}') AS trigs, "
-    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_namespace'::regclass), '{}') AS nsps, "
-    "  coalesce(array_agg(objid) FILTER (WHERE classid = 'pg_extension'::regclass), '{}') AS exts, "
-    "  coalesce(array_agg(objid), '{}') AS objs FROM reached) "
-    "SELECT s.rels::text, s.types::text, s.procs::text, s.cons::text, s.trigs::text, "
-    "  s.nsps::text, s.exts::text, s.objs::text, "
-    "  json_build_array("
-    "    (SELECT coalesce(json_agg(DISTINCT relname), '[]') FROM pg_class WHERE oid = ANY(s.rels)), "
-    "    (SELECT coalesce(json_agg(DISTINCT typname), '[]') FROM pg_type WHERE oid = ANY(s.types)), "
-    "    (SELECT coalesce(json_agg(DISTINCT proname), '[]') FROM pg_proc WHERE oid = ANY(s.procs)), "
-    "    (SELECT coalesce(json_agg(DISTINCT nspname), '[]') FROM pg_namespace "
-    "       WHERE oid = ANY(s.nsps)), "
-    "    (SELECT coalesce(json_agg(DISTINCT extname), '[]') FROM pg_extension "
-    "       WHERE oid = ANY(s.exts)))::text, "
+const char* const kReachCounted =
+    REACH("txid_snapshot_xmax(txid_current_snapshot())")
     "  concat_ws(' ', "
     OUTSIDE("pg_class", "oid >= 16384 AND oid <> ALL(s.rels)", SUM_OIDS) ", "
     OUTSIDE("pg_attribute", "attrelid >= 16384 AND attnum > 0 AND attrelid <> ALL(s.rels)",
-            "0") ", "
+    "0") ", "
     OUTSIDE("pg_attrdef", "oid >= 16384 AND adrelid <> ALL(s.rels)", SUM_OIDS) ", "
     OUTSIDE("pg_index", "indexrelid >= 16384 AND indrelid <> ALL(s.rels) "
-            "AND indexrelid <> ALL(s.rels)", "0") ", "
+    "AND indexrelid <> ALL(s.rels)", "0") ", "
     OUTSIDE("pg_sequence", "seqrelid <> ALL(s.rels)", "0") ", "
     OUTSIDE("pg_inherits", "inhrelid <> ALL(s.rels)", "0") ", "
     OUTSIDE("pg_rewrite", "oid >= 16384 AND ev_class <> ALL(s.rels)", SUM_OIDS) ", "
     OUTSIDE("pg_trigger", "oid >= 16384 AND tgrelid <> ALL(s.rels) AND oid <> ALL(s.trigs)",
-            SUM_OIDS) ", "
+    SUM_OIDS) ", "
     OUTSIDE("pg_policy", "oid >= 16384 AND polrelid <> ALL(s.rels)", SUM_OIDS) ", "
     OUTSIDE("pg_constraint", "oid >= 16384 AND oid <> ALL(s.cons) AND conrelid <> ALL(s.rels) "
-            "AND contypid <> ALL(s.types)", SUM_OIDS) ", "
+    "AND contypid <> ALL(s.types)", SUM_OIDS) ", "
     OUTSIDE("pg_type", "oid >= 16384 AND oid <> ALL(s.types)", SUM_OIDS) ", "
     OUTSIDE("pg_enum", "oid >= 16384 AND enumtypid <> ALL(s.types)", SUM_OIDS) ", "
     OUTSIDE("pg_proc", "oid >= 16384 AND oid <> ALL(s.procs)", SUM_OIDS) ", "
     OUTSIDE("pg_namespace", "oid >= 16384 AND oid <> ALL(s.nsps)", SUM_OIDS) ", "
     OUTSIDE("pg_extension", "oid >= 16384 AND oid <> ALL(s.exts)", SUM_OIDS) ", "
     OUTSIDE("pg_description", "objoid >= 16384 AND objoid <> ALL(s.objs)", "0") "), "
-    "  m.next "
+    "  m.next, s.classes::text "
     "FROM s, (SELECT next, (next % 4294967296)::text::xid AS xid FROM mark) AS m";
 #undef NEWNESS
 #undef OUTSIDE
 #undef SUM_OIDS
+
+// Traced: the commands recorded since the mark (the latest recorded command the previous read
+// saw, the `from` read) by the trace in pg_mgate (trace_schema_changes), judged against the
+// reach of this read and of the `from` read ($7 its classes, $8 its OIDs, $9 the highest OID of
+// the catalogs below when it read). Something the scope does not reach moved when:
+//  - an object the `from` read reached still exists but is no longer reached;
+//  - an object is reached now that existed then (its OID is not above $9) and was not reached
+//    (of the other catalogs' objects, whose OIDs $9 does not bound, only a commented one is
+//    printed by the snapshot: only that one counts);
+//  - a command changed an object neither read reached, unless the object was made after the
+//    `from` read and is gone again (a temporary helper).
+// Every part of it is a lookup by index over what the two reads reached and the few commands
+// between them: its cost does not grow with the schema. Its row then: `moved`, the highest OID
+// now, the latest command now.
+#define TRACKED(classid)                                                            \
+  classid                                                                           \
+      " IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass, "       \
+      "'pg_constraint'::regclass, 'pg_trigger'::regclass, 'pg_rewrite'::regclass, " \
+      "'pg_policy'::regclass, 'pg_namespace'::regclass, 'pg_extension'::regclass, " \
+      "'pg_attrdef'::regclass)"
+#define EXISTS_NOW(classid, objid) "pg_describe_object(" classid ", " objid ", 0) IS NOT NULL"
+const char* const kReachTraced =
+    REACH("(SELECT coalesce(max(id), 0) FROM pg_mgate.ddl_trace)")
+    "  concat_ws(' ', "
+    "    EXISTS (SELECT 1 FROM unnest($7::oid[], $8::oid[]) AS f (classid, objid) "
+    "      WHERE f.objid <> ALL(s.objs) AND " EXISTS_NOW("f.classid", "f.objid") ") "
+    "    OR EXISTS (SELECT 1 FROM reached r WHERE r.objid <> ALL($8::oid[]) AND CASE "
+    "      WHEN " TRACKED("r.classid") " THEN r.objid <= $9::oid "
+    "      ELSE EXISTS (SELECT 1 FROM pg_description d "
+    "        WHERE d.objoid = r.objid AND d.classoid = r.classid) END) "
+    "    OR EXISTS (SELECT 1 FROM pg_mgate.ddl_trace e "
+    "      WHERE e.id > m.next AND e.objid <> ALL(s.objs) AND e.objid <> ALL($8::oid[]) "
+    "      AND NOT (" TRACKED("e.classid") " AND e.objid > $9::oid "
+    "        AND NOT " EXISTS_NOW("e.classid", "e.objid") ")), "
+    "    greatest((SELECT max(oid) FROM pg_class), (SELECT max(oid) FROM pg_type), "
+    "      (SELECT max(oid) FROM pg_proc), (SELECT max(oid) FROM pg_constraint), "
+    "      (SELECT max(oid) FROM pg_trigger), (SELECT max(oid) FROM pg_rewrite), "
+    "      (SELECT max(oid) FROM pg_policy), (SELECT max(oid) FROM pg_namespace), "
+    "      (SELECT max(oid) FROM pg_extension), (SELECT max(oid) FROM pg_attrdef)), "
+    "    (SELECT coalesce(max(id), 0) FROM pg_mgate.ddl_trace)), "
+    "  m.next, s.classes::text FROM s, (SELECT next FROM mark) AS m";
+#undef TRACKED
+#undef EXISTS_NOW
 
 #undef USER_NAMESPACE
 #undef OWN
@@ -498,10 +553,14 @@ std::vector<std::string> names_in(const nlohmann::json& list) {
 
 struct SchemaTracker::Part {
   SchemaSnapshot objects;
-  std::string outside;  // the counts of the catalog rows outside the scope's reach
+  // Whether something the scope does not reach changed since the read it was compared with.
+  bool moved = false;
+  // Counted: the catalog rows outside the reach. Traced: the reach (classes and OIDs, as array
+  // literals), the highest OID of the tracked catalogs and the latest recorded command.
+  std::string outside, classes, objects_reached, highest_oid, last_command;
 };
 
-SchemaTracker::Part SchemaTracker::read_part(Session& session) {
+SchemaTracker::Part SchemaTracker::read_part(Session& session, const Part* from) {
   ++scoped_reads_;
   set_search_path(session, true);
   const std::vector<std::string> names = {
@@ -510,15 +569,23 @@ SchemaTracker::Part SchemaTracker::read_part(Session& session) {
       array_literal(scope_->extensions)};
   std::vector<const char*> params;
   for (const std::string& list : names) params.push_back(list.c_str());
-  params.push_back(mark_.empty() ? nullptr : mark_.c_str());
+  if (traced_) {
+    params.push_back(from ? from->last_command.c_str() : nullptr);
+    params.push_back(from ? from->classes.c_str() : nullptr);
+    params.push_back(from ? from->objects_reached.c_str() : nullptr);
+    params.push_back(from ? from->highest_oid.c_str() : nullptr);
+  } else {
+    params.push_back(mark_.empty() ? nullptr : mark_.c_str());
+  }
   std::vector<std::vector<std::string>> reach =
-      session.prepared_rows("mgate_schema_reach", kReach, params);
-  if (reach.size() != 1 || reach[0].size() != 11) {
+      traced_ ? session.prepared_rows("mgate_schema_reach_traced", kReachTraced, params)
+              : session.prepared_rows("mgate_schema_reach", kReachCounted, params);
+  if (reach.size() != 1 || reach[0].size() != 12) {
     throw EnvironmentError("cannot read the schema: the scope query returned no row");
   }
   execute_setting(session, "RESET plan_cache_mode");
   const std::vector<std::string>& row = reach[0];
-  if (mark_.empty()) {
+  if (!from) {
     // The state before up: what its names reach is read by name too from now on, so that a
     // later state covers every object this one covered that is still there.
     mark_ = row[10];
@@ -540,7 +607,22 @@ SchemaTracker::Part SchemaTracker::read_part(Session& session) {
     for (std::size_t i = 0; i < r.size(); ++i) r[i] = std::move(values[i]);
   }
   Part part;
-  part.outside = row[9];
+  if (traced_) {
+    // "moved highest_oid last_command", moved as t or f
+    const std::string& known = row[9];
+    std::size_t first = known.find(' '), second = known.find(' ', first + 1);
+    if (first == std::string::npos || second == std::string::npos) {
+      throw EnvironmentError("cannot read the schema: the command trace returned " + known);
+    }
+    part.moved = from && known.compare(0, first, "t") == 0;
+    part.highest_oid = known.substr(first + 1, second - first - 1);
+    part.last_command = known.substr(second + 1);
+    part.classes = row[11];
+    part.objects_reached = row[7];
+  } else {
+    part.outside = row[9];
+    part.moved = from && from->outside != part.outside;
+  }
   assemble(
       rows, known_.by_key_,
       [&](const std::string& query) {
@@ -565,13 +647,13 @@ void SchemaTracker::before_up(Session& session, const std::optional<SchemaScope>
   mark_.clear();
   if (!committed_) committed_ = read_whole(session);
   scope_ = scope;
-  if (scope_) before_ = std::make_shared<const Part>(read_part(session));
+  if (scope_) before_ = std::make_shared<const Part>(read_part(session, nullptr));
 }
 
 void SchemaTracker::after_up(Session& session) {
   if (scope_) {
-    after_ = std::make_shared<const Part>(read_part(session));
-    if (after_->outside == before_->outside) {
+    after_ = std::make_shared<const Part>(read_part(session, before_.get()));
+    if (!after_->moved) {
       for (const auto& [key, definition] : before_->objects.objects_)
         committed_->objects_.erase(key);
       for (const auto& [key, definition] : after_->objects.objects_)
@@ -595,18 +677,79 @@ SchemaSnapshot SchemaTracker::whole_before_up() const {
 
 std::vector<SchemaDifference> SchemaTracker::changes_since_before_up(Session& session) {
   if (scope_) {
-    Part now = read_part(session);
-    if (now.outside == before_->outside) return diff(before_->objects, now.objects);
+    Part now = read_part(session, before_.get());
+    if (!now.moved) return diff(before_->objects, now.objects);
   }
   return diff(whole_before_up(), read_whole(session));
 }
 
 std::vector<SchemaDifference> SchemaTracker::changes_since_after_up(Session& session) {
   if (scope_) {
-    Part now = read_part(session);
-    if (now.outside == after_->outside) return diff(after_->objects, now.objects);
+    Part now = read_part(session, after_.get());
+    if (!now.moved) return diff(after_->objects, now.objects);
   }
   return diff(*committed_, read_whole(session));
+}
+
+namespace {
+
+// The record: one row per object of each DDL command (ddl_command_end) and each object a
+// command dropped (sql_drop), in order. The function runs as whoever ran the command, with only
+// pg_catalog first on its path; that role may insert rows (the trigger does) and read them (the
+// tracker does) but not change or delete them. GRANT and REVOKE name no object (objid NULL):
+// privileges are not part of the snapshot.
+constexpr const char* kTraceSchemaChanges = R"sql(
+SET LOCAL allow_system_table_mods = on;
+CREATE SCHEMA pg_mgate;
+SET LOCAL allow_system_table_mods = off;
+CREATE TABLE pg_mgate.ddl_trace (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, classid oid NOT NULL, objid oid NOT NULL);
+CREATE FUNCTION pg_mgate.trace_ddl() RETURNS event_trigger LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp AS $trace$
+BEGIN
+  IF tg_event = 'sql_drop' THEN
+    INSERT INTO pg_mgate.ddl_trace (classid, objid)
+      SELECT d.classid, d.objid FROM pg_event_trigger_dropped_objects() AS d;
+  ELSE
+    INSERT INTO pg_mgate.ddl_trace (classid, objid)
+      SELECT c.classid, c.objid FROM pg_event_trigger_ddl_commands() AS c
+      WHERE c.objid IS NOT NULL;
+  END IF;
+END
+$trace$;
+GRANT USAGE ON SCHEMA pg_mgate TO PUBLIC;
+GRANT SELECT, INSERT ON pg_mgate.ddl_trace TO PUBLIC;
+CREATE EVENT TRIGGER mgate_trace_commands ON ddl_command_end EXECUTE FUNCTION pg_mgate.trace_ddl();
+CREATE EVENT TRIGGER mgate_trace_drops ON sql_drop EXECUTE FUNCTION pg_mgate.trace_ddl();
+ALTER EVENT TRIGGER mgate_trace_commands ENABLE ALWAYS;
+ALTER EVENT TRIGGER mgate_trace_drops ENABLE ALWAYS;
+)sql";
+
+}  // namespace
+
+bool trace_schema_changes(EphemeralServer& server, const std::string& database) {
+  if (server.settings().superuser || server.version_number() < 140000) return false;
+  bool traced = false;
+  int pid = 0;
+  {
+    Connection admin(server.admin(database));
+    pid = admin.backend_pid();
+    pqxx::work tx(libpqxx(admin));
+    if (tx.exec1("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0].as<bool>()) {
+      try {
+        tx.exec0(kTraceSchemaChanges);
+        tx.commit();
+        traced = true;
+      } catch (const pqxx::sql_error&) {
+        // A server that calls its role a superuser without all of one's rights (a managed
+        // service): the rows are counted instead.
+      }
+    }
+  }
+  // The database is cloned for the checks that cannot run in a transaction: no session may
+  // be left on it.
+  server.wait_for_backends({pid});
+  return traced;
 }
 
 nlohmann::json SchemaSnapshot::to_json() const {

@@ -11,6 +11,7 @@
 namespace mgate::pg {
 
 class Connection;
+class EphemeralServer;
 class Session;
 
 // Index definitions already deparsed, by everything their text depends on: a reader that
@@ -65,18 +66,31 @@ struct SchemaDifference {
 
 std::vector<SchemaDifference> diff(const SchemaSnapshot& before, const SchemaSnapshot& after);
 
+// Makes `database` record every DDL command's objects, as mgate's own event triggers and table
+// in the schema pg_mgate (a name no role but a superuser's may take), so that a SchemaTracker
+// on it knows what a migration changed without scanning the catalogs. The migrations' role may
+// add to the record but not change or remove it. False, with nothing made, where it cannot: the
+// administrative role is no superuser, the migrations run as the superuser (they could turn the
+// record off), or the server is older than 14 (pg_describe_object of a dropped object fails).
+bool trace_schema_changes(EphemeralServer& server, const std::string& database);
+
 // The schema of the database a session migrates, migration after migration, for the rollback
 // gate, at a cost that does not grow with the history. It keeps a whole snapshot of the
 // committed state and reads of each migration only what its scope reaches: the objects its
 // statements name, what depends on them (pg_depend), what they are part of, and what has their
-// names. Beside that part, every read counts the catalog rows outside it (per catalog: how many,
-// the sum of their OIDs, the latest write to them since the migration began, by xmin); where
-// those counts moved, something the statements do not name changed, and the state is read
-// whole instead. A migration without a scope (DO, CALL: code whose effects no name says) is
-// read whole throughout.
+// names. Beside that part, every read learns whether something outside it changed since the
+// read it is compared with, and where it did, the state is read whole instead:
+//  - traced (trace_schema_changes): from the commands recorded between the two reads, each of
+//    which must have changed an object one of them reached;
+//  - counted: from the catalog rows outside the part, per catalog (how many, the sum of their
+//    OIDs, the latest write to them since the migration began, by xmin), which scans the
+//    catalogs and so grows with the schema.
+// A migration without a scope (DO, CALL: code whose effects no name says) is read whole
+// throughout.
 class SchemaTracker {
  public:
-  explicit SchemaTracker(IndexDefinitions& known) : known_(known) {}
+  // `traced`: the session's database records its commands (trace_schema_changes).
+  SchemaTracker(IndexDefinitions& known, bool traced) : known_(known), traced_(traced) {}
 
   // Before a migration's up, on the committed state. nullopt: no scope.
   void before_up(Session& session, const std::optional<SchemaScope>& scope);
@@ -92,14 +106,17 @@ class SchemaTracker {
 
  private:
   struct Part;  // what one read of a scope saw
-  Part read_part(Session& session);
+  // The part the scope reaches now; `from`: the read it will be compared with, nullptr for the
+  // first of a migration.
+  Part read_part(Session& session, const Part* from);
   SchemaSnapshot read_whole(Session& session);
   SchemaSnapshot whole_before_up() const;
 
   IndexDefinitions& known_;
+  bool traced_;
   std::optional<SchemaSnapshot> committed_;  // the whole state after the last up
   std::optional<SchemaScope> scope_;         // of the current migration, extended to its reach
-  std::string mark_;                         // the first transaction ID of the current migration
+  std::string mark_;  // counted: the first transaction ID of the current migration
   std::shared_ptr<const Part> before_, after_;
   // The whole state before up, when up changed what its scope does not reach.
   std::optional<SchemaSnapshot> whole_before_;
