@@ -232,46 +232,53 @@ class RollbackGate : public Gate {
   // base and applying the ups before its range costs about what it saves.
   static constexpr std::size_t kMigrationsPerWorker = 8;
 
-  // What a check costs besides the snapshot's share that grows with the schema (its scripts,
-  // the round trips, the snapshot query on an empty schema), counted in up statements before
-  // it. Fitted to bench/pg_lifecycle (300 migrations, three statements each): a check costs
-  // about 9 ms plus 0.03 ms per statement before it.
-  static constexpr double kCheckCost = 300;
+  // What a check costs (up, down, up again, four schema reads whose cost does not grow with
+  // the schema), counted in up statements applied without a check, which is how a worker
+  // applies every up before its range: bench/pg_lifecycle, 300 migrations of three statements,
+  // a check about 14 ms, an up statement about 0.5 ms.
+  static constexpr double kCheckCost = 28;
 
-  // Up to input.jobs contiguous ranges of about the same cost. A check reads three catalog
-  // snapshots, whose cost grows with the schema: a checked migration weighs kCheckCost plus the
-  // number of up statements before it. Ups applied without a check (a worker's ups before its
-  // range, migrations without a down) are not counted.
+  // Up to input.jobs contiguous ranges that take about the same time: a worker costs its
+  // checks and the up statements before its range, which it applies first. The smallest time
+  // within which `workers` ranges do it is found by bisection, the ranges for a given time
+  // greedily (each as long as it fits).
   static std::vector<Range> split_for_workers(const GateInput& input) {
     const std::vector<Migration>& migrations = input.set.migrations;
     const std::size_t first = std::min(input.range.begin, migrations.size());
     const std::size_t last = std::min(input.range.end, migrations.size());
-    std::vector<double> weight(migrations.size(), 0);
-    std::size_t statements = 0, checks = 0;
-    double total = 0;
+    std::vector<double> ups_before(last + 1, 0);  // up statements before each migration
+    std::vector<bool> check(last, false);
+    std::size_t checks = 0;
     for (std::size_t i = 0; i < last; ++i) {
       const Migration& m = migrations[i];
+      ups_before[i + 1] = ups_before[i];
       if (!m.up) continue;
-      if (input.checks(i) && m.down) {
-        weight[i] = kCheckCost + static_cast<double>(statements);
-        total += weight[i];
-        ++checks;
-      }
-      statements += input.parsed.script(*m.up).statements.size();
+      check[i] = input.checks(i) && m.down;
+      if (check[i]) ++checks;
+      ups_before[i + 1] += static_cast<double>(input.parsed.script(*m.up).statements.size());
     }
     std::size_t workers = std::clamp<std::size_t>(
         checks / kMigrationsPerWorker, 1, static_cast<std::size_t>(std::max(input.jobs, 1)));
-    std::vector<Range> ranges{{first, last}};
-    double so_far = 0;
-    for (std::size_t i = first; i < last; ++i) {
-      double share = total * static_cast<double>(ranges.size()) / static_cast<double>(workers);
-      if (weight[i] > 0 && so_far >= share && ranges.size() < workers && ranges.back().begin < i) {
-        ranges.back().end = i;
-        ranges.push_back({i, last});
+    auto ranges_within = [&](double limit) {
+      std::vector<Range> ranges{{first, last}};
+      double cost = ups_before[first];
+      for (std::size_t i = first; i < last; ++i) {
+        if (!check[i]) continue;
+        if (cost + kCheckCost > limit && ranges.back().begin < i) {
+          ranges.back().end = i;
+          ranges.push_back({i, last});
+          cost = ups_before[i];
+        }
+        cost += kCheckCost;
       }
-      so_far += weight[i];
+      return ranges;
+    };
+    double low = 0, high = ups_before[last] + static_cast<double>(checks) * kCheckCost;
+    for (int step = 0; step < 60 && high - low > 0.5; ++step) {
+      double middle = (low + high) / 2;
+      (ranges_within(middle).size() <= workers ? high : low) = middle;
     }
-    return ranges;
+    return ranges_within(high);
   }
 
   // One worker: the loop of checks over its range, on a clone of the base database of its own.
