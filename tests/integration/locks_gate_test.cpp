@@ -136,7 +136,9 @@ TEST_F(LocksGate, DemoHasOneFindingPerStatementAndRiskAndMeasuredBlockingFinding
   // 008's failure on the rows went into lint's add-required-column; the integrity gate still
   // failed it.
   for (const GateResult& g : report.gates) {
-    if (g.gate == "integrity") EXPECT_EQ(g.status, GateStatus::fail);
+    if (g.gate == "integrity") {
+      EXPECT_EQ(g.status, GateStatus::fail);
+    }
   }
 }
 

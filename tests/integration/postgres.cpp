@@ -68,4 +68,13 @@ std::string position_of(const Finding& f) {
          std::to_string(f.location->start.column);
 }
 
+std::string described(const std::vector<pg::SchemaDifference>& differences) {
+  std::string out;
+  for (const auto& d : differences) {
+    out += d.kind + " " + d.name + ": " + d.before.value_or("(absent)") + " -> " +
+           d.after.value_or("(absent)") + "\n";
+  }
+  return out;
+}
+
 }  // namespace mgate::testing

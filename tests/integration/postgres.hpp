@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "core/report.hpp"
 #include "pg/ephemeral_server.hpp"
+#include "pg/schema_snapshot.hpp"
 
 namespace mgate::testing {
 
@@ -34,5 +35,7 @@ class PostgresSuite : public ::testing::Test {
 
 std::vector<const Finding*> findings_of(const Report& report, const std::string& rule);
 std::string position_of(const Finding& finding);  // file:line:column
+// One line per difference: "kind name: before -> after", (absent) where there is none.
+std::string described(const std::vector<pg::SchemaDifference>& differences);
 
 }  // namespace mgate::testing

@@ -58,15 +58,6 @@ void run(pg::Session& session, const std::string& sql) {
   ASSERT_FALSE(error.has_value()) << error->message;
 }
 
-std::string described(const std::vector<pg::SchemaDifference>& differences) {
-  std::string out;
-  for (const auto& d : differences) {
-    out += d.kind + " " + d.name + ": " + d.before.value_or("(absent)") + " -> " +
-           d.after.value_or("(absent)") + "\n";
-  }
-  return out;
-}
-
 std::set<std::string> kinds_in(const pg::SchemaSnapshot& snapshot) {
   std::set<std::string> kinds;
   for (const auto& [key, definition] : snapshot.objects()) kinds.insert(key.first);

@@ -34,15 +34,6 @@ struct Check {
   std::vector<pg::SchemaDifference> after_reup;  // against the state after the first up
 };
 
-std::string described(const std::vector<pg::SchemaDifference>& differences) {
-  std::string out;
-  for (const auto& d : differences) {
-    out += d.kind + " " + d.name + ": " + d.before.value_or("(absent)") + " -> " +
-           d.after.value_or("(absent)") + "\n";
-  }
-  return out;
-}
-
 // traced: the database records its commands (pg::trace_schema_changes); counted: it does not.
 class SchemaTrackerTest : public PostgresSuite, public ::testing::WithParamInterface<bool> {
  protected:
