@@ -537,10 +537,14 @@ void execute_setting(Session& session, const std::string& sql) {
   }
 }
 
-void set_search_path(Session& session, bool set) {
-  execute_setting(session, set ? std::string("SET search_path = ") + kSearchPath +
-                                     "; SET plan_cache_mode = force_generic_plan"
-                               : std::string("RESET search_path"));
+void enter_read_settings(Session& session) {
+  execute_setting(session, std::string("SET search_path = ") + kSearchPath +
+                               "; SET plan_cache_mode = force_generic_plan");
+}
+
+// plan_cache_mode is put back after the reach query already.
+void leave_read_settings(Session& session) {
+  execute_setting(session, "RESET search_path");
 }
 
 std::vector<std::string> names_in(const nlohmann::json& list) {
@@ -562,7 +566,7 @@ struct SchemaTracker::Part {
 
 SchemaTracker::Part SchemaTracker::read_part(Session& session, const Part* from) {
   ++scoped_reads_;
-  set_search_path(session, true);
+  enter_read_settings(session);
   const std::vector<std::string> names = {
       array_literal(scope_->relations), array_literal(scope_->types),
       array_literal(scope_->functions), array_literal(scope_->schemas),
@@ -631,7 +635,7 @@ SchemaTracker::Part SchemaTracker::read_part(Session& session, const Part* from)
         return texts;
       },
       part.objects.objects_);
-  set_search_path(session, false);
+  leave_read_settings(session);
   return part;
 }
 
