@@ -67,19 +67,26 @@ const Part kColumns = {
 // names of every operator class, collation, schema and cast the text could depend on (one
 // digest per query). With its table's columns (added by the reader) that is the key under
 // which its text is remembered; only an index under a new key is deparsed.
+//
+// The digest spells out only the rows written since the command trace was made (its schema's
+// row is older than any migration's write in that database; without a trace, every row): an
+// older row cannot have changed, since a change writes a new row, and one dropped changes the
+// count and the sum of OIDs. Spelling out the 811 collations and 229 casts of a fresh database
+// took 0.7 ms of a 1.8 ms scoped read.
+#define DIGEST(catalog, columns)                                                             \
+  "(SELECT concat_ws(' ', count(*), sum(oid::int8), string_agg(concat_ws(' ', oid, " columns \
+  "), ',' ORDER BY oid) FILTER (WHERE age(xmin) <= age(w.since))) FROM " catalog ")"
 const Part kIndexes = {
     "SELECT 'index', format('%I.%I', n.nspname, c.relname), "
     "  CASE WHEN NOT plain THEN pg_get_indexdef(c.oid) END, "
     "  format('%I.%I', tn.nspname, t.relname), "
     "  CASE WHEN plain THEN concat_ws('|', x::text, c.relname, c.relam, c.reloptions::text, "
-    "    (SELECT md5(concat("
-    "      (SELECT string_agg(concat_ws(' ', oid, opcname, opcnamespace, opcdefault, opcintype, "
-    "         opcmethod), ',' ORDER BY oid) FROM pg_opclass), "
-    "      (SELECT string_agg(concat_ws(' ', oid, collname, collnamespace), ',' ORDER BY oid) "
-    "         FROM pg_collation), "
-    "      (SELECT string_agg(concat_ws(' ', oid, nspname), ',' ORDER BY oid) FROM pg_namespace), "
-    "      (SELECT string_agg(concat_ws(' ', oid, castsource, casttarget, castmethod, "
-    "         castcontext), ',' ORDER BY oid) FROM pg_cast))))) END, "
+    "    (SELECT md5(concat(" DIGEST("pg_opclass", "opcname, opcnamespace, opcdefault, opcintype, "
+    "opcmethod") ", " DIGEST("pg_collation", "collname, collnamespace") ", "
+    DIGEST("pg_namespace", "nspname") ", "
+    DIGEST("pg_cast", "castsource, casttarget, castmethod, castcontext") ")) "
+    "     FROM (SELECT coalesce((SELECT xmin FROM pg_namespace WHERE nspname = 'pg_mgate'), "
+    "       '1'::xid) AS since) AS w)) END, "
     "  NULL::int, CASE WHEN plain THEN c.oid::text END "
     "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
     "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -89,6 +96,7 @@ const Part kIndexes = {
     "  AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AS plain) AS p "
     "WHERE " USER_NAMESPACE("n") " AND " OWN("pg_class", "x.indrelid"),
     "c.oid = ANY($1::oid[])"};
+#undef DIGEST
 
 // Every query yields (kind, name, definition).
 const Part kQueries[] = {
