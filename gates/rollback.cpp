@@ -328,6 +328,7 @@ class RollbackGate : public Gate {
       Step step{input, m, up, input.parsed.script(*m.down), schema};
       if (step.fits_in_one_transaction()) {
         step.check_in_transaction(session, out.findings);
+        schema.check_rolled_back(session);
         ++out.in_transaction;
       } else {
         gate.close();

@@ -772,6 +772,23 @@ bool trace_schema_changes(EphemeralServer& server, const std::string& database) 
   return traced;
 }
 
+void SchemaTracker::check_rolled_back(Session& session) {
+  // About a millisecond per check at a thousand tables: the rows a check makes and throws away
+  // (a table's pg_class, pg_attribute, pg_type and pg_depend rows, and so on).
+  constexpr int kChecksPerVacuum = 100;
+  if (++rolled_back_ < kChecksPerVacuum) return;
+  rolled_back_ = 0;
+  if (auto error = session.execute(
+          "VACUUM pg_catalog.pg_class, pg_catalog.pg_attribute, pg_catalog.pg_type, "
+          "pg_catalog.pg_depend, pg_catalog.pg_constraint, pg_catalog.pg_index, "
+          "pg_catalog.pg_attrdef, pg_catalog.pg_sequence, pg_catalog.pg_description, "
+          "pg_catalog.pg_trigger, pg_catalog.pg_rewrite, pg_catalog.pg_inherits, "
+          "pg_catalog.pg_proc, pg_catalog.pg_namespace, pg_catalog.pg_enum, "
+          "pg_catalog.pg_policy")) {
+    throw EnvironmentError(fmt::format("cannot vacuum the catalogs: {}", error->message));
+  }
+}
+
 nlohmann::json SchemaSnapshot::to_json() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [key, definition] : objects_) {

@@ -101,6 +101,12 @@ class SchemaTracker {
   std::vector<SchemaDifference> changes_since_before_up(Session& session);
   std::vector<SchemaDifference> changes_since_after_up(Session& session);
 
+  // After a check rolled back, outside any transaction: every rolled-back check leaves the
+  // catalog rows it made behind as dead rows, which every later read would step over (mgate's
+  // own server does not vacuum by itself), so every so many checks the tracker vacuums the
+  // catalogs its reads use. The migrations' role owns the database, which lets it.
+  void check_rolled_back(Session& session);
+
   int scoped_reads() const { return scoped_reads_; }
   int whole_reads() const { return whole_reads_; }
 
@@ -121,6 +127,7 @@ class SchemaTracker {
   // The whole state before up, when up changed what its scope does not reach.
   std::optional<SchemaSnapshot> whole_before_;
   int scoped_reads_ = 0, whole_reads_ = 0;
+  int rolled_back_ = 0;  // checks since the last vacuum
 };
 
 }  // namespace mgate::pg
