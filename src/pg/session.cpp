@@ -70,11 +70,14 @@ int Session::backend_pid() const {
   return PQbackendPID(conn_);
 }
 
-void Session::reset() {
-  std::string sql = fmt::format(
+std::string Session::reset_sql() const {
+  return fmt::format(
       "RESET ALL; RESET ROLE; SET statement_timeout = {}; SET client_min_messages = warning",
       timeout_.count());
-  if (auto error = execute(sql)) {
+}
+
+void Session::reset() {
+  if (auto error = execute(reset_sql())) {
     throw EnvironmentError(fmt::format("cannot configure the session: {}", error->message));
   }
 }
@@ -88,13 +91,13 @@ void Session::discard() {
             "WHERE from_sql")) {
     sql += "; DEALLOCATE " + row[0];
   }
-  // It deallocates only the scripts' statements (from SQL): mgate's own stay prepared.
+  // It deallocates only the scripts' statements (from SQL): mgate's own stay prepared. The
+  // settings are reset in the same round trip.
   std::set<std::string> own = prepared_;
-  if (auto error = execute(sql)) {
+  if (auto error = execute(sql + "; " + reset_sql())) {
     throw EnvironmentError(fmt::format("cannot clean up the session: {}", error->message));
   }
   prepared_ = std::move(own);
-  reset();
 }
 
 std::optional<ServerError> Session::execute(std::string_view sql) {

@@ -81,6 +81,7 @@ class Session {
   void discard();
 
  private:
+  std::string reset_sql() const;  // what reset() sends
   void connect();
   // Sends with `send` (a PQsend* call) and collects the rows of the results into `rows` when
   // given.
