@@ -143,8 +143,8 @@ std::optional<ScriptFailure> apply_as_if_committed(pg::Session& session,
       throw EnvironmentError(fmt::format("{} failed: {}", sql, error->message));
     }
   };
-  own("SAVEPOINT mgate_commit_check");
-  if (auto error = session.execute("SET CONSTRAINTS ALL IMMEDIATE")) {
+  // One round trip: the savepoint cannot fail in a transaction whose statements all succeeded.
+  if (auto error = session.execute("SAVEPOINT mgate_commit_check; SET CONSTRAINTS ALL IMMEDIATE")) {
     const SourceFile& file = *script.file;
     Span last = script.statements.empty() ? script.section : script.statements.back().span;
     ScriptFailure failure{error_location(file, last, *error), std::move(*error),

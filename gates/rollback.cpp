@@ -310,7 +310,7 @@ class RollbackGate : public Gate {
       pg::Session& session = gate.open();
       if (followed) schema.before_up(session, scope_of(input, m));
       auto failure = apply_script(session, up, input.parsed.plan(*m.up));
-      session.reset();
+      if (failure || !followed) session.reset();  // a read resets the session itself
       if (failure) {
         // The forward gate reports it; nothing after it can be checked. Before the range it is
         // the previous worker's to say.
@@ -393,8 +393,7 @@ class RollbackGate : public Gate {
     void check_in_transaction(pg::Session& session, std::vector<Finding>& findings) const {
       // What the up left in the session (temporary tables, prepared statements, advisory
       // locks) goes, as it would with a new connection.
-      session.discard();
-      control(session, "BEGIN");
+      session.discard("BEGIN");
       check(
           session,
           [&](const sql::ParsedScript& script) { return apply_as_if_committed(session, script); },
@@ -429,8 +428,7 @@ class RollbackGate : public Gate {
             failure_finding(kDownFailed, m, *failure, "the down migration", timeout));
         return;
       }
-      session.reset();
-      Location where = start_of(down);
+      Location where = start_of(down);  // the reads reset the session
       for (const auto& d : schema.changes_since_before_up(session)) {
         if (!order_alone(d)) continue;
         findings.push_back(difference_finding(d.kind == "column order" ? kColumnOrder : kMismatch,
@@ -441,7 +439,6 @@ class RollbackGate : public Gate {
             failure_finding(kReupFailed, m, *again, "up, applied again after its down,", timeout));
         return;
       }
-      session.reset();
       Location up_where = start_of(up);
       for (const auto& d : schema.changes_since_after_up(session)) {
         if (!order_alone(d)) continue;

@@ -503,7 +503,7 @@ SchemaSnapshot SchemaSnapshot::read(Session& session) {
 }
 
 SchemaSnapshot SchemaSnapshot::read(Session& session, IndexDefinitions& known) {
-  if (auto error = session.execute(kReadSettings)) {
+  if (auto error = session.execute(session.reset_sql() + "; " + kReadSettings)) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
   std::vector<Row> rows;
@@ -554,9 +554,10 @@ void execute_setting(Session& session, const std::string& sql) {
   }
 }
 
+// The session is reset in the same round trip: a read needs no reset before it.
 void enter_read_settings(Session& session) {
-  execute_setting(session,
-                  std::string(kReadSettings) + "; SET plan_cache_mode = force_generic_plan");
+  execute_setting(session, session.reset_sql() + "; " + kReadSettings +
+                               "; SET plan_cache_mode = force_generic_plan");
 }
 
 void leave_read_settings(Session& session) {

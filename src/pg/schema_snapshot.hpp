@@ -38,7 +38,8 @@ class SchemaSnapshot {
 
   static SchemaSnapshot read(Connection& connection);
   // On a migration session, as its role, inside whatever transaction it has open: a check
-  // that is rolled back whole reads the schema it is about to throw away.
+  // that is rolled back whole reads the schema it is about to throw away. It resets the
+  // session first (Session::reset), and so do the reads of a SchemaTracker.
   static SchemaSnapshot read(Session& session);
   static SchemaSnapshot read(Session& session, IndexDefinitions& known);
 

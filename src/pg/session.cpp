@@ -82,7 +82,7 @@ void Session::reset() {
   }
 }
 
-void Session::discard() {
+void Session::discard(std::string_view then) {
   std::string sql =
       "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; UNLISTEN *; "
       "SELECT pg_catalog.pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES";
@@ -94,7 +94,9 @@ void Session::discard() {
   // It deallocates only the scripts' statements (from SQL): mgate's own stay prepared. The
   // settings are reset in the same round trip.
   std::set<std::string> own = prepared_;
-  if (auto error = execute(sql + "; " + reset_sql())) {
+  sql += "; " + reset_sql();
+  if (!then.empty()) sql += "; " + std::string(then);
+  if (auto error = execute(sql)) {
     throw EnvironmentError(fmt::format("cannot clean up the session: {}", error->message));
   }
   prepared_ = std::move(own);
