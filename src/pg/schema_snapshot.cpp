@@ -368,10 +368,10 @@ const char* const kReachTraced =
 // The settings of every read, and back. The search_path is only pg_catalog, and pg_temp last:
 // functions or temporary tables a migration made with catalog names cannot change what the
 // snapshot reads, and every other name is written schema-qualified whatever the search_path of
-// the migrations was. No JIT: a read's plan over a large schema costs more
-// than jit_above_cost (100,000 by default), and compiling its expressions takes 50 to 60 ms on
-// every execution, where the whole read takes a few milliseconds (lemmy's reach query, measured
-// with auto_explain: JIT emission 54.7 ms of 65 ms). The migrations' own statements keep the
+// the migrations was. No JIT: a read's plan over a large schema costs more than jit_above_cost
+// (100,000 by default), and compiling its expressions takes 50 to 60 ms on every execution,
+// where the whole read takes a few milliseconds (lemmy's reach query, measured with
+// auto_explain: JIT emission 54.7 ms of 65 ms). The migrations' own statements keep the
 // server's JIT setting, as production would run them.
 constexpr const char* kReadSettings = "SET search_path = pg_catalog, pg_temp; SET jit = off";
 constexpr const char* kLocalReadSettings =
