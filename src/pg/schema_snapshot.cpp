@@ -472,6 +472,26 @@ void assemble(std::vector<Row>& rows, std::map<std::string, std::string>& known,
   }
 }
 
+// The rows of one of mgate's prepared snapshot queries on a migration session.
+std::vector<Row> snapshot_rows(Session& session, const std::string& name, const std::string& sql,
+                               const std::vector<const char*>& params = {}) {
+  std::vector<Row> rows;
+  for (auto& values : session.prepared_rows(name, sql, params)) {
+    Row& row = rows.emplace_back();
+    for (std::size_t i = 0; i < row.size(); ++i) row[i] = std::move(values[i]);
+  }
+  return rows;
+}
+
+// assemble's `deparse` on a migration session.
+auto deparse_on(Session& session) {
+  return [&session](const std::string& query) {
+    std::map<std::string, std::string> texts;
+    for (auto& values : session.rows(query)) texts[values[0]] = std::move(values[1]);
+    return texts;
+  };
+}
+
 }  // namespace
 
 SchemaSnapshot SchemaSnapshot::read(Connection& connection) {
@@ -506,20 +526,9 @@ SchemaSnapshot SchemaSnapshot::read(Session& session, IndexDefinitions& known) {
   if (auto error = session.execute(session.reset_sql() + "; " + kReadSettings)) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
-  std::vector<Row> rows;
-  for (auto& values : session.prepared_rows("mgate_schema_snapshot", whole_query())) {
-    Row& row = rows.emplace_back();
-    for (std::size_t i = 0; i < row.size(); ++i) row[i] = std::move(values[i]);
-  }
+  std::vector<Row> rows = snapshot_rows(session, "mgate_schema_snapshot", whole_query());
   SchemaSnapshot snapshot;
-  assemble(
-      rows, known.by_key_,
-      [&](const std::string& query) {
-        std::map<std::string, std::string> texts;
-        for (auto& values : session.rows(query)) texts[values[0]] = std::move(values[1]);
-        return texts;
-      },
-      snapshot.objects_);
+  assemble(rows, known.by_key_, deparse_on(session), snapshot.objects_);
   if (auto error = session.execute(kResetReadSettings)) {
     throw EnvironmentError(fmt::format("cannot read the schema: {}", error->message));
   }
@@ -608,7 +617,7 @@ SchemaTracker::Part SchemaTracker::read_part(Session& session, const Part* from)
   if (!from) {
     // The state before up: what its names reach is read by name too from now on, so that a
     // later state covers every object this one covered that is still there.
-    mark_ = row[10];
+    if (!traced_) mark_ = row[10];
     const nlohmann::json reached = nlohmann::json::parse(row[8]);
     for (auto [names, i] : {std::pair{&scope_->relations, 0},
                             {&scope_->types, 1},
@@ -621,11 +630,7 @@ SchemaTracker::Part SchemaTracker::read_part(Session& session, const Part* from)
 
   std::vector<const char*> oids;
   for (int i = 0; i < 8; ++i) oids.push_back(row[i].c_str());
-  std::vector<Row> rows;
-  for (auto& values : session.prepared_rows("mgate_schema_scoped", scoped_query(), oids)) {
-    Row& r = rows.emplace_back();
-    for (std::size_t i = 0; i < r.size(); ++i) r[i] = std::move(values[i]);
-  }
+  std::vector<Row> rows = snapshot_rows(session, "mgate_schema_scoped", scoped_query(), oids);
   Part part;
   if (traced_) {
     // "moved highest_oid last_command", moved as t or f
@@ -643,14 +648,7 @@ SchemaTracker::Part SchemaTracker::read_part(Session& session, const Part* from)
     part.outside = row[9];
     part.moved = from && from->outside != part.outside;
   }
-  assemble(
-      rows, known_.by_key_,
-      [&](const std::string& query) {
-        std::map<std::string, std::string> texts;
-        for (auto& values : session.rows(query)) texts[values[0]] = std::move(values[1]);
-        return texts;
-      },
-      part.objects.objects_);
+  assemble(rows, known_.by_key_, deparse_on(session), part.objects.objects_);
   leave_read_settings(session);
   return part;
 }
