@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libpg-query-dev libpqxx-dev libsimdjson-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libpg-query-dev libpqxx-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   libtomlplusplus-dev libboost-dev libboost-filesystem-dev libssl-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
 )

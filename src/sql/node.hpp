@@ -58,7 +58,7 @@ class Node {
   // Calls visit(context, node) for every wrapped node at or below this one, without allocating.
   void walk_nodes(void* context, void (*visit)(void* context, const Node& node)) const;
 
-  // A simdjson::dom::element, kept opaque so that only node.cpp sees simdjson.
+  // A position on the tree's tape (node.cpp), kept opaque.
   const Tree* tree_ = nullptr;
   alignas(8) unsigned char element_[16] = {};
 };
@@ -112,7 +112,7 @@ class NodeList {
 // Owns one parse tree; Nodes point into it.
 class Tree {
  public:
-  // Parses libpg_query's JSON output; throws std::runtime_error on malformed JSON.
+  // Reads libpg_query's JSON output; throws std::runtime_error on malformed JSON.
   Tree(const char* json, std::size_t length);
   ~Tree();
   Tree(const Tree&) = delete;
@@ -120,8 +120,9 @@ class Tree {
 
   Node root() const;
 
+  struct Storage;  // the tape (node.cpp)
+
  private:
-  struct Storage;
   std::unique_ptr<Storage> storage_;
 };
 
