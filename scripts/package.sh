@@ -3,8 +3,8 @@
 #   mgate_<version>_amd64.deb             CPack's package: Debian 12's libraries as dependencies,
 #                                         the PostgreSQL server recommended
 #   mgate-<version>-linux-x86_64.tar.gz   the portable tarball: the same install tree, with every
-#                                         shared library but glibc's and the C++ runtime beside
-#                                         the binary, found through an $ORIGIN-relative rpath
+#                                         shared library but glibc's and libgcc_s beside the
+#                                         binary, found through an $ORIGIN-relative rpath
 #   install.sh                            scripts/install.sh, installing this version by default
 #   SHA256SUMS                            of the package and the tarball
 # Usage: scripts/package.sh [deb|tarball|all]   (default all)
@@ -36,10 +36,9 @@ if [[ $what != deb ]]; then
   stage="$work/$name"
   cmake --install build --prefix "$stage" --strip >/dev/null
   mkdir -p "$stage/lib" "$stage/share/doc/mgate/third-party"
-  # glibc comes from the target system, its libraries must match its loader; so does the C++
-  # runtime, whose symbol versions only grow (the binary needs GCC 12's, GLIBCXX_3.4.30), and
-  # Debian 12's copy would raise the glibc needed from 2.34 to 2.36. Every other library is
-  # bundled, with its package's copyright file.
+  # glibc comes from the target system, its libraries must match its loader; so does libgcc_s.
+  # The C++ runtime is linked into the binary (CMakeLists.txt). Every other library is bundled,
+  # with its package's copyright file.
   system='^(linux-vdso|ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libresolv|libutil|libanl|libstdc\+\+|libgcc_s)\.so'
   # libpq is loaded with dlopen when mgate check first connects (src/pg/libpq_on_demand.cpp), so
   # ldd of the binary does not list it: it and its libraries are bundled too.
@@ -51,6 +50,18 @@ if [[ $what != deb ]]; then
     package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) ||
       package=$(dpkg -S "$path" | head -1 | cut -d: -f1)
     cp "/usr/share/doc/$package/copyright" "$stage/share/doc/mgate/third-party/$package.copyright"
+  done
+  # What the tarball promises (docs/install.md): glibc 2.34, and no C++ runtime of the host.
+  for file in "$stage/bin/mgate" "$stage"/lib/*; do
+    newest=$(objdump -T "$file" | { grep -o 'GLIBC_2\.[0-9]*' || true; } | sort -V | tail -1)
+    if [[ -n $newest && $(printf '%s\n' GLIBC_2.34 "$newest" | sort -V | tail -1) != GLIBC_2.34 ]]; then
+      echo "package.sh: $file needs $newest, newer than the glibc 2.34 the tarball promises" >&2
+      exit 1
+    fi
+    if objdump -T "$file" | grep GLIBCXX_ >/dev/null; then
+      echo "package.sh: $file needs the host's C++ runtime, which the tarball does not promise" >&2
+      exit 1
+    fi
   done
   # A DT_RPATH (unlike a DT_RUNPATH) also serves the libraries' own dependencies, e.g.
   # libpq's libldap-2.5.so.0, which a newer distribution names differently.

@@ -6,25 +6,18 @@
 
 #include <chrono>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include "core/config.hpp"
 #include "pg/process.hpp"
 #include "pg/provider.hpp"
+#include "pg/random_hex.hpp"
 #include "pg/teardown.hpp"
 
 namespace mgate::pg {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string random_hex(int digits) {
-  std::random_device rd;
-  std::string out;
-  while (static_cast<int>(out.size()) < digits) out += fmt::format("{:08x}", rd());
-  return out.substr(0, digits);
-}
 
 std::string first_line(const std::string& text) {
   std::string line = text.substr(0, text.find('\n'));

@@ -8,12 +8,12 @@
 #include <pqxx/pqxx>
 
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 
 #include "core/config.hpp"
 #include "pg/process.hpp"
+#include "pg/random_hex.hpp"
 #include "pg/teardown.hpp"
 #include "pg/watchdog.hpp"
 
@@ -76,8 +76,7 @@ class DumpDirectory {
   DumpDirectory() {
     fs::path temp = fs::temp_directory_path();
     remove_stale_dump_directories(temp);
-    std::random_device random;
-    path_ = temp / fmt::format("{}{}-{:08x}", kDumpPrefix, getpid(), random());
+    path_ = temp / fmt::format("{}{}-{}", kDumpPrefix, getpid(), random_hex(8));
     fs::create_directory(path_);
     fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
     teardown_ = register_teardown([path = path_] {

@@ -3,22 +3,15 @@
 #include <fmt/core.h>
 
 #include <iostream>
-#include <random>
 #include <thread>
 
 #include "core/config.hpp"
 #include "pg/libpqxx.hpp"
+#include "pg/random_hex.hpp"
 #include "pg/teardown.hpp"
 
 namespace mgate::pg {
 namespace {
-
-std::string random_hex(int digits) {
-  std::random_device rd;
-  std::string out;
-  while (static_cast<int>(out.size()) < digits) out += fmt::format("{:08x}", rd());
-  return out.substr(0, digits);
-}
 
 std::string ident(const std::string& name) {
   std::string out = "\"";

@@ -10,7 +10,8 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <random>
+
+#include "pg/random_hex.hpp"
 
 namespace mgate::pg {
 namespace {
@@ -19,10 +20,7 @@ namespace fs = std::filesystem;
 
 // A name beside `target` that no other run uses.
 fs::path staging_path(const fs::path& target) {
-  thread_local std::mt19937_64 rng{
-      std::random_device{}() ^
-      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
-  return target.string() + ".tmp-" + fmt::format("{:012x}", rng() & 0xffffffffffffULL);
+  return target.string() + ".tmp-" + random_hex(12);
 }
 
 fs::path version_file(const fs::path& cache, const fs::path& postgres) {
