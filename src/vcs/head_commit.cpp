@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -54,31 +55,42 @@ bool git_is_steered() {
   return false;
 }
 
-// The git directory of the work tree holding `dir`: its .git folder, or where a .git file
-// (a linked work tree, a submodule) points. None where git's own search could end otherwise.
-std::optional<fs::path> git_dir_above(const fs::path& dir) {
+// Where git's search for the repository holding `dir` ends. `git_dir`: the work tree's .git
+// folder, or where a .git file (a linked work tree, a submodule) points. `outside`: no repository
+// at all, because the walk up met neither a .git nor a directory that could be a bare repository
+// (one holding HEAD) before the root or the file system's boundary, where git stops too. Neither
+// where git's own search could end otherwise.
+struct GitSearch {
+  std::optional<fs::path> git_dir;
+  bool outside = false;
+};
+
+GitSearch search_up(const fs::path& dir) {
   std::error_code error;
   // git walks up from the directory as the kernel names it, links resolved.
   fs::path at = fs::canonical(dir, error);
-  if (error || at.empty()) return std::nullopt;
-  if (std::find(at.begin(), at.end(), fs::path(".git")) != at.end()) return std::nullopt;
+  if (error || at.empty()) return {};
+  if (std::find(at.begin(), at.end(), fs::path(".git")) != at.end()) return {};
   struct stat start {};
-  if (::stat(at.c_str(), &start) != 0) return std::nullopt;
+  if (::stat(at.c_str(), &start) != 0) return {};
   for (;; at = at.parent_path()) {
     struct stat here {};
-    if (::stat(at.c_str(), &here) != 0 || here.st_dev != start.st_dev) return std::nullopt;
+    if (::stat(at.c_str(), &here) != 0) return {};
+    if (here.st_dev != start.st_dev) return {.outside = true};
     fs::path dot_git = at / ".git";
     struct stat entry {};
     if (::lstat(dot_git.c_str(), &entry) == 0) {
-      if (!owned_here(here) || !owned_here(entry)) return std::nullopt;
-      if (S_ISDIR(entry.st_mode)) return dot_git;
-      if (!S_ISREG(entry.st_mode)) return std::nullopt;
+      if (!owned_here(here) || !owned_here(entry)) return {};
+      if (S_ISDIR(entry.st_mode)) return {.git_dir = dot_git};
+      if (!S_ISREG(entry.st_mode)) return {};
       std::optional<std::string> line = read_line(dot_git);
-      if (!line || !line->starts_with("gitdir: ")) return std::nullopt;
+      if (!line || !line->starts_with("gitdir: ")) return {};
       fs::path target = line->substr(8);
-      return target.is_absolute() ? target : at / target;
+      return {.git_dir = target.is_absolute() ? target : at / target};
     }
-    if (at == at.root_path() || at.parent_path() == at) return std::nullopt;
+    if (errno != ENOENT) return {};
+    if (::lstat((at / "HEAD").c_str(), &entry) == 0 || errno != ENOENT) return {};
+    if (at == at.root_path() || at.parent_path() == at) return {.outside = true};
   }
 }
 
@@ -103,9 +115,8 @@ std::optional<std::string> read_branch(const fs::path& common, const std::string
   return std::nullopt;
 }
 
-std::optional<std::string> read_head(const fs::path& dir) {
-  if (git_is_steered()) return std::nullopt;
-  std::optional<fs::path> git_dir = git_dir_above(dir);
+// The commit checked out, read from the files; none where git must be asked.
+std::optional<std::string> read_head(const std::optional<fs::path>& git_dir) {
   if (!git_dir) return std::nullopt;
   struct stat st {};
   if (::stat(git_dir->c_str(), &st) != 0 || !owned_here(st)) return std::nullopt;
@@ -133,7 +144,11 @@ std::optional<std::string> read_head(const fs::path& dir) {
 }  // namespace
 
 std::optional<std::string> head_commit(const fs::path& dir) {
-  if (std::optional<std::string> commit = read_head(dir)) return commit;
+  if (!git_is_steered()) {
+    GitSearch search = search_up(dir);
+    if (search.outside) return std::nullopt;
+    if (std::optional<std::string> commit = read_head(search.git_dir)) return commit;
+  }
   try {
     return Repository(dir).resolve_commit("HEAD");
   } catch (const InputError&) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "unit/scratch_repository.hpp"
 #include "vcs/git.hpp"
@@ -69,6 +70,42 @@ TEST_F(HeadCommitTest, NoneOnABranchWithoutACommit) {
 TEST(HeadCommit, NoneOutsideAWorkTree) {
   ScratchRepository plain;
   EXPECT_EQ(head_commit(plain.dir()), std::nullopt);
+}
+
+// A git on the PATH that records that it was asked, and answers as outside a repository.
+class RecordingGit {
+ public:
+  RecordingGit() : path_(std::getenv("PATH")) {
+    bin.write("git", "#!/bin/sh\n: >\"" + (bin.dir() / "asked").string() + "\"\nexit 128\n");
+    std::filesystem::permissions(bin.dir() / "git", std::filesystem::perms::owner_all);
+    setenv("PATH", bin.dir().c_str(), 1);
+  }
+  ~RecordingGit() { setenv("PATH", path_.c_str(), 1); }
+  bool asked() const { return std::filesystem::exists(bin.dir() / "asked"); }
+
+ private:
+  ScratchRepository bin;
+  std::string path_;
+};
+
+// Outside any repository the answer is known without git: its process is most of a lint run on
+// one migration.
+TEST(HeadCommit, OutsideAnyRepositoryGitIsNotAsked) {
+  ScratchRepository plain;
+  plain.write("db/001_a.sql", "SELECT 1;\n");
+  RecordingGit git;
+  EXPECT_EQ(head_commit(plain.dir() / "db"), std::nullopt);
+  EXPECT_FALSE(git.asked());
+}
+
+// A directory holding HEAD may be a bare repository, which git would find: git is asked.
+TEST(HeadCommit, ADirectoryThatCouldBeABareRepositoryIsLeftToGit) {
+  ScratchRepository plain;
+  plain.write("HEAD", "ref: refs/heads/main\n");
+  plain.write("db/001_a.sql", "SELECT 1;\n");
+  RecordingGit git;
+  EXPECT_EQ(head_commit(plain.dir() / "db"), std::nullopt);
+  EXPECT_TRUE(git.asked());
 }
 
 }  // namespace
