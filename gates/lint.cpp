@@ -82,6 +82,9 @@ class LintGate : public Gate {
     if (input.range.begin > 0 || input.range.end < input.set.migrations.size())
       part = checked_part(input);
     const MigrationSet& judged = part ? *part : input.set;
+    // The rules first: they ask for the scripts in history order, while the parser's workers are
+    // still at it (sql::ParsedSet); the syntax errors, which need every script, come after.
+    auto findings = lint_set(judged, input.parsed, options);
     int statements = 0;
     for (const Migration& migration : judged.migrations) {
       if (!migration.gated) continue;
@@ -94,7 +97,6 @@ class LintGate : public Gate {
         }
       }
     }
-    auto findings = lint_set(judged, input.parsed, options);
     std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
     result.metrics["statements"] = statements;
     return result;

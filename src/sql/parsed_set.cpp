@@ -60,44 +60,74 @@ ParsedSet::Key ParsedSet::key_of(const Script& ref) {
   return Key{ref.file, ref.section.begin, !ref.pieces.empty()};
 }
 
-ParsedSet::ParsedSet(const MigrationSet& set, const FileReader& read, int pg_version) {
-  std::vector<const Script*> refs;
-  std::vector<const SourceFile*> sources;
+ParsedSet::ParsedSet(const MigrationSet& set, const FileReader& read, int pg_version)
+    : layout_(&layout_named(set.layout)), pg_version_(pg_version) {
   for (const Migration& m : set.migrations) {
     for (const auto* ref : {&m.up, &m.down, &m.verify}) {
       if (!*ref) continue;
-      refs.push_back(&**ref);
       auto& file = files_[(*ref)->file];
       if (!file) file = std::make_unique<SourceFile>((*ref)->file, read((*ref)->file));
-      if ((*ref)->pieces.empty()) {
-        sources.push_back(file.get());
-        continue;
+      Key key = key_of(**ref);
+      if (index_.contains(key)) continue;
+      const SourceFile* source = file.get();
+      if (!(*ref)->pieces.empty()) {
+        auto& kept = piece_files_[key];
+        kept =
+            std::make_unique<SourceFile>((*ref)->file, keep_pieces(file->text(), (*ref)->pieces));
+        source = kept.get();
       }
-      auto& kept = piece_files_[key_of(**ref)];
-      kept = std::make_unique<SourceFile>((*ref)->file, keep_pieces(file->text(), (*ref)->pieces));
-      sources.push_back(kept.get());
+      index_.emplace(std::move(key), entries_.size());
+      Entry& entry = entries_.emplace_back();
+      entry.ref = **ref;
+      entry.source = source;
     }
   }
-  // Parsing dominates a lint run; scripts are independent, so use every core.
-  const Layout& layout = layout_named(set.layout);
-  std::vector<ParsedScript> parsed(refs.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < refs.size(); i = next++) {
-      parsed[i] = parse_script(*sources[i], as_run(layout, *sources[i], refs[i]->section));
-    }
-  };
-  unsigned workers = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
-                                                     static_cast<unsigned>(refs.size())));
-  std::vector<std::thread> threads;
-  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
-  for (std::size_t i = 0; i < refs.size(); ++i) {
-    Key key = key_of(*refs[i]);
-    plans_.emplace(key, plan_execution(parsed[i], refs[i]->transaction, layout, pg_version));
-    scripts_.emplace(std::move(key), std::move(parsed[i]));
+  // Parsing is most of a lint run; scripts are independent, so use every core. The caller's
+  // thread is one of them: it parses what it asks for when no worker has taken it yet.
+  if (entries_.size() < 2) return;
+  unsigned cores = std::max(2u, std::thread::hardware_concurrency());
+  unsigned workers = static_cast<unsigned>(std::min<std::size_t>(cores - 1, entries_.size() - 1));
+  for (unsigned w = 0; w < workers; ++w) {
+    workers_.emplace_back([this] {
+      while (parse_next()) {
+      }
+    });
   }
+}
+
+ParsedSet::~ParsedSet() {
+  next_ = entries_.size();  // what no worker has taken stays unparsed
+  for (std::thread& worker : workers_) worker.join();
+}
+
+void ParsedSet::parse(Entry& entry) const {
+  try {
+    ParsedScript script =
+        parse_script(*entry.source, as_run(*layout_, *entry.source, entry.ref.section));
+    entry.plan = plan_execution(script, entry.ref.transaction, *layout_, pg_version_);
+    entry.script = std::move(script);
+  } catch (...) {
+    entry.error = std::current_exception();
+  }
+  entry.done.store(true, std::memory_order_release);
+  entry.done.notify_all();
+}
+
+bool ParsedSet::parse_next() const {
+  std::size_t i = next_.fetch_add(1);
+  if (i >= entries_.size()) return false;
+  parse(entries_[i]);
+  return true;
+}
+
+const ParsedSet::Entry& ParsedSet::ready(const Script& ref) const {
+  const Entry& entry = entries_[index_.at(key_of(ref))];
+  // Parse others' scripts while this one is not done: the work is the same, and no core idles.
+  while (!entry.done.load(std::memory_order_acquire)) {
+    if (!parse_next()) entry.done.wait(false, std::memory_order_acquire);
+  }
+  if (entry.error) std::rethrow_exception(entry.error);
+  return entry;
 }
 
 const SourceFile& ParsedSet::file(const std::string& path) const {
@@ -105,11 +135,11 @@ const SourceFile& ParsedSet::file(const std::string& path) const {
 }
 
 const ParsedScript& ParsedSet::script(const Script& ref) const {
-  return scripts_.at(key_of(ref));
+  return *ready(ref).script;
 }
 
 const ExecutionPlan& ParsedSet::plan(const Script& ref) const {
-  return plans_.at(key_of(ref));
+  return *ready(ref).plan;
 }
 
 }  // namespace mgate::sql

@@ -1,12 +1,19 @@
 #pragma once
+#include <atomic>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "core/execution_plan.hpp"
+#include "core/layout.hpp"
 #include "core/migration.hpp"
 #include "core/source_file.hpp"
 #include "sql/parsed_script.hpp"
@@ -20,11 +27,20 @@ using FileReader = std::function<std::string(const std::string& relative_path)>;
 FileReader working_tree_reader(const std::filesystem::path& root);
 
 // Every script of a migration set, read, parsed and planned once, for all gates to share.
+//
+// The files are read when it is made; the scripts are parsed in history order by worker threads
+// from then on, so that the first gate's work on one script overlaps the parsing of the next
+// ones. script() and plan() wait for a script that a worker is still parsing, and parse on the
+// caller's thread a script no worker has taken yet. A parse that throws rethrows from the
+// script() or plan() that asks for it.
 class ParsedSet {
  public:
   // Throws InputError naming the file when one cannot be read. `pg_version` is the server's
   // major version, which decides a few statements' execution plans.
   ParsedSet(const MigrationSet& set, const FileReader& read, int pg_version = 15);
+  ~ParsedSet();  // stops and joins the workers
+  ParsedSet(const ParsedSet&) = delete;
+  ParsedSet& operator=(const ParsedSet&) = delete;
 
   const SourceFile& file(const std::string& path) const;
   const ParsedScript& script(const Script& ref) const;
@@ -40,12 +56,32 @@ class ParsedSet {
   };
   static Key key_of(const Script& ref);
 
+  // One script to parse: the first reference to its key decides its execution plan.
+  struct Entry {
+    Script ref;
+    const SourceFile* source = nullptr;
+    std::optional<ParsedScript> script;
+    std::optional<ExecutionPlan> plan;
+    std::exception_ptr error;
+    std::atomic<bool> done{false};
+  };
+
+  // The entry of `ref`, parsed.
+  const Entry& ready(const Script& ref) const;
+  // Takes the next entry no thread has taken and parses it; false when none is left.
+  bool parse_next() const;
+  void parse(Entry& entry) const;
+
   std::map<std::string, std::unique_ptr<SourceFile>> files_;
   // A script made of pieces of its file is parsed from a copy of the file that keeps only those
   // pieces, every other byte blanked, so that offsets, lines and columns stay the file's.
   std::map<Key, std::unique_ptr<SourceFile>> piece_files_;
-  std::map<Key, ParsedScript> scripts_;
-  std::map<Key, ExecutionPlan> plans_;
+  const Layout* layout_;
+  int pg_version_;
+  mutable std::deque<Entry> entries_;  // in history order; written by whichever thread parses
+  std::map<Key, std::size_t> index_;
+  mutable std::atomic<std::size_t> next_{0};
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace mgate::sql

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "discover/discover.hpp"
 #include "sql/parsed_set.hpp"
 #include "unit/discover_tree.hpp"
@@ -70,14 +72,14 @@ TEST(SourceEncoding, ABomAtTheStartOfWhatIsSentIsNamed) {
 // Discovers `tree` as `layout`, reads its scripts, and says what happened to migration 1's up.
 struct Outcome {
   MigrationSet set;
-  std::optional<sql::ParsedSet> parsed;
+  std::unique_ptr<sql::ParsedSet> parsed;  // its workers keep its address
   const sql::ParsedScript* up = nullptr;
 };
 
 Outcome discover_and_parse(const DiscoverTree& tree, const std::string& layout) {
   Outcome out;
   out.set = discover(tree.root(), tree.root(), layout);
-  out.parsed.emplace(out.set, sql::working_tree_reader(tree.root()));
+  out.parsed = std::make_unique<sql::ParsedSet>(out.set, sql::working_tree_reader(tree.root()));
   if (!out.set.migrations.empty() && out.set.migrations[0].up)
     out.up = &out.parsed->script(*out.set.migrations[0].up);
   return out;
