@@ -6,7 +6,6 @@
 
 #include <fmt/core.h>
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "core/config.hpp"
@@ -88,10 +89,14 @@ ParsedSet::ParsedSet(const MigrationSet& set, const FileReader& read, int pg_ver
   unsigned cores = std::max(2u, std::thread::hardware_concurrency());
   unsigned workers = static_cast<unsigned>(std::min<std::size_t>(cores - 1, entries_.size() - 1));
   for (unsigned w = 0; w < workers; ++w) {
-    workers_.emplace_back([this] {
-      while (parse_next()) {
-      }
-    });
+    try {
+      workers_.emplace_back([this] {
+        while (parse_next()) {
+        }
+      });
+    } catch (const std::system_error&) {
+      break;  // no thread to be had: the caller's thread parses what no worker takes
+    }
   }
 }
 
