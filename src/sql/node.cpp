@@ -235,6 +235,28 @@ class Reader {
     return 0;
   }
 
+  // What a one-character escape stands for; 0 for any other character.
+  static char unescaped(char escape) {
+    constexpr std::string_view kEscapes = "\"\"\\\\//b\bf\fn\nr\rt\t";
+    for (std::size_t i = 0; i < kEscapes.size(); i += 2) {
+      if (kEscapes[i] == escape) return kEscapes[i + 1];
+    }
+    return 0;
+  }
+
+  // The code point of the \u escape whose "\u" was just read: four hexadecimal digits, or two
+  // escapes for a character beyond the Basic Multilingual Plane (a surrogate pair).
+  unsigned code_point() {
+    unsigned code = hex4();
+    if (code >= 0xDC00 && code <= 0xDFFF) malformed("a lone low surrogate in a \\u escape");
+    if (code < 0xD800 || code > 0xDBFF) return code;
+    if (s_[p_] != '\\' || s_[p_ + 1] != 'u') malformed("a lone high surrogate");
+    p_ += 2;
+    unsigned low = hex4();
+    if (low < 0xDC00 || low > 0xDFFF) malformed("a lone high surrogate");
+    return 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+  }
+
   // The string whose opening quote was just read. Its decoded text replaces it in place (an escape
   // is never shorter than what it stands for), and a NUL follows it where the closing quote was
   // or earlier.
@@ -247,42 +269,12 @@ class Reader {
       if (c == '\\') {
         char escape = s_[p_ + 1];
         p_ += 2;
-        switch (escape) {
-          case '"':
-          case '\\':
-          case '/':
-            s_[out++] = escape;
-            break;
-          case 'b':
-            s_[out++] = '\b';
-            break;
-          case 'f':
-            s_[out++] = '\f';
-            break;
-          case 'n':
-            s_[out++] = '\n';
-            break;
-          case 'r':
-            s_[out++] = '\r';
-            break;
-          case 't':
-            s_[out++] = '\t';
-            break;
-          case 'u': {
-            unsigned code = hex4();
-            if (code >= 0xDC00 && code <= 0xDFFF) malformed("a lone low surrogate in a \\u escape");
-            if (code >= 0xD800 && code <= 0xDBFF) {
-              if (s_[p_] != '\\' || s_[p_ + 1] != 'u') malformed("a lone high surrogate");
-              p_ += 2;
-              unsigned low = hex4();
-              if (low < 0xDC00 || low > 0xDFFF) malformed("a lone high surrogate");
-              code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            }
-            out += put_utf8(s_ + out, code);
-            break;
-          }
-          default:
-            malformed("an unknown escape in a string");
+        if (escape == 'u') {
+          out += put_utf8(s_ + out, code_point());
+        } else if (char plain = unescaped(escape)) {
+          s_[out++] = plain;
+        } else {
+          malformed("an unknown escape in a string");
         }
         continue;
       }
