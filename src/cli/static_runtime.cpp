@@ -4,20 +4,18 @@
 // never constructs a random_device (pg/random_hex.hpp). Left to glibc, that one reference would
 // make the portable tarball need glibc 2.36 instead of 2.34 (docs/install.md). This definition
 // takes its place: the linker binds the reference to it instead of libc.so.6's.
-#include <sys/random.h>
-
-#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
+
+#include "pg/random_hex.hpp"
 
 extern "C" uint32_t arc4random() noexcept {
   uint32_t value = 0;
-  unsigned char* bytes = reinterpret_cast<unsigned char*>(&value);
-  std::size_t filled = 0;
-  while (filled < sizeof value) {
-    ssize_t n = getrandom(bytes + filled, sizeof value - filled, 0);
-    if (n < 0 && errno != EINTR) std::abort();  // as glibc's arc4random does
-    if (n > 0) filled += static_cast<std::size_t>(n);
+  try {
+    mgate::pg::random_bytes(&value, sizeof value);
+  } catch (const std::exception&) {
+    std::abort();  // as glibc's arc4random does when the kernel gives no randomness
   }
   return value;
 }
