@@ -1,6 +1,7 @@
 #include "discover/scan.hpp"
 
 #include <fmt/core.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -40,9 +41,22 @@ std::string relative_to_root(const fs::path& dir, const fs::path& root) {
   return relative == "." ? std::string() : relative.generic_string();
 }
 
-bool is_within(const fs::path& path, const fs::path& ancestor) {
-  return std::mismatch(ancestor.begin(), ancestor.end(), path.begin(), path.end()).first ==
-         ancestor.end();
+FileId id_of(const struct stat& info) {
+  return {static_cast<std::uintmax_t>(info.st_dev), static_cast<std::uintmax_t>(info.st_ino)};
+}
+
+// Whether the directory `path` leads to is `ancestor` or lies below it. A directory's `..` is
+// its real parent, whatever link led to it, so this walks the real tree up to its root.
+bool is_within(const fs::path& path, const FileId& ancestor) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return false;
+  fs::path at = path;
+  for (FileId id = id_of(info); id != ancestor;) {
+    at /= "..";
+    if (::stat(at.c_str(), &info) != 0 || id_of(info) == id) return false;
+    id = id_of(info);
+  }
+  return true;
 }
 
 }  // namespace
@@ -62,8 +76,8 @@ Scan::Scan(const fs::path& root, const fs::path& dir, const std::set<fs::path>& 
     throw InputError(fmt::format("cannot read directory {}: {}", dir.string(), error.message()));
 
   dir_relative_ = relative_to_root(dir_, absolute_normal(root));
-  fs::path canonical = fs::canonical(dir_, error);
-  if (!error) entered_.emplace(canonical, dir_);
+  struct stat info {};
+  if (::stat(dir_.c_str(), &info) == 0) entered_.emplace(id_of(info), dir_);
 }
 
 std::string Scan::relative(const fs::path& path) const {
@@ -82,17 +96,18 @@ std::vector<Entry> Scan::entries(const fs::path& directory) {
     // Hidden files are editor and tool droppings (.keep, .DS_Store), never migrations.
     if (name.starts_with('.')) continue;
     if (excluded_.contains(absolute_normal(entry.path()))) continue;
-    std::error_code status_error;
-    fs::file_status status = entry.status(status_error);
-    if (status_error) {
+    // One stat says what the entry leads to and, for enter(), which directory it is.
+    struct stat info {};
+    if (::stat(entry.path().c_str(), &info) != 0) {
+      std::error_code status_error(errno, std::generic_category());
       std::error_code link_error;
       std::string what =
           entry.is_symlink(link_error) ? "symbolic link that cannot be followed" : "cannot be read";
       stray(entry.path(), fmt::format("{}: {}", what, status_error.message()));
-    } else if (fs::is_directory(status)) {
-      found.push_back({entry.path(), name, true});
-    } else if (fs::is_regular_file(status)) {
-      found.push_back({entry.path(), name, false});
+    } else if (S_ISDIR(info.st_mode)) {
+      found.push_back({entry.path(), name, true, id_of(info)});
+    } else if (S_ISREG(info.st_mode)) {
+      found.push_back({entry.path(), name, false, id_of(info)});
     } else {
       stray(entry.path(), "not a regular file or a directory");
     }
@@ -106,16 +121,9 @@ std::vector<Entry> Scan::entries(const fs::path& directory) {
 }
 
 bool Scan::enter(const Entry& directory) {
-  std::error_code error;
-  fs::path canonical = fs::canonical(directory.path, error);
-  if (error) {
-    stray(directory.path, fmt::format("cannot be read: {}", error.message()));
-    return false;
-  }
-  auto [first, inserted] = entered_.emplace(canonical, directory.path);
+  auto [first, inserted] = entered_.emplace(directory.id, directory.path);
   if (inserted) return true;
-  fs::path parent = fs::canonical(directory.path.parent_path(), error);
-  if (!error && is_within(parent, canonical)) {
+  if (is_within(directory.path.parent_path(), directory.id)) {
     stray(directory.path,
           fmt::format("symbolic link loop back to {}: not followed", relative(first->second)));
   } else {

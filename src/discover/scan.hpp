@@ -1,4 +1,6 @@
 #pragma once
+#include <compare>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -9,6 +11,14 @@
 
 namespace mgate::discovery {
 
+// What a path leads to once symbolic links are followed: two paths with one FileId name the same
+// file or directory.
+struct FileId {
+  std::uintmax_t device = 0;
+  std::uintmax_t inode = 0;
+  friend auto operator<=>(const FileId&, const FileId&) = default;
+};
+
 // A regular file or a directory found in a migrations directory. Hidden entries, the files the
 // configuration names and entries that are neither (sockets, broken symbolic links) never reach
 // a layout: Scan reports the last as strays itself.
@@ -16,6 +26,7 @@ struct Entry {
   std::filesystem::path path;
   std::string name;
   bool directory = false;
+  FileId id;  // of what `path` leads to
 };
 
 // One reading of a migrations directory: lists it without ever looping, names files relative to
@@ -64,8 +75,8 @@ class Scan {
   std::string dir_relative_;   // empty when dir_ is the root
   std::set<std::filesystem::path> excluded_;
   std::string checksum_file_;
-  // Directories entered so far, by canonical path, with the path they were first reached by.
-  std::map<std::filesystem::path, std::filesystem::path> entered_;
+  // Directories entered so far, with the path they were first reached by.
+  std::map<FileId, std::filesystem::path> entered_;
   std::vector<Migration> migrations_;
   std::vector<StrayFile> strays_;
 };

@@ -140,5 +140,20 @@ TEST(DiscoverFlyway, ReadsADirectoryLinkedInOnce) {
             "the same directory as sql/shared, which is already read");
 }
 
+// Reached again through a link below itself, a directory is no loop when its real parent is not
+// inside it: here sql/linked/up is shared, which holds the directory linked in.
+TEST(DiscoverFlyway, ADirectoryReachedAgainFromOutsideItIsNoLoop) {
+  DiscoverTree tree;
+  tree.write("sql/V1__a.sql");
+  tree.write("shared/x/V5__x.sql");
+  tree.link("sql/linked", "../shared/x");
+  tree.link("shared/x/up", "..");
+  MigrationSet set = discover(tree.root(), tree.path("sql"), "flyway");
+  EXPECT_THAT(ids(set), ElementsAre("1:a", "5:x"));
+  EXPECT_THAT(stray_files(set), ElementsAre("sql/linked/up/x"));
+  EXPECT_EQ(stray_reason(set, "sql/linked/up/x"),
+            "the same directory as sql/linked, which is already read");
+}
+
 }  // namespace
 }  // namespace mgate
