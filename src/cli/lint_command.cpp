@@ -8,6 +8,7 @@
 #include <iterator>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/run_fingerprint.hpp"
@@ -231,7 +232,8 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
       keep_staged(set, staged);
     }
     sql::FileReader reader =
-        c.staged ? staged_reader(staged) : sql::working_tree_reader(config.root);
+        c.staged ? staged_reader(staged)
+                 : sql::working_tree_reader(config.root, std::exchange(set.texts, {}));
     for (std::string& file : loose_files) {
       std::string text = reader(file);
       loose.push_back({std::move(file), std::move(text), false});

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,9 @@ struct MigrationSet {
   // The file in which the tool keeps the checksums of the migrations (Atlas's atlas.sum),
   // relative to the root; empty when the layout has none.
   std::string checksum_file{};
+  // The texts of the scripts' files that discovery read from the working tree, by file: the
+  // parser takes them from here rather than reading them again (sql::working_tree_reader).
+  std::map<std::string, std::string> texts{};
 };
 
 }  // namespace mgate

@@ -1,8 +1,9 @@
 #include <algorithm>
-#include <fstream>
 #include <iterator>
+#include <set>
 #include <string_view>
 
+#include "core/file_bytes.hpp"
 #include "discover/layout.hpp"
 
 namespace mgate::discovery {
@@ -18,32 +19,21 @@ fs::path normal(const fs::path& path) {
   return fs::absolute(path).lexically_normal();
 }
 
-// Unreadable files say nothing here; the layout's reader reports them. A byte order mark does
-// not hide the layout: its reader says whether the tool takes one.
-std::string text_of(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+// A byte order mark does not hide the layout: its reader says whether the tool takes one.
+std::string without_byte_order_mark(std::string text) {
   if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
   return text;
 }
 
-// The first `size` bytes of a file, for the checks that only read its head: detection walks the
-// whole tree below the directory, and reading every SQL file there whole cost seconds in a
-// large repository.
-std::string head_of(const fs::path& file, std::size_t size) {
-  std::ifstream in(file, std::ios::binary);
-  std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
-  return text;
-}
+// How much of a file below the directory is read to recognise it: detection walks the whole
+// tree below the directory, and reading every SQL file there whole cost seconds in a large
+// repository. A file no longer than this is read whole, once: the reader takes it from the scan.
+constexpr std::size_t kHead = 64 * 1024;
 
 // The regular files below `dir` (all of them, or those directly in it), hidden ones and mgate's
-// own left out. Symbolic links to directories are not followed: detection must never loop,
-// and the reader reports them.
-std::vector<fs::path> files_in(const fs::path& dir, const std::set<fs::path>& excluded,
-                               bool recursive) {
+// own left out, in no particular order. Symbolic links to directories are not followed:
+// detection must never loop, and the reader reports them.
+std::vector<fs::path> files_in(const Scan& scan, const fs::path& dir, bool recursive) {
   std::vector<fs::path> files;
   std::error_code error;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, error);
@@ -54,10 +44,8 @@ std::vector<fs::path> files_in(const fs::path& dir, const std::set<fs::path>& ex
     }
     if (!recursive) it.disable_recursion_pending();
     std::error_code ignored;
-    if (it->is_regular_file(ignored) && !excluded.contains(normal(it->path())))
-      files.push_back(it->path());
+    if (it->is_regular_file(ignored) && !scan.excluded(it->path())) files.push_back(it->path());
   }
-  std::sort(files.begin(), files.end());
   return files;
 }
 
@@ -131,7 +119,7 @@ bool in_sqlx_crate(const fs::path& root, const fs::path& dir) {
   for (fs::path at = normal(dir).parent_path(); !at.empty(); at = at.parent_path()) {
     std::error_code error;
     if (fs::is_regular_file(at / "Cargo.toml", error) &&
-        text_of(at / "Cargo.toml").find("sqlx") != std::string::npos)
+        read_file_bytes(at / "Cargo.toml", error).find("sqlx") != std::string::npos)
       return true;
     if (at == top || at == at.parent_path()) break;
   }
@@ -140,8 +128,8 @@ bool in_sqlx_crate(const fs::path& root, const fs::path& dir) {
 
 }  // namespace
 
-std::string detect_layout(const fs::path& root, const fs::path& dir,
-                          const std::set<fs::path>& excluded) {
+std::string detect_layout(const fs::path& root, Scan& scan) {
+  const fs::path& dir = scan.dir();
   std::error_code error;
   if (fs::is_regular_file(dir / "sqitch.plan", error)) return "sqitch";
   if (fs::is_regular_file(dir / "atlas.sum", error)) return "atlas";
@@ -149,16 +137,20 @@ std::string detect_layout(const fs::path& root, const fs::path& dir,
       has_subdirectory_with(dir, "migration.sql"))
     return "prisma";
 
-  std::vector<fs::path> below = files_in(dir, excluded, true);
+  std::vector<fs::path> below = files_in(scan, dir, true);
   for (const fs::path& file : below) {
-    if (file.extension() == ".sql" && has_liquibase_header(head_of(file, 4096))) return "liquibase";
+    if (file.extension() == ".sql" &&
+        has_liquibase_header(without_byte_order_mark(scan.peek(file, kHead))))
+      return "liquibase";
   }
   if (std::any_of(below.begin(), below.end(),
                   [](const fs::path& f) { return is_flyway_name(f.filename().string()); }))
     return "flyway";
   if (has_subdirectory_with(dir, "up.sql")) return "diesel";
 
-  std::vector<fs::path> files = files_in(dir, excluded, false);
+  std::vector<fs::path> files = files_in(scan, dir, false);
+  std::set<std::string> names;
+  for (const fs::path& file : files) names.insert(file.filename().string());
   std::size_t directed = 0, bare = 0;
   bool paired_bare = false;  // 003_x.sql beside 003_x.down.sql: plain's way to give an up a down
   bool no_transaction_header = false, dbmate = false, goose = false;
@@ -166,7 +158,8 @@ std::string detect_layout(const fs::path& root, const fs::path& dir,
     const std::string name = file.filename().string();
     if (is_numbered(name, ".go", true)) goose = true;
     if (file.extension() != ".sql") continue;
-    std::string text = text_of(file);
+    // Unreadable files say nothing here; the layout's reader reports them.
+    std::string text = without_byte_order_mark(scan.peek(file, std::string::npos));
     no_transaction_header = no_transaction_header || text.starts_with("-- no-transaction");
     dbmate = dbmate || has_dbmate_up(text);
     goose = goose || has_goose_up(text);
@@ -174,9 +167,7 @@ std::string detect_layout(const fs::path& root, const fs::path& dir,
       ++directed;
     } else if (is_numbered(name, ".sql")) {
       ++bare;
-      std::string stem = file.stem().string();
-      std::error_code ignored;
-      paired_bare = paired_bare || fs::exists(file.parent_path() / (stem + ".down.sql"), ignored);
+      paired_bare = paired_bare || names.contains(file.stem().string() + ".down.sql");
     }
   }
   bool sqlx = no_transaction_header || ((directed > 0 || bare > 0) && in_sqlx_crate(root, dir));

@@ -71,9 +71,8 @@ MigrationSet discover(const fs::path& root, const fs::path& dir, const DiscoverO
     throw InputError(
         fmt::format("unknown layout '{}' (known: auto, {})", options.layout, layout_list()));
   discovery::Scan scan(root, dir, options.excluded);
-  std::string name = options.layout == "auto"
-                         ? discovery::detect_layout(root, scan.dir(), options.excluded)
-                         : options.layout;
+  std::string name =
+      options.layout == "auto" ? discovery::detect_layout(root, scan) : options.layout;
   const Layout& layout = layout_named(name);
   reader_of(layout.name).read(scan, undeclared_transaction(layout, options.transaction));
   return std::move(scan).finish(std::string(layout.name));

@@ -32,10 +32,9 @@ bool has_dbmate_up(std::string_view text);
 bool has_goose_up(std::string_view text);
 bool has_liquibase_header(std::string_view text);
 
-// The name of the layout `dir` looks like (the rules are in docs/layouts.md, "auto"). `root` is
-// where to stop looking upwards for the project around it (sqlx's Cargo.toml); `excluded` are
-// mgate's own files, which never count.
-std::string detect_layout(const std::filesystem::path& root, const std::filesystem::path& dir,
-                          const std::set<std::filesystem::path>& excluded);
+// The name of the layout the scan's directory looks like (the rules are in docs/layouts.md,
+// "auto"). `root` is where to stop looking upwards for the project around it (sqlx's
+// Cargo.toml); mgate's own files, which the scan excludes, never count.
+std::string detect_layout(const std::filesystem::path& root, Scan& scan);
 
 }  // namespace mgate::discovery

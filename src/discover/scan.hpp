@@ -26,7 +26,7 @@ struct Entry {
   std::filesystem::path path;
   std::string name;
   bool directory = false;
-  FileId id;  // of what `path` leads to
+  FileId id;  // of the directory `path` leads to, which enter() asks; none for a file
 };
 
 // One reading of a migrations directory: lists it without ever looping, names files relative to
@@ -53,8 +53,16 @@ class Scan {
   // The files in `directory` and, through enter(), in its subdirectories, depth first by name.
   std::vector<Entry> files_below(const std::filesystem::path& directory);
 
-  // The contents of a file found by this scan. Throws InputError naming it when unreadable.
-  std::string read(const std::filesystem::path& file) const;
+  // Whether `path` is one of mgate's own files, which the scan never lists.
+  bool excluded(const std::filesystem::path& path) const;
+
+  // The contents of a file found by this scan, read once: the set keeps the texts of its
+  // scripts (MigrationSet::texts). Throws InputError naming it when unreadable.
+  const std::string& read(const std::filesystem::path& file);
+
+  // The first `size` bytes of a file, for looking before a layout is known; empty when the file
+  // cannot be read, which read() reports. A file read whole here is not read again.
+  std::string peek(const std::filesystem::path& file, std::size_t size);
 
   void add(Migration migration);
   // A file the tool refuses (the default), or one it skips although it looks like a migration.
@@ -74,6 +82,9 @@ class Scan {
   std::filesystem::path dir_;  // absolute and normalized
   std::string dir_relative_;   // empty when dir_ is the root
   std::set<std::filesystem::path> excluded_;
+  std::set<std::string> excluded_names_;  // their file names, asked first
+  // The texts read so far, by file name relative to the root.
+  std::map<std::string, std::string> texts_;
   std::string checksum_file_;
   // Directories entered so far, with the path they were first reached by.
   std::map<FileId, std::filesystem::path> entered_;

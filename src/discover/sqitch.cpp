@@ -39,7 +39,7 @@ bool is_valid_change_name(std::string_view name) {
   return !name.empty() && name.find_first_of(":@#\\") == std::string_view::npos;
 }
 
-std::vector<PlannedChange> read_plan(const Scan& scan, const fs::path& file) {
+std::vector<PlannedChange> read_plan(Scan& scan, const fs::path& file) {
   // Changes and tags in plan order; a tag entry has an empty change name.
   struct Item {
     std::string change;

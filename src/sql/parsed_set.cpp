@@ -3,14 +3,13 @@
 #include <fmt/core.h>
 
 #include <atomic>
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <system_error>
 #include <thread>
 
 #include "core/config.hpp"
+#include "core/file_bytes.hpp"
 #include "core/layout.hpp"
 #include "sql/execution_plan.hpp"
 
@@ -28,15 +27,15 @@ Span as_run(const Layout& layout, const SourceFile& file, Span section) {
 
 }  // namespace
 
-FileReader working_tree_reader(const std::filesystem::path& root) {
-  return [root](const std::string& relative_path) {
-    std::ifstream in(root / relative_path, std::ios::binary);
-    if (!in)
-      throw InputError(fmt::format("{}: cannot read: {}", relative_path, std::strerror(errno)));
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad()) throw InputError(fmt::format("{}: cannot read", relative_path));
-    return bytes.str();
+FileReader working_tree_reader(const std::filesystem::path& root,
+                               std::map<std::string, std::string> kept) {
+  auto texts = std::make_shared<std::map<std::string, std::string>>(std::move(kept));
+  return [root, texts](const std::string& relative_path) {
+    if (auto text = texts->extract(relative_path)) return std::move(text.mapped());
+    std::error_code error;
+    std::string text = read_file_bytes(root / relative_path, error);
+    if (error) throw InputError(fmt::format("{}: cannot read: {}", relative_path, error.message()));
+    return text;
   };
 }
 

@@ -24,7 +24,10 @@ namespace mgate::sql {
 // tree; the pre-commit hook reads the git index instead.
 using FileReader = std::function<std::string(const std::string& relative_path)>;
 
-FileReader working_tree_reader(const std::filesystem::path& root);
+// `kept` are texts already read from the working tree (MigrationSet::texts, by file): each is
+// handed out once instead of reading its file again.
+FileReader working_tree_reader(const std::filesystem::path& root,
+                               std::map<std::string, std::string> kept = {});
 
 // Every script of a migration set, read, parsed and planned once, for all gates to share.
 //

@@ -1,0 +1,92 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "discover/discover.hpp"
+#include "discover/scan.hpp"
+#include "sql/parsed_set.hpp"
+#include "unit/discover_tree.hpp"
+
+namespace mgate {
+namespace {
+
+using discover_tests::DiscoverTree;
+using ::testing::ElementsAre;
+using ::testing::Key;
+
+// Discovery reads a file once: the texts it read whole go with the set to the parser
+// (MigrationSet::texts, sql::working_tree_reader), so that lint reads no migration twice.
+
+TEST(DiscoverTexts, TheTextsDetectionReadGoWithTheSet) {
+  DiscoverTree tree;
+  tree.write("db/001_a.sql",
+             "\xEF\xBB\xBF"
+             "CREATE TABLE a (id int);\n");
+  tree.write("db/002_b.sql", "CREATE TABLE b (id int);\n");
+  tree.write("db/README.md", "notes\n");
+  MigrationSet set = discover(tree.root(), tree.path("db"), "auto");
+  ASSERT_EQ(set.layout, "plain");
+  EXPECT_THAT(set.texts, ElementsAre(Key("db/001_a.sql"), Key("db/002_b.sql")));
+  // As the file is, byte order mark and all: the parser decides what the tool runs of it.
+  EXPECT_EQ(set.texts["db/001_a.sql"],
+            "\xEF\xBB\xBF"
+            "CREATE TABLE a (id int);\n");
+  EXPECT_EQ(set.texts["db/002_b.sql"], "CREATE TABLE b (id int);\n");
+}
+
+TEST(DiscoverTexts, AFileDetectionOnlyLookedIntoIsNotKept) {
+  DiscoverTree tree;
+  std::string large = "SELECT 1;\n";
+  while (large.size() <= 64 * 1024) large += "INSERT INTO t VALUES (1);\n";
+  tree.write("db/2020-01-01-000000_a/up.sql", large);
+  tree.write("db/2020-01-01-000000_a/down.sql", "DROP TABLE t;\n");
+  MigrationSet set = discover(tree.root(), tree.path("db"), "auto");
+  ASSERT_EQ(set.layout, "diesel");
+  EXPECT_THAT(set.texts, ElementsAre(Key("db/2020-01-01-000000_a/down.sql")));
+  EXPECT_EQ(set.texts["db/2020-01-01-000000_a/down.sql"], "DROP TABLE t;\n");
+}
+
+TEST(DiscoverTexts, ALayoutThatReadsItsFilesKeepsThem) {
+  DiscoverTree tree;
+  tree.write("db/001_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\n");
+  MigrationSet set = discover(tree.root(), tree.path("db"), "dbmate");
+  EXPECT_THAT(set.texts, ElementsAre(Key("db/001_a.sql")));
+}
+
+TEST(DiscoverTexts, TheWorkingTreeReaderHandsAKeptTextOutOnce) {
+  DiscoverTree tree;
+  tree.write("db/001_a.sql", "SELECT 'disk';\n");
+  sql::FileReader read =
+      sql::working_tree_reader(tree.root(), {{"db/001_a.sql", "SELECT 'kept';\n"}});
+  EXPECT_EQ(read("db/001_a.sql"), "SELECT 'kept';\n");
+  EXPECT_EQ(read("db/001_a.sql"), "SELECT 'disk';\n");
+  EXPECT_THROW(read("db/002_missing.sql"), InputError);
+}
+
+TEST(DiscoverTexts, ScanNamesPathsRelativeToTheRootHoweverTheyAreWritten) {
+  DiscoverTree tree;
+  tree.write("db/001_a.sql");
+  discovery::Scan scan(tree.root(), tree.path("db"));
+  EXPECT_EQ(scan.relative(tree.path("db/001_a.sql")), "db/001_a.sql");
+  EXPECT_EQ(scan.relative(tree.path("db/sub/../001_a.sql")), "db/001_a.sql");
+  EXPECT_EQ(scan.relative(tree.path("db/./001_a.sql")), "db/001_a.sql");
+  EXPECT_EQ(scan.relative(tree.path("db")), "db");
+  EXPECT_EQ(scan.relative(tree.path("db/")), "db");
+}
+
+TEST(DiscoverTexts, OnlyTheExcludedFileItselfIsLeftOut) {
+  DiscoverTree tree;
+  tree.write("db/001_q.sql");
+  tree.write("db/sub/001_q.sql");
+  discovery::Scan scan(tree.root(), tree.path("db"), {tree.path("db/001_q.sql")});
+  EXPECT_TRUE(scan.excluded(tree.path("db/001_q.sql")));
+  EXPECT_TRUE(scan.excluded(tree.path("db/sub/../001_q.sql")));
+  EXPECT_FALSE(scan.excluded(tree.path("db/sub/001_q.sql")));
+  std::vector<std::string> names;
+  for (const discovery::Entry& entry : scan.entries(tree.path("db"))) names.push_back(entry.name);
+  EXPECT_THAT(names, ElementsAre("sub"));
+}
+
+}  // namespace
+}  // namespace mgate
