@@ -158,6 +158,17 @@ bool Folded::counts(const std::vector<GateResult>& results) const {
 std::vector<Folded> keep_one_verdict_per_risk(const MigrationSet& set, const sql::ParsedSet& parsed,
                                               std::vector<GateResult>& results) {
   std::vector<Folded> out;
+  // Only a measurement or another gate's finding can meet a static finding: a run of the static
+  // gates alone has neither, and spends nothing here.
+  auto keyed = [](const std::string& risk, bool located) { return !risk.empty() && located; };
+  const bool any_to_meet = std::any_of(results.begin(), results.end(), [&](const GateResult& r) {
+    return std::any_of(r.measurements.begin(), r.measurements.end(),
+                       [&](const Measurement& m) { return keyed(m.risk, true); }) ||
+           (r.gate != "lint" &&
+            std::any_of(r.findings.begin(), r.findings.end(),
+                        [&](const Finding& f) { return keyed(f.risk, f.location.has_value()); }));
+  });
+  if (!any_to_meet) return out;
   Statements statements(set, parsed);
   // key -> (result, finding) that speaks for the risk. Indices, not pointers: findings are
   // erased below.
