@@ -46,28 +46,52 @@ bool fails(Level level, FailOn fail_on) {
 }
 
 std::vector<const Finding*> Report::findings() const {
-  std::vector<const Finding*> all;
-  for (const auto& gate : gates) {
-    for (const auto& finding : gate.findings) all.push_back(&finding);
-  }
+  static const Location unlocated{};
+  auto location_of = [](const Finding& f) -> const Location& {
+    return f.location ? *f.location : unlocated;
+  };
   // Versions sort by apply order, not as text: V1__ before V1.1__, 9 before 10.
   std::map<std::string_view, std::size_t> order;
   for (const MigrationEntry& m : migrations) order.emplace(m.version, order.size());
-  auto key = [&](const Finding* f) {
-    static const Location empty{};
-    const Location& l = f->location ? *f->location : empty;
-    const auto it = order.find(f->migration);
-    const std::size_t place = it == order.end() ? order.size() : it->second;
-    int file_rank = 2;
-    if (it != order.end() && f->location) {
-      const MigrationEntry& m = migrations[it->second];
-      file_rank = l.file == m.up ? 0 : l.file == m.down ? 1 : 2;
+  // Files and rules sort as text. Each one is ranked once, so that sorting thousands of findings
+  // compares numbers, not the long common starts of their paths again and again.
+  std::map<std::string_view, std::size_t> files;
+  std::map<std::string_view, std::size_t> rules;
+  for (const auto& gate : gates) {
+    for (const auto& f : gate.findings) {
+      files.emplace(location_of(f).file, 0);
+      rules.emplace(f.rule, 0);
     }
-    return std::tuple<std::size_t, bool, int, const std::string&, int, int, const std::string&>(
-        place, !f->location.has_value(), file_rank, l.file, l.start.line, l.start.column, f->rule);
+  }
+  for (auto* ranks : {&files, &rules}) {
+    std::size_t rank = 0;
+    for (auto& [text, at] : *ranks) at = rank++;
+  }
+  struct Keyed {
+    std::tuple<std::size_t, bool, int, std::size_t, int, int, std::size_t> key;
+    const Finding* finding;
   };
-  std::stable_sort(all.begin(), all.end(),
-                   [&](const Finding* a, const Finding* b) { return key(a) < key(b); });
+  std::vector<Keyed> keyed;
+  for (const auto& gate : gates) {
+    for (const auto& f : gate.findings) {
+      const Location& l = location_of(f);
+      const auto it = order.find(f.migration);
+      const std::size_t place = it == order.end() ? order.size() : it->second;
+      int file_rank = 2;
+      if (it != order.end() && f.location) {
+        const MigrationEntry& m = migrations[it->second];
+        file_rank = l.file == m.up ? 0 : l.file == m.down ? 1 : 2;
+      }
+      keyed.push_back({{place, !f.location.has_value(), file_rank, files[l.file], l.start.line,
+                        l.start.column, rules[f.rule]},
+                       &f});
+    }
+  }
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+  std::vector<const Finding*> all;
+  all.reserve(keyed.size());
+  for (const Keyed& k : keyed) all.push_back(k.finding);
   return all;
 }
 
