@@ -20,8 +20,8 @@ fs::path normal(const fs::path& path) {
 }
 
 // A byte order mark does not hide the layout: its reader says whether the tool takes one.
-std::string without_byte_order_mark(std::string text) {
-  if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
+std::string_view without_byte_order_mark(std::string_view text) {
+  if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
   return text;
 }
 
@@ -159,7 +159,7 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
     if (is_numbered(name, ".go", true)) goose = true;
     if (file.extension() != ".sql") continue;
     // Unreadable files say nothing here; the layout's reader reports them.
-    std::string text = without_byte_order_mark(scan.peek(file, std::string::npos));
+    std::string_view text = without_byte_order_mark(scan.peek(file, std::string::npos));
     no_transaction_header = no_transaction_header || text.starts_with("-- no-transaction");
     dbmate = dbmate || has_dbmate_up(text);
     goose = goose || has_goose_up(text);

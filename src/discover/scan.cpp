@@ -191,13 +191,19 @@ const std::string& Scan::read(const fs::path& file) {
   return texts_.emplace(std::move(name), std::move(text)).first->second;
 }
 
-std::string Scan::peek(const fs::path& file, std::size_t size) {
+std::string_view Scan::peek(const fs::path& file, std::size_t size) {
   std::string name = relative(file);
-  if (auto kept = texts_.find(name); kept != texts_.end()) return kept->second.substr(0, size);
-  std::error_code error;
-  FileHead head = read_file_head(file, size, error);
-  if (head.whole) texts_.emplace(std::move(name), head.bytes);
-  return std::move(head.bytes);
+  auto kept = texts_.find(name);
+  if (kept == texts_.end()) {
+    std::error_code error;
+    FileHead head = read_file_head(file, size, error);
+    if (!head.whole) {
+      head_ = std::move(head.bytes);
+      return head_;
+    }
+    kept = texts_.emplace(std::move(name), std::move(head.bytes)).first;
+  }
+  return std::string_view(kept->second).substr(0, size);
 }
 
 void Scan::add(Migration migration) {

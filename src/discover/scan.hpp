@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/migration.hpp"
@@ -60,9 +61,10 @@ class Scan {
   // scripts (MigrationSet::texts). Throws InputError naming it when unreadable.
   const std::string& read(const std::filesystem::path& file);
 
-  // The first `size` bytes of a file, for looking before a layout is known; empty when the file
-  // cannot be read, which read() reports. A file read whole here is not read again.
-  std::string peek(const std::filesystem::path& file, std::size_t size);
+  // The first `size` bytes of a file, for looking before a layout is known, valid until the
+  // next peek(); empty when the file cannot be read, which read() reports. A file read whole
+  // here is not read again.
+  std::string_view peek(const std::filesystem::path& file, std::size_t size);
 
   void add(Migration migration);
   // A file the tool refuses (the default), or one it skips although it looks like a migration.
@@ -85,6 +87,7 @@ class Scan {
   std::set<std::string> excluded_names_;  // their file names, asked first
   // The texts read so far, by file name relative to the root.
   std::map<std::string, std::string> texts_;
+  std::string head_;  // what peek() read of a file it did not read whole
   std::string checksum_file_;
   // Directories entered so far, with the path they were first reached by.
   std::map<FileId, std::filesystem::path> entered_;
