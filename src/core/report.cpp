@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
+#include <vector>
 
 #include "core/version.hpp"
 
@@ -55,8 +57,8 @@ std::vector<const Finding*> Report::findings() const {
   for (const MigrationEntry& m : migrations) order.emplace(m.version, order.size());
   // Files and rules sort as text. Each one is ranked once, so that sorting thousands of findings
   // compares numbers, not the long common starts of their paths again and again.
-  std::map<std::string_view, std::size_t> files;
-  std::map<std::string_view, std::size_t> rules;
+  std::unordered_map<std::string_view, std::size_t> files;
+  std::unordered_map<std::string_view, std::size_t> rules;
   for (const auto& gate : gates) {
     for (const auto& f : gate.findings) {
       files.emplace(location_of(f).file, 0);
@@ -64,8 +66,11 @@ std::vector<const Finding*> Report::findings() const {
     }
   }
   for (auto* ranks : {&files, &rules}) {
-    std::size_t rank = 0;
-    for (auto& [text, at] : *ranks) at = rank++;
+    std::vector<std::string_view> sorted;
+    sorted.reserve(ranks->size());
+    for (const auto& [text, rank] : *ranks) sorted.push_back(text);
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i) (*ranks)[sorted[i]] = i;
   }
   struct Keyed {
     std::tuple<std::size_t, bool, int, std::size_t, int, int, std::size_t> key;

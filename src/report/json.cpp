@@ -1,4 +1,9 @@
 // The versioned JSON report (`--format json`); its shape is documented in docs/report.md.
+#include <exception>
+#include <sstream>
+#include <system_error>
+#include <thread>
+
 #include "report/json_stream.hpp"
 #include "report/writer.hpp"
 
@@ -78,7 +83,9 @@ void write_finding(JsonStream& json, const Finding& f) {
     json.null();
   }
   json.key("evidence");
-  const nlohmann::json evidence = report_evidence(f);
+  // Copied only when the plan is added to it.
+  const nlohmann::json with_plan = f.plan ? report_evidence(f) : nlohmann::json();
+  const nlohmann::json& evidence = f.plan ? with_plan : f.evidence;
   if (evidence.is_object() && evidence.empty()) {
     json.begin_object();
     json.end_object();
@@ -100,6 +107,37 @@ void write_finding(JsonStream& json, const Finding& f) {
     json.end_array();
   }
   json.end_object();
+}
+
+// The findings, as the elements of the array open in `json`. Thousands of them are written by
+// two threads, the second half into a stream of its own that is spliced in after the first half:
+// the JSON report of a history of 700 migrations holds 3,700 findings.
+void write_findings(JsonStream& json, const std::vector<const Finding*>& findings) {
+  constexpr std::size_t kSplitFrom = 1000;
+  const std::size_t half = findings.size() / 2;
+  std::ostringstream second_half;
+  std::exception_ptr failed;
+  std::thread second;
+  if (findings.size() >= kSplitFrom) {
+    try {
+      second = std::thread([&, depth = json.depth()] {
+        try {
+          JsonStream part(second_half, depth);
+          for (std::size_t i = half; i < findings.size(); ++i) write_finding(part, *findings[i]);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: one writes them all.
+    }
+  }
+  const std::size_t first_end = second.joinable() ? half : findings.size();
+  for (std::size_t i = 0; i < first_end; ++i) write_finding(json, *findings[i]);
+  if (!second.joinable()) return;
+  second.join();
+  if (failed) std::rethrow_exception(failed);
+  json.raw(std::move(second_half).str());
 }
 
 void write_gate(JsonStream& json, const GateResult& gate) {
@@ -254,7 +292,7 @@ class JsonWriter final : public Writer {
     json.end_array();
     json.key("findings");
     json.begin_array();
-    for (const Finding* f : report.findings()) write_finding(json, *f);
+    write_findings(json, report.findings());
     json.end_array();
     json.key("rules");
     json.begin_array();

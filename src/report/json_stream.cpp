@@ -201,6 +201,13 @@ void JsonStream::value(const nlohmann::json& value) {
   serializer.dump(value, true, false, 2, static_cast<unsigned>(2 * scopes_.size()));
 }
 
+void JsonStream::raw(std::string_view elements) {
+  if (elements.empty()) return;
+  buffer_ += elements;
+  scopes_.back().empty = false;
+  if (buffer_.size() >= kFlushAt) flush();
+}
+
 void JsonStream::finish() {
   buffer_ += '\n';
   flush();

@@ -20,6 +20,11 @@ namespace mgate {
 class JsonStream {
  public:
   explicit JsonStream(std::ostream& out) : out_(out) {}
+  // A stream that goes on inside an array `depth` levels deep which already holds an element,
+  // laid out as the enclosing stream would: what it writes is spliced into that stream with raw()
+  // (the JSON report's findings are written by two threads, half each).
+  JsonStream(std::ostream& out, std::size_t depth)
+      : out_(out), scopes_(depth, Scope{true, false}) {}
   ~JsonStream() { flush(); }
   JsonStream(const JsonStream&) = delete;
   JsonStream& operator=(const JsonStream&) = delete;
@@ -35,6 +40,11 @@ class JsonStream {
   void null();
   // A value built elsewhere (evidence, metrics), laid out at the current depth.
   void value(const nlohmann::json& value);
+  // What a stream made with the constructor above wrote, as the next elements of the array
+  // being written here, which holds an element already.
+  void raw(std::string_view elements);
+  // How many objects and arrays are open.
+  std::size_t depth() const { return scopes_.size(); }
   // The trailing newline; flushes.
   void finish();
 

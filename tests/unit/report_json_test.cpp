@@ -2,6 +2,7 @@
 
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "report/json_stream.hpp"
 #include "report/writer.hpp"
@@ -219,6 +220,55 @@ TEST(JsonWriter, FormatsTwentyThousandFindings) {
   const json doc = json::parse(json_text(sample::large_report(20000)));
   EXPECT_EQ(doc["findings"].size(), 20000u);
   EXPECT_EQ(doc["summary"]["errors"], 20000);
+}
+
+// From a thousand findings on, two threads write them, half each, and the second half is spliced
+// in after the first (src/report/json.cpp): the text is laid out as one stream would lay it out,
+// every finding once, in report order.
+TEST(JsonWriter, FindingsWrittenInTwoHalvesReadAsOne) {
+  for (int count : {999, 1000, 1001, 2501}) {
+    const Report report = sample::large_report(count);
+    const std::string text = json_text(report);
+    const json doc = json::parse(text);
+    // Laid out as one stream would: as the JSON library lays out the same document, keys in order.
+    const nlohmann::ordered_json in_order = nlohmann::ordered_json::parse(text);
+    EXPECT_TRUE(text == in_order.dump(2, ' ', false, json::error_handler_t::replace) + "\n")
+        << count;
+    const std::vector<const Finding*> order = report.findings();
+    ASSERT_EQ(doc["findings"].size(), order.size()) << count;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      EXPECT_EQ(doc["findings"][i]["message"], order[i]->message) << count << " " << i;
+      EXPECT_EQ(doc["findings"][i]["location"]["line"], order[i]->location->start.line);
+    }
+  }
+}
+
+TEST(JsonStream, AStreamThatGoesOnInsideAnArrayIsSplicedIn) {
+  std::ostringstream whole;
+  std::ostringstream rest;
+  {
+    JsonStream part(rest, 2);
+    part.begin_object();
+    part.key("n");
+    part.number(2);
+    part.end_object();
+    part.string("three");
+  }
+  {
+    JsonStream json(whole);
+    json.begin_object();
+    json.key("list");
+    json.begin_array();
+    json.number(1);
+    EXPECT_EQ(json.depth(), 2u);
+    json.raw(rest.str());
+    json.raw("");
+    json.end_array();
+    json.end_object();
+    json.finish();
+  }
+  const json expected = {{"list", {1, {{"n", 2}}, "three"}}};
+  EXPECT_EQ(whole.str(), expected.dump(2) + "\n");
 }
 
 }  // namespace
