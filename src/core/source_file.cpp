@@ -1,6 +1,10 @@
 #include "core/source_file.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
 
 namespace mgate {
 namespace {
@@ -9,30 +13,54 @@ bool is_continuation_byte(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
+// How many UTF-8 continuation bytes (10xxxxxx) `text` holds, eight bytes at a time.
+std::size_t continuation_bytes(std::string_view text) {
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    // A byte's top bit set and the bit below it clear: shifting left brings each byte's second
+    // bit under its top bit.
+    count += static_cast<std::size_t>(std::popcount(word & ~(word << 1) & kHighs));
+  }
+  for (; i < text.size(); ++i) count += is_continuation_byte(text[i]);
+  return count;
+}
+
 }  // namespace
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
-  for (std::size_t i = 0; i < text_.size(); ++i) {
-    bool crlf = text_[i] == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n';
-    if ((text_[i] == '\n' || text_[i] == '\r') && !crlf) line_starts_.push_back(i + 1);
+  const std::string_view all(text_);
+  if (all.find('\r') == std::string_view::npos) {
+    // No carriage return, the usual case: every line ends at a "\n", found with memchr.
+    for (std::size_t at = all.find('\n'); at != std::string_view::npos; at = all.find('\n', at + 1))
+      line_starts_.push_back(at + 1);
+  } else {
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+      bool crlf = text_[i] == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n';
+      if ((text_[i] == '\n' || text_[i] == '\r') && !crlf) line_starts_.push_back(i + 1);
+    }
   }
+  code_points_at_block_.reserve(text_.size() / kBlock + 1);
   std::size_t code_points = 0;
-  for (std::size_t i = 0; i < text_.size(); ++i) {
-    if (i % kBlock == 0) code_points_at_block_.push_back(code_points);
-    if (!is_continuation_byte(text_[i])) ++code_points;
+  for (std::size_t block = 0; block < text_.size(); block += kBlock) {
+    code_points_at_block_.push_back(code_points);
+    const std::size_t size = std::min(kBlock, text_.size() - block);
+    code_points += size - continuation_bytes(all.substr(block, size));
   }
 }
 
 std::size_t SourceFile::code_points_before(std::size_t offset) const {
   if (code_points_at_block_.empty()) return 0;
   std::size_t block = std::min(offset / kBlock, code_points_at_block_.size() - 1);
-  std::size_t count = code_points_at_block_[block];
-  for (std::size_t i = block * kBlock; i < offset; ++i) {
-    if (!is_continuation_byte(text_[i])) ++count;
-  }
-  return count;
+  const std::size_t from = block * kBlock;
+  const std::size_t size = std::min(offset, text_.size()) - std::min(from, text_.size());
+  return code_points_at_block_[block] + size -
+         continuation_bytes(std::string_view(text_).substr(from, size));
 }
 
 Position SourceFile::position(std::size_t offset) const {

@@ -2,8 +2,41 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace mgate {
 namespace {
+
+// Every offset of a text mixing one- to four-byte characters and all three line endings, on
+// lines longer than the blocks the column count is kept by, against counting from the start.
+TEST(SourceFile, EveryOffsetMapsAsCountingFromTheStartWould) {
+  const std::vector<std::string> pieces = {
+      "a", "_", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\n", "\r\n", "\r", "\t"};
+  std::string text;
+  unsigned seed = 7;
+  for (int i = 0; i < 5000; ++i) {
+    seed = seed * 1103515245 + 12345;
+    std::size_t pick = (seed >> 16) % 40;
+    text += pieces[pick < 5 ? pick : pick < 37 ? 0 : pick - 32];
+  }
+  SourceFile f("a.sql", text);
+  Position expected{1, 1};
+  for (std::size_t offset = 0; offset <= text.size(); ++offset) {
+    ASSERT_EQ(f.position(offset), expected) << offset;
+    if (offset == text.size()) break;
+    const unsigned char c = static_cast<unsigned char>(text[offset]);
+    const bool line_end =
+        c == '\n' || (c == '\r' && (offset + 1 == text.size() || text[offset + 1] != '\n'));
+    const bool next_is_continuation =
+        offset + 1 < text.size() && (static_cast<unsigned char>(text[offset + 1]) & 0xC0) == 0x80;
+    if (line_end) {
+      expected = {expected.line + 1, 1};
+    } else if (!next_is_continuation) {
+      ++expected.column;
+    }
+  }
+}
 
 TEST(SourceFile, MapsOffsetsToOneBasedLinesAndColumns) {
   SourceFile f("a.sql", "ab\ncd\n\nef");
