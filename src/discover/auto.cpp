@@ -138,6 +138,11 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
     return "prisma";
 
   std::vector<fs::path> below = files_in(scan, dir, true);
+  std::vector<fs::path> sql;
+  for (const fs::path& file : below) {
+    if (file.extension() == ".sql") sql.push_back(file);
+  }
+  scan.prefetch(sql, kHead);
   for (const fs::path& file : below) {
     if (file.extension() == ".sql" &&
         has_liquibase_header(without_byte_order_mark(scan.peek(file, kHead))))

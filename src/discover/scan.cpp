@@ -8,6 +8,8 @@
 #include <cstring>
 #include <iterator>
 #include <string_view>
+#include <system_error>
+#include <thread>
 
 #include "core/config.hpp"
 #include "core/file_bytes.hpp"
@@ -212,6 +214,29 @@ void Scan::add(Migration migration) {
 
 void Scan::stray(const fs::path& file, std::string reason, StrayFile::Kind kind) {
   strays_.push_back({relative(file), std::move(reason), kind});
+}
+
+void Scan::prefetch(const std::vector<fs::path>& files, std::size_t size) {
+  std::vector<FileHead> heads(files.size());
+  auto read_every = [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < files.size(); i += step) {
+      std::error_code ignored;  // an unreadable file is read()'s to report
+      heads[i] = read_file_head(files[i], size, ignored);
+    }
+  };
+  std::thread second;
+  if (files.size() > 1) {
+    try {
+      second = std::thread(read_every, 1, 2);
+    } catch (const std::system_error&) {
+      // No thread to be had: this one reads them all.
+    }
+  }
+  read_every(0, second.joinable() ? 2 : 1);
+  if (second.joinable()) second.join();
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (heads[i].whole) texts_.emplace(relative(files[i]), std::move(heads[i].bytes));
+  }
 }
 
 MigrationSet Scan::finish(std::string layout) && {

@@ -66,6 +66,11 @@ class Scan {
   // here is not read again.
   std::string_view peek(const std::filesystem::path& file, std::size_t size);
 
+  // Reads the files that are at most `size` bytes long, for peek() and read() to take, on two
+  // threads: detection reads every SQL file below the directory, and one thread mostly waits for
+  // the kernel there.
+  void prefetch(const std::vector<std::filesystem::path>& files, std::size_t size);
+
   void add(Migration migration);
   // A file the tool refuses (the default), or one it skips although it looks like a migration.
   void stray(const std::filesystem::path& file, std::string reason,
