@@ -12,44 +12,33 @@ namespace {
 
 using discover_tests::DiscoverTree;
 
-TEST(FileBytes, ASmallFileIsReadWhole) {
-  DiscoverTree tree;
-  tree.write("a.sql", "SELECT 1;\n");
-  std::error_code error;
-  FileHead head = read_file_head(tree.path("a.sql"), 4096, error);
-  EXPECT_FALSE(error);
-  EXPECT_EQ(head.bytes, "SELECT 1;\n");
-  EXPECT_TRUE(head.whole);
-  EXPECT_EQ(read_file_bytes(tree.path("a.sql"), error), "SELECT 1;\n");
-}
-
-TEST(FileBytes, TheLimitCutsTheHeadAndSaysSo) {
-  DiscoverTree tree;
-  tree.write("a.sql", "0123456789");
-  std::error_code error;
-  FileHead head = read_file_head(tree.path("a.sql"), 4, error);
-  EXPECT_FALSE(error);
-  EXPECT_EQ(head.bytes, "0123");
-  EXPECT_FALSE(head.whole);
-}
-
-TEST(FileBytes, AFileAsLongAsTheLimitIsWhole) {
-  DiscoverTree tree;
-  tree.write("a.sql", "0123456789");
-  std::error_code error;
-  FileHead head = read_file_head(tree.path("a.sql"), 10, error);
-  EXPECT_EQ(head.bytes, "0123456789");
-  EXPECT_TRUE(head.whole);
-}
-
-TEST(FileBytes, AnEmptyFileIsWholeAndEmpty) {
-  DiscoverTree tree;
-  tree.write("a.sql", "");
-  std::error_code error;
-  FileHead head = read_file_head(tree.path("a.sql"), 4096, error);
-  EXPECT_FALSE(error);
-  EXPECT_EQ(head.bytes, "");
-  EXPECT_TRUE(head.whole);
+// What the head of a file holds and whether it says the file ends there, by its size and the
+// limit.
+TEST(FileBytes, AHeadIsTheFileUpToTheLimitAndSaysWhetherItEndsThere) {
+  struct Case {
+    std::string text;
+    std::size_t limit;
+    std::string bytes;
+    bool whole;
+  };
+  const Case cases[] = {
+      {"SELECT 1;\n", 4096, "SELECT 1;\n", true},  // shorter than the limit
+      {"0123456789", 4, "0123", false},            // cut by the limit
+      {"0123456789", 10, "0123456789", true},      // as long as the limit
+      {"", 4096, "", true},                        // empty
+  };
+  for (const Case& c : cases) {
+    DiscoverTree tree;
+    tree.write("a.sql", c.text);
+    std::error_code error;
+    FileHead head = read_file_head(tree.path("a.sql"), c.limit, error);
+    EXPECT_FALSE(error) << c.text;
+    EXPECT_EQ(head.bytes, c.bytes);
+    EXPECT_EQ(head.whole, c.whole) << c.text << " " << c.limit;
+    if (c.whole) {
+      EXPECT_EQ(read_file_bytes(tree.path("a.sql"), error), c.text);
+    }
+  }
 }
 
 TEST(FileBytes, ALargeFileIsReadByteForByte) {
