@@ -255,6 +255,18 @@ MigrationSet Scan::finish(std::string layout) && {
   set.migrations = std::move(migrations_);
   set.strays = std::move(strays_);
   set.checksum_file = std::move(checksum_file_);
+  // The scripts no reader looked into (Prisma's, diesel's outside detection) are read here, on
+  // two threads, rather than one by one when they are parsed.
+  std::vector<fs::path> unread;
+  const std::string prefix = dir_relative_.empty() ? std::string() : dir_relative_ + "/";
+  for (const Migration& m : set.migrations) {
+    for (const auto* script : {&m.up, &m.down, &m.verify}) {
+      if (!*script || texts_.contains((*script)->file) || !(*script)->file.starts_with(prefix))
+        continue;
+      unread.push_back(dir_ / (*script)->file.substr(prefix.size()));
+    }
+  }
+  prefetch(unread, std::string::npos);
   for (const Migration& m : set.migrations) {
     for (const auto* script : {&m.up, &m.down, &m.verify}) {
       if (!*script) continue;

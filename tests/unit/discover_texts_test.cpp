@@ -35,16 +35,27 @@ TEST(DiscoverTexts, TheTextsDetectionReadGoWithTheSet) {
   EXPECT_EQ(set.texts["db/002_b.sql"], "CREATE TABLE b (id int);\n");
 }
 
-TEST(DiscoverTexts, AFileDetectionOnlyLookedIntoIsNotKept) {
+// Detection reads the first 64 KiB of a file; a longer script, and one of a layout detection
+// never looks into, is read whole when the set is made. Only scripts' texts go with the set.
+TEST(DiscoverTexts, EveryScriptGoesWithTheSetWholeAndNothingElse) {
   DiscoverTree tree;
   std::string large = "SELECT 1;\n";
   while (large.size() <= 64 * 1024) large += "INSERT INTO t VALUES (1);\n";
   tree.write("db/2020-01-01-000000_a/up.sql", large);
   tree.write("db/2020-01-01-000000_a/down.sql", "DROP TABLE t;\n");
+  tree.write("db/2020-01-01-000000_a/metadata.toml", "run_in_transaction = false\n");
+  tree.write("db/notes.sql", "-- not a migration\n");
   MigrationSet set = discover(tree.root(), tree.path("db"), "auto");
   ASSERT_EQ(set.layout, "diesel");
-  EXPECT_THAT(set.texts, ElementsAre(Key("db/2020-01-01-000000_a/down.sql")));
-  EXPECT_EQ(set.texts["db/2020-01-01-000000_a/down.sql"], "DROP TABLE t;\n");
+  EXPECT_THAT(set.texts, ElementsAre(Key("db/2020-01-01-000000_a/down.sql"),
+                                     Key("db/2020-01-01-000000_a/up.sql")));
+  EXPECT_EQ(set.texts["db/2020-01-01-000000_a/up.sql"], large);
+
+  tree.write("prisma/migration_lock.toml", "provider = \"postgresql\"\n");
+  tree.write("prisma/20240101000000_init/migration.sql", "CREATE TABLE a (id int);\n");
+  MigrationSet prisma = discover(tree.root(), tree.path("prisma"), "auto");
+  ASSERT_EQ(prisma.layout, "prisma");
+  EXPECT_THAT(prisma.texts, ElementsAre(Key("prisma/20240101000000_init/migration.sql")));
 }
 
 TEST(DiscoverTexts, ALayoutThatReadsItsFilesKeepsThem) {
