@@ -4,9 +4,10 @@
 
 namespace mgate {
 
-// A 128-bit FNV-1a digest of a sequence of values, each framed by its length, so that ("ab",
-// "c") and ("a", "bc") differ. It tells runs apart (the report's fingerprint); it is no defence
-// against someone crafting a collision.
+// A 128-bit digest of a sequence of values, each framed by its length, so that ("ab", "c") and
+// ("a", "bc") differ: FNV-1a's step (xor, then multiply by its 128-bit prime) taken over eight
+// bytes at a time. It tells runs apart (the report's fingerprint); it is no defence against
+// someone crafting a collision.
 class Digest {
  public:
   Digest& add(std::string_view value);
