@@ -219,7 +219,7 @@ Report run_gates(const LintCommand& c, const Config& config, pg::EphemeralServer
   std::vector<LooseSql> loose;
   for (const Target& target : targets) {
     std::vector<std::string> loose_files;
-    MigrationSet set = discover_target(config, target, layout, loose_files);
+    MigrationSet set = discover_target(config, target, layout, c.staged, loose_files);
     refuse_overwriting_inputs(c.output, config, set);
     // Named files that are no migration of their directory leave nothing of it to judge.
     const bool judged =

@@ -143,9 +143,10 @@ std::vector<Target> resolve_targets(const Config& config, const std::vector<std:
 }
 
 MigrationSet discover_target(const Config& config, const Target& target, const std::string& layout,
-                             std::vector<std::string>& loose) {
+                             bool staged, std::vector<std::string>& loose) {
   DiscoverOptions options = discover_options(config);
   options.layout = layout;
+  options.keep_texts = !staged;
   MigrationSet set = discover(config.root, target.dir, options);
   if (target.files.empty()) {
     // A directory whose only files are migrations the tool would refuse holds findings, not

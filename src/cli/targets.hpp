@@ -36,9 +36,10 @@ std::vector<Target> resolve_targets(const Config& config, const std::vector<std:
 // Discovers a target's migrations; migrations that none of its files belong to are context only.
 // A named directory that holds no migration is an InputError. The named files that no migration
 // of their directory holds are added to `loose`; the set keeps them as strays (files the tool
-// would not run) only when they lie beside its migrations.
+// would not run) only when they lie beside its migrations. With `staged`, the scripts are read
+// from the git index, so the set carries no working-tree texts (MigrationSet::texts).
 MigrationSet discover_target(const Config& config, const Target& target, const std::string& layout,
-                             std::vector<std::string>& loose);
+                             bool staged, std::vector<std::string>& loose);
 
 // SQL that no layout reads: a file named on the command line that is no migration of its
 // directory, or standard input.

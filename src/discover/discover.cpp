@@ -75,7 +75,7 @@ MigrationSet discover(const fs::path& root, const fs::path& dir, const DiscoverO
       options.layout == "auto" ? discovery::detect_layout(root, scan) : options.layout;
   const Layout& layout = layout_named(name);
   reader_of(layout.name).read(scan, undeclared_transaction(layout, options.transaction));
-  return std::move(scan).finish(std::string(layout.name));
+  return std::move(scan).finish(std::string(layout.name), options.keep_texts);
 }
 
 MigrationSet discover(const fs::path& root, const fs::path& dir, const std::string& layout) {

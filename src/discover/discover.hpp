@@ -19,6 +19,10 @@ struct DiscoverOptions {
   // The files the configuration names (mgate.toml, queries, fixture seeds, the baseline): never
   // migrations, never strays, and never counted when detecting the layout.
   std::set<std::filesystem::path> excluded;
+  // Whether the set carries its scripts' texts as the working tree has them
+  // (MigrationSet::texts), the ones no reader read read here; false when they are taken from
+  // elsewhere (--staged reads the git index).
+  bool keep_texts = true;
 };
 
 // The discovery options a configuration asks for, its own files excluded.

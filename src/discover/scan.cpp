@@ -239,7 +239,7 @@ void Scan::prefetch(const std::vector<fs::path>& files, std::size_t size) {
   }
 }
 
-MigrationSet Scan::finish(std::string layout) && {
+MigrationSet Scan::finish(std::string layout, bool keep_texts) && {
   std::sort(migrations_.begin(), migrations_.end(), [](const Migration& a, const Migration& b) {
     if (a.repeatable != b.repeatable) return b.repeatable;
     if (int order = compare(a.version, b.version); order != 0) return order < 0;
@@ -255,6 +255,7 @@ MigrationSet Scan::finish(std::string layout) && {
   set.migrations = std::move(migrations_);
   set.strays = std::move(strays_);
   set.checksum_file = std::move(checksum_file_);
+  if (!keep_texts) return set;
   // The scripts no reader looked into (Prisma's, diesel's outside detection) are read here, on
   // two threads, rather than one by one when they are parsed.
   std::vector<fs::path> unread;

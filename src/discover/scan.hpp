@@ -83,7 +83,8 @@ class Scan {
 
   // The result, in apply order: versioned migrations by version (then name), then Flyway's
   // repeatable ones by name.
-  MigrationSet finish(std::string layout) &&;
+  // The set carries its scripts' texts when `keep_texts` (MigrationSet::texts).
+  MigrationSet finish(std::string layout, bool keep_texts = true) &&;
 
  private:
   std::filesystem::path dir_;  // absolute and normalized

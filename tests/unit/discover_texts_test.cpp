@@ -65,6 +65,22 @@ TEST(DiscoverTexts, ALayoutThatReadsItsFilesKeepsThem) {
   EXPECT_THAT(set.texts, ElementsAre(Key("db/001_a.sql")));
 }
 
+// --staged reads the scripts from the git index: the working tree's texts are neither read for
+// the set nor carried with it.
+TEST(DiscoverTexts, ASetThatKeepsNoTextsCarriesNone) {
+  DiscoverTree tree;
+  tree.write("prisma/migration_lock.toml", "provider = \"postgresql\"\n");
+  tree.write("prisma/20240101000000_init/migration.sql", "CREATE TABLE a (id int);\n");
+  tree.write("db/001_a.sql", "CREATE TABLE a (id int);\n");
+  for (const char* dir : {"prisma", "db"}) {
+    DiscoverOptions options;
+    options.keep_texts = false;
+    MigrationSet set = discover(tree.root(), tree.path(dir), options);
+    EXPECT_EQ(set.migrations.size(), 1u) << dir;
+    EXPECT_TRUE(set.texts.empty()) << dir;
+  }
+}
+
 TEST(DiscoverTexts, TheWorkingTreeReaderHandsAKeptTextOutOnce) {
   DiscoverTree tree;
   tree.write("db/001_a.sql", "SELECT 'disk';\n");
