@@ -62,6 +62,18 @@ bool is_within(const fs::path& path, const FileId& ancestor) {
   return true;
 }
 
+// Whether `rest` names a path below a directory as it is: no empty, "." or ".." component.
+bool is_plain_relative(std::string_view rest) {
+  if (rest.empty()) return false;
+  for (std::size_t at = 0; at <= rest.size();) {
+    std::size_t end = std::min(rest.find('/', at), rest.size());
+    std::string_view part = rest.substr(at, end - at);
+    if (part.empty() || part == "." || part == "..") return false;
+    at = end + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 Scan::Scan(const fs::path& root, const fs::path& dir, const std::set<fs::path>& excluded)
@@ -84,18 +96,6 @@ Scan::Scan(const fs::path& root, const fs::path& dir, const std::set<fs::path>& 
   dir_relative_ = relative_to_root(dir_, absolute_normal(root));
   struct stat info {};
   if (::stat(dir_.c_str(), &info) == 0) entered_.emplace(id_of(info), dir_);
-}
-
-// Whether `rest` names a path below a directory as it is: no empty, "." or ".." component.
-bool is_plain_relative(std::string_view rest) {
-  if (rest.empty()) return false;
-  for (std::size_t at = 0; at <= rest.size();) {
-    std::size_t end = std::min(rest.find('/', at), rest.size());
-    std::string_view part = rest.substr(at, end - at);
-    if (part.empty() || part == "." || part == "..") return false;
-    at = end + 1;
-  }
-  return true;
 }
 
 std::string Scan::relative(const fs::path& path) const {
@@ -259,10 +259,12 @@ MigrationSet Scan::finish(std::string layout, bool keep_texts) && {
   // The scripts no reader looked into (Prisma's, diesel's outside detection) are read here, on
   // two threads, rather than one by one when they are parsed.
   std::vector<fs::path> unread;
+  std::set<std::string_view> listed;  // a file two scripts share is read once
   const std::string prefix = dir_relative_.empty() ? std::string() : dir_relative_ + "/";
   for (const Migration& m : set.migrations) {
     for (const auto* script : {&m.up, &m.down, &m.verify}) {
-      if (!*script || texts_.contains((*script)->file) || !(*script)->file.starts_with(prefix))
+      if (!*script || texts_.contains((*script)->file) || !(*script)->file.starts_with(prefix) ||
+          !listed.insert((*script)->file).second)
         continue;
       unread.push_back(dir_ / (*script)->file.substr(prefix.size()));
     }
