@@ -32,11 +32,12 @@ export LLVM_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
 args=()
 if [[ "$kind" == thread ]]; then
   # The suites whose code runs threads of mgate's own: the parsing workers (every lint, also in
-  # the mgate processes the CLI suites start, and ParsedSet's own tests), the JSON report's second
-  # writer (JsonWriter), the session watchdog (every dynamic gate), the rollback workers, the
-  # traffic clients, and teardown on signals.
-  threaded=(ParsedSet JsonWriter LintCommand CheckCommand BaselineCommand PlansCheck PreCommitHook SourceText
-            DynamicGates RollbackJobs IntegrityGate LocksGate PlansGate SourceTextGates
+  # the mgate processes the CLI suites start, and ParsedSet's own tests), discovery's second
+  # reader (DiscoverAuto, DiscoverTexts), the JSON report's second writer (JsonWriter), the
+  # session watchdog (every dynamic gate), the rollback workers, the traffic clients, and
+  # teardown on signals.
+  threaded=(ParsedSet DiscoverAuto DiscoverTexts JsonWriter LintCommand CheckCommand
+            BaselineCommand PlansCheck PreCommitHook SourceText DynamicGates RollbackJobs IntegrityGate LocksGate PlansGate SourceTextGates
             LocalProvider ExternalProvider DatabaseUrl)
   args+=(-R "^($(IFS='|'; echo "${threaded[*]}"))[./]")
 fi
