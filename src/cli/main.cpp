@@ -1,7 +1,6 @@
 // mgate: a safety gate for PostgreSQL schema migrations. Exit codes: 0 passed, 1 a gate failed,
 // 2 usage/config/input error, 3 environment error.
 #include <fmt/core.h>
-#include <malloc.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "core/config.hpp"
+#include "core/heap.hpp"
 #include "core/version.hpp"
 #include "pg/teardown.hpp"
 #include "sql/grammar.hpp"
@@ -117,19 +117,8 @@ static int run(int argc, char** argv) {
   }
 }
 
-// glibc's malloc gives blocks from 128 KiB up (a threshold it raises as they are freed) memory
-// of their own, mapped when asked for and unmapped when freed: a lint run's growing vectors of
-// findings, parse trees and the report's text took fresh pages again and again, a page fault for
-// each 4 KiB first touched. Kept on the heap, and the heap kept until exit (256 MiB may stand
-// free at its top before it is given back), freed memory is reused: 4-8% of a lint run on a
-// history of 700-800 migrations (bench/README.md).
-static void keep_freed_memory() {
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-}
-
 int main(int argc, char** argv) {
-  keep_freed_memory();
+  mgate::keep_freed_memory_on_heap();
   int code = run(argc, argv);
   mgate::pg::wait_for_signal_teardown();
   return code;

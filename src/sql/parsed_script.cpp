@@ -7,6 +7,7 @@
 #include <cstring>
 #include <thread>
 
+#include "core/heap.hpp"
 #include "sql/lexer.hpp"
 
 // libpg_query's pg_query_parse shares an object file with pg_query_parse_protobuf, whose call of
@@ -124,8 +125,10 @@ bool parse_in_parallel(ParsedScript& script, const std::string& sql, std::string
   std::vector<ParseOutcome> outcomes(cuts.size() - 1);
   std::vector<std::thread> workers;
   for (std::size_t i = 1; i < outcomes.size(); ++i) {
-    workers.emplace_back(
-        [&, i] { outcomes[i] = run_parser(sql.substr(cuts[i], cuts[i + 1] - cuts[i])); });
+    workers.emplace_back([&, i] {
+      advise_huge_pages_for_heap(32 << 20);  // its part of the tree, in its own arena
+      outcomes[i] = run_parser(sql.substr(cuts[i], cuts[i + 1] - cuts[i]));
+    });
   }
   outcomes[0] = run_parser(sql.substr(cuts[0], cuts[1] - cuts[0]));
   for (std::thread& worker : workers) worker.join();

@@ -1,0 +1,27 @@
+#pragma once
+#include <cstddef>
+
+namespace mgate {
+
+// glibc's malloc gives blocks from 128 KiB up (a threshold it raises as they are freed) memory
+// of their own, mapped when asked for and unmapped when freed: a lint run's growing vectors of
+// findings, parse trees and the report's text took fresh pages again and again, a page fault for
+// each 4 KiB first touched. Kept on the heap (blocks below 64 MiB), and the heap kept until exit
+// (256 MiB may stand free at its top before it is given back), freed memory is reused: 4-8% of a
+// lint run on a history of 700-800 migrations (bench/README.md). Called first thing in main.
+void keep_freed_memory_on_heap();
+
+// Asks the kernel to back the next `bytes` of the calling thread's malloc heap with transparent
+// huge pages: the memory is allocated (not touched, so it costs no RAM), its whole 2 MiB pages
+// advised MADV_HUGEPAGE, and freed again, and the heap keeps it for the allocations that follow
+// (keep_freed_memory_on_heap). A thread that touches tens of megabytes then takes one page fault
+// per 2 MiB instead of one per 4 KiB: even reused, a run's memory is touched once first, and
+// those faults were a quarter of a lint run's CPU on the big file and on a history of 700
+// migrations (a fault costs more in a virtual machine, as CI runners are). glibc's
+// `glibc.malloc.hugetlb=1` tunable does the same, but only the environment can set it. Where the
+// kernel has transparent huge pages off, the advice changes nothing; memory beyond `bytes` is
+// paged as before. Worth it only for a thread that will touch megabytes: a small run pays more
+// for its first 2 MiB page than it saves.
+void advise_huge_pages_for_heap(std::size_t bytes);
+
+}  // namespace mgate

@@ -1,0 +1,95 @@
+#include "core/heap.hpp"
+
+#include <gtest/gtest.h>
+#include <malloc.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace mgate {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kOwnAllocator = true;  // the sanitizer's allocator, not glibc's heap
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kOwnAllocator = true;
+#else
+constexpr bool kOwnAllocator = false;
+#endif
+#else
+constexpr bool kOwnAllocator = false;
+#endif
+
+// The VmFlags line of the mapping of this process that holds `address` ("" when none does).
+std::string vm_flags_at(const void* address) {
+  auto at = reinterpret_cast<std::uintptr_t>(address);
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    std::uintptr_t begin = 0;
+    std::uintptr_t end = 0;
+    char dash = 0;
+    std::istringstream range(line);
+    if (range >> std::hex >> begin >> dash >> end && dash == '-') {
+      inside = begin <= at && at < end;
+    } else if (inside && line.starts_with("VmFlags:")) {
+      return line;
+    }
+  }
+  return "";
+}
+
+// Whether the mapping that holds `address` is advised for huge pages ("hg" in its VmFlags).
+bool advised_huge(const void* address) {
+  std::istringstream flags(vm_flags_at(address));
+  std::string flag;
+  while (flags >> flag) {
+    if (flag == "hg") return true;
+  }
+  return false;
+}
+
+// After the advice, what the thread allocates next lies in memory advised for huge pages: on the
+// main heap and in a thread's own arena.
+TEST(Heap, WhatTheThreadAllocatesAfterTheAdviceIsInHugePageMemory) {
+  if (kOwnAllocator) GTEST_SKIP() << "a sanitizer's allocator holds no glibc heap";
+  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"))
+    GTEST_SKIP() << "this kernel has no transparent huge pages";
+  keep_freed_memory_on_heap();
+  auto allocate_after_advice = [] {
+    advise_huge_pages_for_heap(32 << 20);
+    char* block = static_cast<char*>(std::malloc(8 << 20));
+    // Past the first 2 MiB boundary: the advice covers whole huge pages only.
+    bool advised = advised_huge(block + (4 << 20));
+    std::free(block);
+    return advised;
+  };
+  EXPECT_TRUE(allocate_after_advice()) << "on the calling thread's heap";
+  bool in_thread = false;
+  std::thread([&] { in_thread = allocate_after_advice(); }).join();
+  EXPECT_TRUE(in_thread) << "in a new thread's arena";
+}
+
+// Blocks of tens of megabytes come from the heap, not from mappings of their own, and a freed
+// one stays on the heap for what comes next.
+TEST(Heap, LargeBlocksAreKeptOnTheHeap) {
+  if (kOwnAllocator) GTEST_SKIP() << "a sanitizer's allocator holds no glibc heap";
+  keep_freed_memory_on_heap();
+  std::size_t mapped = mallinfo2().hblkhd;
+  void* block = std::malloc(40 << 20);
+  ASSERT_NE(block, nullptr);
+  EXPECT_EQ(mallinfo2().hblkhd, mapped) << "a 40 MiB block was mapped on its own";
+  std::size_t heap = mallinfo2().arena;
+  std::free(block);
+  EXPECT_EQ(mallinfo2().arena, heap) << "freeing a 40 MiB block gave memory back";
+}
+
+}  // namespace
+}  // namespace mgate
