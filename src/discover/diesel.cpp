@@ -62,19 +62,10 @@ void read_metadata(Scan& scan, const Entry& metadata, Migration& migration) {
 
 void read_migration(Scan& scan, const Entry& directory, const DirectoryName& name,
                     Transaction undeclared) {
-  std::optional<Entry> up;
-  std::optional<Entry> down;
-  std::optional<Entry> metadata;
-  for (Entry& entry : scan.entries(directory.path)) {
-    std::optional<Entry>* slot = nullptr;
-    if (!entry.directory) {
-      if (entry.name == "up.sql") slot = &up;
-      if (entry.name == "down.sql") slot = &down;
-      if (entry.name == "metadata.toml") slot = &metadata;
-    }
-    // diesel reads only those three; anything else in the directory is none of its business.
-    if (slot) *slot = std::move(entry);
-  }
+  // diesel reads only these three; anything else in the directory is none of its business.
+  std::optional<Entry> up = scan.file(directory.path, "up.sql");
+  std::optional<Entry> down = scan.file(directory.path, "down.sql");
+  std::optional<Entry> metadata = scan.file(directory.path, "metadata.toml");
   if (!up) {
     scan.stray(directory.path, "diesel migration directory without up.sql");
     return;

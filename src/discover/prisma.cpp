@@ -10,10 +10,8 @@ namespace mgate::discovery {
 void read_prisma(Scan& scan, Transaction undeclared) {
   for (const Entry& entry : scan.entries(scan.dir())) {
     if (!entry.directory || !scan.enter(entry)) continue;
-    std::optional<Entry> script;
-    for (Entry& file : scan.entries(entry.path)) {
-      if (!file.directory && file.name == "migration.sql") script = std::move(file);
-    }
+    // Prisma reads migration.sql alone from each directory.
+    std::optional<Entry> script = scan.file(entry.path, "migration.sql");
     if (!script) {
       scan.stray(entry.path,
                  "a migration directory without migration.sql: Prisma Migrate "

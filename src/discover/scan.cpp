@@ -113,6 +113,31 @@ std::string Scan::relative(const fs::path& path) const {
   return dir_relative_.empty() ? inside : dir_relative_ + "/" + inside;
 }
 
+std::optional<Entry> Scan::stat_entry(fs::path path, std::string name,
+                                      const fs::path* looked_up_in) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    std::error_code status_error(errno, std::generic_category());
+    struct stat link {};
+    bool is_link = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+    if (looked_up_in && !is_link) {
+      int cause = status_error.value();
+      if (cause == ENOENT || cause == ENOTDIR) return std::nullopt;
+      // Not the file but its directory: listing it would have failed alike.
+      throw InputError(fmt::format("cannot read directory {}: {}", relative(*looked_up_in),
+                                   status_error.message()));
+    }
+    stray(path, fmt::format("{}: {}",
+                            is_link ? "symbolic link that cannot be followed" : "cannot be read",
+                            status_error.message()));
+    return std::nullopt;
+  }
+  if (S_ISDIR(info.st_mode)) return Entry{std::move(path), std::move(name), true, id_of(info)};
+  if (S_ISREG(info.st_mode)) return Entry{std::move(path), std::move(name), false, id_of(info)};
+  stray(path, "not a regular file or a directory");
+  return std::nullopt;
+}
+
 std::vector<Entry> Scan::entries(const fs::path& directory) {
   std::error_code error;
   fs::directory_iterator it(directory, error);
@@ -130,26 +155,22 @@ std::vector<Entry> Scan::entries(const fs::path& directory) {
       found.push_back({entry.path(), name, false, {}});
       continue;
     }
-    struct stat info {};
-    if (::stat(entry.path().c_str(), &info) != 0) {
-      std::error_code status_error(errno, std::generic_category());
-      std::error_code link_error;
-      std::string what =
-          entry.is_symlink(link_error) ? "symbolic link that cannot be followed" : "cannot be read";
-      stray(entry.path(), fmt::format("{}: {}", what, status_error.message()));
-    } else if (S_ISDIR(info.st_mode)) {
-      found.push_back({entry.path(), name, true, id_of(info)});
-    } else if (S_ISREG(info.st_mode)) {
-      found.push_back({entry.path(), name, false, id_of(info)});
-    } else {
-      stray(entry.path(), "not a regular file or a directory");
-    }
+    if (auto stated = stat_entry(entry.path(), std::move(name), nullptr))
+      found.push_back(std::move(*stated));
   }
   if (error)
     throw InputError(
         fmt::format("cannot read directory {}: {}", relative(directory), error.message()));
   std::sort(found.begin(), found.end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return found;
+}
+
+std::optional<Entry> Scan::file(const fs::path& directory, std::string_view name) {
+  fs::path path = directory / name;
+  if (excluded(path)) return std::nullopt;
+  std::optional<Entry> found = stat_entry(path, std::string(name), &directory);
+  if (found && found->directory) return std::nullopt;
   return found;
 }
 

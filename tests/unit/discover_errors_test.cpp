@@ -103,6 +103,21 @@ TEST(DiscoverErrors, AnUnreadableSubdirectoryIsAnInputError) {
               HasSubstr("cannot read directory db/2024"));
 }
 
+// Prisma and diesel look their files up by name: a migration directory that cannot be searched
+// is an input error, as when it was listed.
+TEST(DiscoverErrors, AMigrationDirectoryThatCannotBeSearchedIsAnInputError) {
+  if (!permissions_apply()) GTEST_SKIP() << "running as root";
+  for (const auto& [layout, file] : {std::pair{"prisma", "migration.sql"}, {"diesel", "up.sql"}}) {
+    DiscoverTree tree;
+    tree.write(std::string("db/20240101000000_a/") + file);
+    std::filesystem::permissions(tree.path("db/20240101000000_a"),
+                                 std::filesystem::perms::owner_read);
+    EXPECT_THAT(input_error(tree.root(), tree.path("db"), layout),
+                HasSubstr("cannot read directory db/20240101000000_a"))
+        << layout;
+  }
+}
+
 TEST(DiscoverErrors, AnUnreadableFileThatMustBeReadIsAnInputError) {
   if (!permissions_apply()) GTEST_SKIP() << "running as root";
   DiscoverTree tree;

@@ -115,5 +115,45 @@ TEST(DiscoverTexts, OnlyTheExcludedFileItselfIsLeftOut) {
   EXPECT_THAT(names, ElementsAre("sub"));
 }
 
+// A file looked up by name (Prisma's migration.sql, diesel's three) is what the directory's
+// listing would say of it, without listing the directory.
+TEST(DiscoverTexts, AFileLookedUpByNameIsWhatTheListingSaysOfIt) {
+  DiscoverTree tree;
+  tree.write("db/m/up.sql");
+  tree.write("shared/down.sql");
+  tree.link("db/m/down.sql", "../../shared/down.sql");
+  tree.link("db/m/metadata.toml", "nowhere.toml");
+  tree.mkdir("db/m/dir.sql");
+  tree.write("db/m/mine.sql");
+  discovery::Scan scan(tree.root(), tree.path("db"), {tree.path("db/m/mine.sql")});
+  const std::filesystem::path m = tree.path("db/m");
+
+  std::optional<discovery::Entry> up = scan.file(m, "up.sql");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->path, tree.path("db/m/up.sql"));
+  EXPECT_EQ(up->name, "up.sql");
+  EXPECT_FALSE(up->directory);
+  std::optional<discovery::Entry> down = scan.file(m, "down.sql");  // through its link
+  ASSERT_TRUE(down);
+  EXPECT_EQ(scan.relative(down->path), "db/m/down.sql");
+  EXPECT_FALSE(scan.file(m, "absent.sql"));
+  EXPECT_FALSE(scan.file(m, "dir.sql"));        // a directory is no file
+  EXPECT_FALSE(scan.file(m, "mine.sql"));       // mgate's own
+  EXPECT_FALSE(scan.file(m, "metadata.toml"));  // a broken link: a stray, as listed
+  // The listing agrees on every name.
+  std::vector<std::string> listed_files;
+  for (const discovery::Entry& entry : scan.entries(m)) {
+    if (!entry.directory) listed_files.push_back(entry.name);
+  }
+  EXPECT_THAT(listed_files, ElementsAre("down.sql", "up.sql"));
+
+  MigrationSet set = std::move(scan).finish("plain");
+  ASSERT_EQ(set.strays.size(), 2u);  // the broken link, once by file() and once by entries()
+  for (const StrayFile& stray : set.strays) {
+    EXPECT_EQ(stray.file, "db/m/metadata.toml");
+    EXPECT_THAT(stray.reason, ::testing::HasSubstr("symbolic link that cannot be followed"));
+  }
+}
+
 }  // namespace
 }  // namespace mgate
