@@ -136,6 +136,11 @@ void fold(std::vector<Pending>& pending, std::vector<Finding>& out) {
       return a.info->specificity > b.info->specificity;
     return a.finding.level > b.finding.level;
   };
+  if (pending.size() == 1) {  // most statements: one finding, nothing to fold
+    out.push_back(std::move(pending.front().finding));
+    pending.clear();
+    return;
+  }
   std::vector<bool> taken(pending.size(), false);
   for (std::size_t i = 0; i < pending.size(); ++i) {
     if (taken[i]) continue;
