@@ -6,7 +6,7 @@ namespace mgate {
 // glibc's malloc gives blocks from 128 KiB up (a threshold it raises as they are freed) memory
 // of their own, mapped when asked for and unmapped when freed: a lint run's growing vectors of
 // findings, parse trees and the report's text took fresh pages again and again, a page fault for
-// each 4 KiB first touched. Kept on the heap (blocks below 64 MiB), and the heap kept until exit
+// each 4 KiB first touched. Kept on the heap (blocks below 32 MiB), and the heap kept until exit
 // (256 MiB may stand free at its top before it is given back), freed memory is reused: 4-8% of a
 // lint run on a history of 700-800 migrations (bench/README.md). Called first thing in main.
 void keep_freed_memory_on_heap();

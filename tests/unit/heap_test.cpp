@@ -77,18 +77,18 @@ TEST(Heap, WhatTheThreadAllocatesAfterTheAdviceIsInHugePageMemory) {
   EXPECT_TRUE(in_thread) << "in a new thread's arena";
 }
 
-// Blocks of tens of megabytes come from the heap, not from mappings of their own, and a freed
-// one stays on the heap for what comes next.
+// Blocks of megabytes come from the heap, not from mappings of their own, and a freed one stays
+// on the heap for what comes next.
 TEST(Heap, LargeBlocksAreKeptOnTheHeap) {
   if (kOwnAllocator) GTEST_SKIP() << "a sanitizer's allocator holds no glibc heap";
   keep_freed_memory_on_heap();
   std::size_t mapped = mallinfo2().hblkhd;
-  void* block = std::malloc(40 << 20);
+  void* block = std::malloc(24 << 20);
   ASSERT_NE(block, nullptr);
-  EXPECT_EQ(mallinfo2().hblkhd, mapped) << "a 40 MiB block was mapped on its own";
+  EXPECT_EQ(mallinfo2().hblkhd, mapped) << "a 24 MiB block was mapped on its own";
   std::size_t heap = mallinfo2().arena;
   std::free(block);
-  EXPECT_EQ(mallinfo2().arena, heap) << "freeing a 40 MiB block gave memory back";
+  EXPECT_EQ(mallinfo2().arena, heap) << "freeing a 24 MiB block gave memory back";
 }
 
 }  // namespace
