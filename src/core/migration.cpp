@@ -5,26 +5,23 @@
 namespace mgate {
 namespace {
 
-// Splits "1.2_10" into its parts: runs of digits, and runs of other characters that are not
-// separators.
-std::vector<std::string_view> version_parts(std::string_view text) {
-  std::vector<std::string_view> parts;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    char c = text[i];
-    if (c == '.' || c == '_' || c == '-') {
-      ++i;
-      continue;
-    }
-    std::size_t start = i;
-    bool digits = std::isdigit(static_cast<unsigned char>(c)) != 0;
-    while (i < text.size() && text[i] != '.' && text[i] != '_' && text[i] != '-' &&
-           (std::isdigit(static_cast<unsigned char>(text[i])) != 0) == digits) {
-      ++i;
-    }
-    parts.push_back(text.substr(start, i - start));
+bool is_separator(char c) {
+  return c == '.' || c == '_' || c == '-';
+}
+
+// The next part of a version at `at` ("1.2_10" has 1, 2 and 10): a run of digits, or a run of
+// other characters that are not separators. Empty at the end. Versions are compared thousands of
+// times when a history is sorted, so the parts are read in place rather than split into a list.
+std::string_view next_part(std::string_view text, std::size_t& at) {
+  while (at < text.size() && is_separator(text[at])) ++at;
+  std::size_t start = at;
+  if (at == text.size()) return {};
+  bool digits = std::isdigit(static_cast<unsigned char>(text[at])) != 0;
+  while (at < text.size() && !is_separator(text[at]) &&
+         (std::isdigit(static_cast<unsigned char>(text[at])) != 0) == digits) {
+    ++at;
   }
-  return parts;
+  return text.substr(start, at - start);
 }
 
 int compare_numbers(std::string_view a, std::string_view b) {
@@ -41,12 +38,15 @@ int compare_numbers(std::string_view a, std::string_view b) {
 }  // namespace
 
 int compare(const Version& a, const Version& b) {
-  auto pa = version_parts(a.text);
-  auto pb = version_parts(b.text);
-  for (std::size_t i = 0; i < pa.size() || i < pb.size(); ++i) {
+  std::size_t at_a = 0;
+  std::size_t at_b = 0;
+  for (;;) {
+    std::string_view x = next_part(a.text, at_a);
+    std::string_view y = next_part(b.text, at_b);
+    if (x.empty() && y.empty()) return 0;
     // A missing part counts as zero: 1.0 equals 1.
-    std::string_view x = i < pa.size() ? pa[i] : "0";
-    std::string_view y = i < pb.size() ? pb[i] : "0";
+    if (x.empty()) x = "0";
+    if (y.empty()) y = "0";
     bool x_num = std::isdigit(static_cast<unsigned char>(x[0])) != 0;
     bool y_num = std::isdigit(static_cast<unsigned char>(y[0])) != 0;
     int c = 0;
@@ -59,7 +59,6 @@ int compare(const Version& a, const Version& b) {
     }
     if (c != 0) return c;
   }
-  return 0;
 }
 
 }  // namespace mgate
