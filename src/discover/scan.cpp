@@ -261,12 +261,15 @@ void Scan::prefetch(const std::vector<fs::path>& files, std::size_t size) {
 }
 
 MigrationSet Scan::finish(std::string layout, bool keep_texts) && {
-  std::sort(migrations_.begin(), migrations_.end(), [](const Migration& a, const Migration& b) {
+  auto apply_order = [](const Migration& a, const Migration& b) {
     if (a.repeatable != b.repeatable) return b.repeatable;
     if (int order = compare(a.version, b.version); order != 0) return order < 0;
     if (a.name != b.name) return a.name < b.name;
     return a.files < b.files;
-  });
+  };
+  // Read in the listing's order, a history is mostly in apply order already.
+  if (!std::is_sorted(migrations_.begin(), migrations_.end(), apply_order))
+    std::sort(migrations_.begin(), migrations_.end(), apply_order);
   std::sort(strays_.begin(), strays_.end(), [](const StrayFile& a, const StrayFile& b) {
     return a.file != b.file ? a.file < b.file : a.reason < b.reason;
   });
