@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 
@@ -47,6 +48,11 @@ void advise_huge_pages_for_heap(std::size_t bytes) {
   }
   if (end > begin) advise(begin, end);
   for (void* block : blocks) std::free(block);
+}
+
+void expect_a_large_run() {
+  static std::atomic<bool> advised{false};
+  if (!advised.exchange(true)) advise_huge_pages_for_heap(128 << 20);
 }
 
 }  // namespace mgate

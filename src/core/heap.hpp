@@ -24,4 +24,10 @@ void keep_freed_memory_on_heap();
 // for its first 2 MiB page than it saves.
 void advise_huge_pages_for_heap(std::size_t bytes);
 
+// Advises the heap of the thread that runs the command (main) once, the first time a layer sees
+// that the input is large: discovery, a migrations directory of many entries; the parser,
+// scripts of many bytes. Later calls do nothing. A small run does not call it: a 2 MiB page
+// touched once would cost it more than the 4 KiB pages it saves (measured in bench/README.md).
+void expect_a_large_run();
+
 }  // namespace mgate

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/heap.hpp"
 #include "core/layout.hpp"
 #include "discover/layout.hpp"
 
@@ -71,6 +72,7 @@ MigrationSet discover(const fs::path& root, const fs::path& dir, const DiscoverO
     throw InputError(
         fmt::format("unknown layout '{}' (known: auto, {})", options.layout, layout_list()));
   discovery::Scan scan(root, dir, options.excluded);
+  if (scan.many_entries()) expect_a_large_run();  // core/heap.hpp
   std::string name =
       options.layout == "auto" ? discovery::detect_layout(root, scan) : options.layout;
   const Layout& layout = layout_named(name);

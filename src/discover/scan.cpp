@@ -1,5 +1,6 @@
 #include "discover/scan.hpp"
 
+#include <dirent.h>
 #include <fmt/core.h>
 #include <sys/stat.h>
 
@@ -89,9 +90,14 @@ Scan::Scan(const fs::path& root, const fs::path& dir, const std::set<fs::path>& 
   if (error) throw InputError(fmt::format("cannot read {}: {}", dir.string(), error.message()));
   if (!fs::is_directory(status))
     throw InputError(fmt::format("{} is not a directory", dir.string()));
-  fs::directory_iterator probe(dir_, error);
-  if (error)
-    throw InputError(fmt::format("cannot read directory {}: {}", dir.string(), error.message()));
+  // Opened here to fail early; counted (up to a point) to know a large history early.
+  DIR* listing = ::opendir(dir_.c_str());
+  if (!listing) {
+    throw InputError(fmt::format("cannot read directory {}: {}", dir.string(),
+                                 std::error_code(errno, std::generic_category()).message()));
+  }
+  while (top_entries_ < kManyEntries && ::readdir(listing)) ++top_entries_;
+  ::closedir(listing);
 
   dir_relative_ = relative_to_root(dir_, absolute_normal(root));
   struct stat info {};

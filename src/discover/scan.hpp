@@ -42,6 +42,11 @@ class Scan {
 
   const std::filesystem::path& dir() const { return dir_; }
 
+  // Whether the directory holds many entries (kManyEntries, "." and ".." counted): a history
+  // of hundreds of migrations, whose reading and parsing touch megabytes.
+  static constexpr std::size_t kManyEntries = 64;
+  bool many_entries() const { return top_entries_ >= kManyEntries; }
+
   // `path`, which lies under dir(), relative to the root with '/' separators.
   std::string relative(const std::filesystem::path& path) const;
 
@@ -108,6 +113,7 @@ class Scan {
   std::map<FileId, std::filesystem::path> entered_;
   std::vector<Migration> migrations_;
   std::vector<StrayFile> strays_;
+  std::size_t top_entries_ = 0;  // in dir_, counted up to kManyEntries
 
   // What a stat of `path` says it is; a stray, and none, when it is neither a file nor a
   // directory, or cannot be read. For a name looked up in `looked_up_in` rather than listed, a

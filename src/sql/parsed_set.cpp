@@ -90,7 +90,7 @@ ParsedSet::ParsedSet(const MigrationSet& set, const FileReader& read, int pg_ver
   std::size_t bytes = 0;
   for (const auto& [path, file] : files_) bytes += file->text().size();
   const bool large = bytes >= kLargeInput;
-  if (large) advise_huge_pages_for_heap(128 << 20);
+  if (large) expect_a_large_run();
   // Parsing is most of a lint run; scripts are independent, so use every core. The caller's
   // thread is one of them: it parses what it asks for when no worker has taken it yet.
   if (entries_.size() < 2) return;

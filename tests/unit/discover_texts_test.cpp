@@ -155,5 +155,15 @@ TEST(DiscoverTexts, AFileLookedUpByNameIsWhatTheListingSaysOfIt) {
   }
 }
 
+// A directory of many entries tells discovery early that the run is large (core/heap.hpp).
+TEST(DiscoverTexts, AScanKnowsWhetherItsDirectoryHoldsManyEntries) {
+  DiscoverTree tree;
+  for (int i = 0; i < 10; ++i) tree.write("few/" + std::to_string(1000 + i) + "_a.sql");
+  for (std::size_t i = 0; i < discovery::Scan::kManyEntries; ++i)
+    tree.write("many/" + std::to_string(1000 + i) + "_a.sql");
+  EXPECT_FALSE(discovery::Scan(tree.root(), tree.path("few")).many_entries());
+  EXPECT_TRUE(discovery::Scan(tree.root(), tree.path("many")).many_entries());
+}
+
 }  // namespace
 }  // namespace mgate
