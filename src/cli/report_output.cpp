@@ -67,7 +67,14 @@ int write_and_close(int fd, std::string_view bytes) {
 }
 
 std::string rendered(const Writer& writer, const Report& report, WriterOptions options) {
-  std::ostringstream out;
+  // Room for the whole text up front, as most reports take (about a kilobyte a finding in JSON):
+  // grown by doubling, the text of 2,500 findings was copied through buffers of 1, 2 and 4 MB,
+  // each a run of fresh pages (libstdc++'s stream writes into the string's whole capacity).
+  std::size_t findings = 0;
+  for (const GateResult& gate : report.gates) findings += gate.findings.size();
+  std::string room;
+  room.reserve(64 * 1024 + findings * 1280);
+  std::ostringstream out(std::move(room));
   writer.write(report, out, options);
   return std::move(out).str();
 }
