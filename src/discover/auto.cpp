@@ -1,7 +1,10 @@
 #include <algorithm>
+#include <exception>
 #include <iterator>
 #include <set>
 #include <string_view>
+#include <system_error>
+#include <thread>
 
 #include "core/file_bytes.hpp"
 #include "discover/layout.hpp"
@@ -30,11 +33,10 @@ std::string_view without_byte_order_mark(std::string_view text) {
 // repository. A file no longer than this is read whole, once: the reader takes it from the scan.
 constexpr std::size_t kHead = 64 * 1024;
 
-// The regular files below `dir` (all of them, or those directly in it), hidden ones and mgate's
-// own left out, in no particular order. Symbolic links to directories are not followed:
-// detection must never loop, and the reader reports them.
-std::vector<fs::path> files_in(const Scan& scan, const fs::path& dir, bool recursive) {
-  std::vector<fs::path> files;
+// Adds the regular files below `dir`, hidden ones and mgate's own left out, to `files`.
+// Symbolic links to directories are not followed: detection must never loop, and the reader
+// reports them.
+void add_files_below(const Scan& scan, const fs::path& dir, std::vector<fs::path>& files) {
   std::error_code error;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, error);
   for (fs::recursive_directory_iterator end; !error && it != end; it.increment(error)) {
@@ -42,10 +44,53 @@ std::vector<fs::path> files_in(const Scan& scan, const fs::path& dir, bool recur
       it.disable_recursion_pending();
       continue;
     }
-    if (!recursive) it.disable_recursion_pending();
     std::error_code ignored;
     if (it->is_regular_file(ignored) && !scan.excluded(it->path())) files.push_back(it->path());
   }
+}
+
+// The regular files below `dir` (all of them, or those directly in it), hidden ones and mgate's
+// own left out, in no particular order. Below a directory of many subdirectories (diesel's,
+// Prisma's: one a migration) the subdirectories are listed on two threads, as the files are
+// read after: each listing is a handful of system calls.
+std::vector<fs::path> files_in(const Scan& scan, const fs::path& dir, bool recursive) {
+  std::vector<fs::path> files;
+  std::vector<fs::path> subdirectories;
+  std::error_code error;
+  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, error);
+  for (fs::directory_iterator end; !error && it != end; it.increment(error)) {
+    if (is_hidden(it->path())) continue;
+    std::error_code ignored;
+    if (it->is_regular_file(ignored)) {
+      if (!scan.excluded(it->path())) files.push_back(it->path());
+    } else if (recursive && it->is_directory(ignored) && !it->is_symlink(ignored)) {
+      subdirectories.push_back(it->path());
+    }
+  }
+  std::vector<fs::path> second_files;
+  std::exception_ptr failed;
+  std::thread second;
+  if (subdirectories.size() > 1) {
+    try {
+      second = std::thread([&] {
+        try {
+          for (std::size_t i = 1; i < subdirectories.size(); i += 2)
+            add_files_below(scan, subdirectories[i], second_files);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: this one lists them all.
+    }
+  }
+  const std::size_t step = second.joinable() ? 2 : 1;
+  for (std::size_t i = 0; i < subdirectories.size(); i += step)
+    add_files_below(scan, subdirectories[i], files);
+  if (!second.joinable()) return files;
+  second.join();
+  if (failed) std::rethrow_exception(failed);
+  std::move(second_files.begin(), second_files.end(), std::back_inserter(files));
   return files;
 }
 
