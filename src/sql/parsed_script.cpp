@@ -59,10 +59,10 @@ void add_statements(ParsedScript& script, const std::shared_ptr<const Tree>& tre
                     std::string_view text, std::size_t base, std::size_t limit,
                     std::size_t& previous_end) {
   for (Node raw : tree->root()["stmts"].items()) {
-    std::size_t begin = base + static_cast<std::size_t>(raw["stmt_location"].integer());
-    int64_t len = raw["stmt_len"].integer();
-    std::size_t end =
-        len == 0 ? limit : base + static_cast<std::size_t>(raw["stmt_location"].integer() + len);
+    const int64_t location = raw["stmt_location"].integer();
+    const int64_t len = raw["stmt_len"].integer();
+    std::size_t begin = base + static_cast<std::size_t>(location);
+    std::size_t end = len == 0 ? limit : base + static_cast<std::size_t>(location + len);
     end = std::min(end, limit);
     std::size_t start = skip_trivia(text.substr(0, end), begin);
     std::size_t stop = last_token_end(text, start, end);
