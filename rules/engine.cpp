@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <unordered_map>
 
 #include "rules/rule.hpp"
 
@@ -388,7 +389,7 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
   bool local_lock_timeout = false;
   std::vector<Pending> pending;
   FindingCollector collector(migration, *script.file, pending);
-  std::map<std::string_view, std::vector<std::size_t>> dispatch;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> dispatch;
   for (std::size_t index = 0; index < script.statements.size(); ++index) {
     const sql::Statement& statement = script.statements[index];
     std::string_view type = statement.type();
