@@ -9,21 +9,27 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+// Whether `text` holds the two characters `a` and `b` at `pos` (asked at every character of a
+// statement's text: a byte comparison, not a call of memcmp).
+bool pair_at(std::string_view text, std::size_t pos, char a, char b) {
+  return pos + 1 < text.size() && text[pos] == a && text[pos + 1] == b;
+}
+
 // If a comment starts at `pos`, the offset just after it; otherwise `pos`.
 std::size_t skip_comment(std::string_view text, std::size_t pos) {
-  if (text.compare(pos, 2, "--") == 0) {
+  if (pair_at(text, pos, '-', '-')) {
     // PostgreSQL's scanner ends it at either: a file with lone "\r" line endings has lines too.
     std::size_t nl = text.find_first_of("\r\n", pos);
     return nl == std::string_view::npos ? text.size() : nl + 1;
   }
-  if (text.compare(pos, 2, "/*") == 0) {
+  if (pair_at(text, pos, '/', '*')) {
     int depth = 0;
     std::size_t i = pos;
     while (i < text.size()) {
-      if (text.compare(i, 2, "/*") == 0) {
+      if (pair_at(text, i, '/', '*')) {
         ++depth;
         i += 2;
-      } else if (text.compare(i, 2, "*/") == 0) {
+      } else if (pair_at(text, i, '*', '/')) {
         i += 2;
         if (--depth == 0) return i;
       } else {
