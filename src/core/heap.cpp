@@ -23,7 +23,9 @@ void advise_huge_pages_for_heap(std::size_t bytes) {
   // (64 MiB). Allocated one after another, they come from the heap's top, each after the last.
   constexpr std::size_t kBlock = (32 << 20) - (64 << 10);
   std::array<void*, 8> blocks{};
-  std::size_t count = std::min(blocks.size(), (bytes + kBlock - 1) / kBlock);
+  // As many blocks as come nearest `bytes`: one more than a thread's arena holds would open a
+  // second heap only to unmap it when freed.
+  std::size_t count = std::clamp<std::size_t>((bytes + kBlock / 2) / kBlock, 1, blocks.size());
   auto advise = [](std::uintptr_t begin, std::uintptr_t end) {
     std::uintptr_t first = (begin + kHugePage - 1) / kHugePage * kHugePage;
     std::uintptr_t last = end / kHugePage * kHugePage;

@@ -11,17 +11,17 @@ namespace mgate {
 // lint run on a history of 700-800 migrations (bench/README.md). Called first thing in main.
 void keep_freed_memory_on_heap();
 
-// Asks the kernel to back the next `bytes` of the calling thread's malloc heap with transparent
-// huge pages: the memory is allocated (not touched, so it costs no RAM), its whole 2 MiB pages
-// advised MADV_HUGEPAGE, and freed again, and the heap keeps it for the allocations that follow
-// (keep_freed_memory_on_heap). A thread that touches tens of megabytes then takes one page fault
-// per 2 MiB instead of one per 4 KiB: even reused, a run's memory is touched once first, and
-// those faults were a quarter of a lint run's CPU on the big file and on a history of 700
-// migrations (a fault costs more in a virtual machine, as CI runners are). glibc's
-// `glibc.malloc.hugetlb=1` tunable does the same, but only the environment can set it. Where the
-// kernel has transparent huge pages off, the advice changes nothing; memory beyond `bytes` is
-// paged as before. Worth it only for a thread that will touch megabytes: a small run pays more
-// for its first 2 MiB page than it saves.
+// Asks the kernel to back about the next `bytes` of the calling thread's malloc heap (in blocks
+// of nearly 32 MiB) with transparent huge pages: the memory is allocated (not touched, so it
+// costs no RAM), its whole 2 MiB pages advised MADV_HUGEPAGE, and freed again, and the heap
+// keeps it for the allocations that follow (keep_freed_memory_on_heap). A thread that touches
+// tens of megabytes then takes one page fault per 2 MiB instead of one per 4 KiB: even reused, a
+// run's memory is touched once first, and those faults were a quarter of a lint run's CPU on the
+// big file and on a history of 700 migrations (a fault costs more in a virtual machine, as CI
+// runners are). glibc's `glibc.malloc.hugetlb=1` tunable does the same, but only the environment
+// can set it. Where the kernel has transparent huge pages off, the advice changes nothing;
+// memory beyond `bytes` is paged as before. Worth it only for a thread that will touch
+// megabytes: a small run pays more for its first 2 MiB page than it saves.
 void advise_huge_pages_for_heap(std::size_t bytes);
 
 // Advises the heap of the thread that runs the command (main) once, the first time a layer sees
