@@ -11,6 +11,8 @@
 
 #include "core/migration.hpp"
 
+struct stat;
+
 namespace mgate::discovery {
 
 // What a path leads to once symbolic links are followed: two paths with one FileId name the same
@@ -28,7 +30,10 @@ struct Entry {
   std::filesystem::path path;
   std::string name;
   bool directory = false;
-  FileId id;  // of the directory `path` leads to, which enter() asks; none for a file
+  // Of the directory `path` leads to, for enter(): known when a stat classified the entry (a
+  // symbolic link, or a file system whose listing gives no types); none for a file, and none for
+  // a directory the listing itself said is one, which enter() asks for only once needed.
+  std::optional<FileId> id;
 };
 
 // One reading of a migrations directory: lists it without ever looping, names files relative to
@@ -111,6 +116,13 @@ class Scan {
   std::string checksum_file_;
   // Directories entered so far, with the path they were first reached by.
   std::map<FileId, std::filesystem::path> entered_;
+  // Directories entered before any that a stat classified (above all, before any symbolic link),
+  // whose identity was not asked: each was reached through directories alone, none of them
+  // linked, so no two of them are one. A link entered later may lead to one of them, and then
+  // their identities are asked (resolve_entered).
+  std::vector<std::filesystem::path> unresolved_;
+  bool stat_entered_ = false;  // a directory with a known identity was entered
+  void resolve_entered();
   std::vector<Migration> migrations_;
   std::vector<StrayFile> strays_;
   std::size_t top_entries_ = 0;  // in dir_, counted up to kManyEntries
@@ -120,6 +132,9 @@ class Scan {
   // path that does not exist is none, and a directory that cannot be searched an InputError.
   std::optional<Entry> stat_entry(std::filesystem::path path, std::string name,
                                   const std::filesystem::path* looked_up_in);
+  // The entry that a stat's answer `info` makes of `path`: a file, a directory, or a stray.
+  std::optional<Entry> classify(std::filesystem::path path, std::string name,
+                                const struct stat& info);
 };
 
 }  // namespace mgate::discovery

@@ -94,5 +94,32 @@ TEST(DiscoverDiesel, NeverFollowsASymbolicLinkLoop) {
             "the same directory as migrations/2024-01-01-000000_a, which is already read");
 }
 
+// Directories the listing names as such are told apart without a stat until a link is entered;
+// a link that comes first in the listing still makes the real directory after it a second way in.
+TEST(DiscoverDiesel, ALinkBeforeTheDirectoryItLeadsToIsReadOnce) {
+  DiscoverTree tree;
+  tree.write("migrations/2024-01-02-000000_real/up.sql");
+  tree.write("migrations/2024-01-03-000000_other/up.sql");
+  tree.link("migrations/2024-01-01-000000_alias", "2024-01-02-000000_real");
+  MigrationSet set = discover(tree.root(), tree.path("migrations"), "diesel");
+  EXPECT_THAT(ids(set), ElementsAre("20240101000000:alias", "20240103000000:other"));
+  EXPECT_EQ(stray_reason(set, "migrations/2024-01-02-000000_real"),
+            "the same directory as migrations/2024-01-01-000000_alias, which is already read");
+}
+
+// Real directories entered before a link are asked for their identity once the link is entered.
+TEST(DiscoverDiesel, ALinkAfterTheDirectoryItLeadsToIsAStray) {
+  DiscoverTree tree;
+  tree.write("migrations/2024-01-01-000000_a/up.sql");
+  tree.write("migrations/2024-01-02-000000_b/up.sql");
+  tree.link("migrations/2024-01-03-000000_alias_of_b", "2024-01-02-000000_b");
+  tree.write("migrations/2024-01-04-000000_c/up.sql");
+  MigrationSet set = discover(tree.root(), tree.path("migrations"), "diesel");
+  EXPECT_THAT(ids(set), ElementsAre("20240101000000:a", "20240102000000:b", "20240104000000:c"));
+  EXPECT_THAT(stray_files(set), ElementsAre("migrations/2024-01-03-000000_alias_of_b"));
+  EXPECT_EQ(stray_reason(set, "migrations/2024-01-03-000000_alias_of_b"),
+            "the same directory as migrations/2024-01-02-000000_b, which is already read");
+}
+
 }  // namespace
 }  // namespace mgate
