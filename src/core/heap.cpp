@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
+#include <vector>
 
 namespace mgate {
 
@@ -50,6 +52,27 @@ void advise_huge_pages_for_heap(std::size_t bytes) {
   }
   if (end > begin) advise(begin, end);
   for (void* block : blocks) std::free(block);
+  // What the heap hands out next starts where the first block did: in the 2 MiB page the heap
+  // had begun to use, which takes no huge page (some of it is touched already). Whatever of that
+  // page is still free at the top is taken once and kept (never touched, it costs no memory), so
+  // that the allocations that follow come from the advised pages: the first partial page was
+  // 430 of the main thread's page faults on a history of 700 migrations, and 510 of a parsing
+  // thread's. Kept only when it came from the top, where the first block was.
+  if (!blocks[0]) return;
+  const auto top = reinterpret_cast<std::uintptr_t>(blocks[0]);
+  const std::uintptr_t boundary = (top + kHugePage - 1) / kHugePage * kHugePage;
+  if (boundary - top < 64) return;
+  // glibc's chunk for it begins one header (16 bytes) before the block and is rounded up to 16
+  // bytes past it: asked for exactly this much, the next chunk's header is the boundary.
+  void* rest = std::malloc(boundary - top);
+  if (rest != blocks[0]) {
+    std::free(rest);
+    return;
+  }
+  static std::mutex kept_mutex;
+  static std::vector<void*> kept;  // reachable, for leak checkers
+  std::lock_guard lock(kept_mutex);
+  kept.push_back(rest);
 }
 
 void expect_a_large_run() {

@@ -20,7 +20,9 @@ void keep_freed_memory_on_heap();
 // big file and on a history of 700 migrations (a fault costs more in a virtual machine, as CI
 // runners are). glibc's `glibc.malloc.hugetlb=1` tunable does the same, but only the environment
 // can set it. Where the kernel has transparent huge pages off, the advice changes nothing;
-// memory beyond `bytes` is paged as before. Worth it only for a thread that will touch
+// memory beyond `bytes` is paged as before. The rest of the 2 MiB page the heap had begun to
+// use, which no advice can make huge, is taken and kept untouched, so that what the thread
+// allocates next starts on an advised page. Worth it only for a thread that will touch
 // megabytes: a small run pays more for its first 2 MiB page than it saves.
 void advise_huge_pages_for_heap(std::size_t bytes);
 

@@ -77,6 +77,26 @@ TEST(Heap, WhatTheThreadAllocatesAfterTheAdviceIsInHugePageMemory) {
   EXPECT_TRUE(in_thread) << "in a new thread's arena";
 }
 
+// The advice leaves nothing of the 2 MiB page the heap had begun to use for what follows: the
+// next block starts in huge-page memory, its first bytes too.
+TEST(Heap, WhatFollowsTheAdviceStartsInHugePageMemory) {
+  if (kOwnAllocator) GTEST_SKIP() << "a sanitizer's allocator holds no glibc heap";
+  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"))
+    GTEST_SKIP() << "this kernel has no transparent huge pages";
+  keep_freed_memory_on_heap();
+  auto first_byte_advised = [] {
+    advise_huge_pages_for_heap(32 << 20);
+    char* block = static_cast<char*>(std::malloc(3 << 20));
+    bool advised = advised_huge(block);
+    std::free(block);
+    return advised;
+  };
+  EXPECT_TRUE(first_byte_advised()) << "on the calling thread's heap";
+  bool in_thread = false;
+  std::thread([&] { in_thread = first_byte_advised(); }).join();
+  EXPECT_TRUE(in_thread) << "in a new thread's arena";
+}
+
 // Blocks of megabytes come from the heap, not from mappings of their own, and a freed one stays
 // on the heap for what comes next.
 TEST(Heap, LargeBlocksAreKeptOnTheHeap) {
