@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/file_bytes.hpp"
+#include "core/heap.hpp"
 #include "discover/layout.hpp"
 
 namespace mgate::discovery {
@@ -74,6 +75,8 @@ std::vector<fs::path> files_in(const Scan& scan, const fs::path& dir, bool recur
     try {
       second = std::thread([&] {
         try {
+          // Hundreds of listings, in the arena of a thread of its own (core/heap.hpp).
+          if (subdirectories.size() >= Scan::kManyEntries) advise_huge_pages_for_heap(32 << 20);
           for (std::size_t i = 1; i < subdirectories.size(); i += 2)
             add_files_below(scan, subdirectories[i], second_files);
         } catch (...) {
