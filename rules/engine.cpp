@@ -380,19 +380,27 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
 
 // Lints one script. `schema` is the model the script changes; null for a down script, which
 // sees the model as its up left it and changes nothing.
-void lint_script(const Migration& migration, const sql::ParsedScript& script,
-                 const ExecutionPlan& plan, const RuleSet& rules, LintContext& context,
-                 SchemaModel* schema, std::vector<Finding>& out) {
+//
+// The statements are read as they are parsed (sql::ParsedSet::Reading): a large script's later
+// chunks are parsed while its first statements are linted. Its plan says from the start whether
+// it runs in a transaction; a rule that looks past the statement it checks (a BEGIN's COMMIT)
+// has the whole script read first.
+void lint_script(const Migration& migration, sql::ParsedSet::Reading& reading, const RuleSet& rules,
+                 LintContext& context, SchemaModel* schema, std::vector<Finding>& out) {
+  const sql::ParsedScript& script = reading.script();
   context.script = &script;
-  context.plan = &plan;
-  context.in_transaction = plan.in_transaction;
+  context.plan = &reading.plan();
+  context.in_transaction = context.plan->in_transaction;
   bool local_lock_timeout = false;
   std::vector<Pending> pending;
   FindingCollector collector(migration, *script.file, pending);
   std::unordered_map<std::string_view, std::vector<std::size_t>> dispatch;
-  for (std::size_t index = 0; index < script.statements.size(); ++index) {
-    const sql::Statement& statement = script.statements[index];
+  for (std::size_t index = 0;; ++index) {
+    const sql::Statement* read = reading.statement(index);
+    if (!read) break;
+    const sql::Statement& statement = *read;
     std::string_view type = statement.type();
+    if (type == "TransactionStmt") reading.read_all();  // nested-transaction looks for COMMIT
     auto found = dispatch.find(type);
     if (found == dispatch.end()) found = dispatch.emplace(type, rules.for_type(type)).first;
     for (std::size_t r : found->second) {
@@ -406,6 +414,7 @@ void lint_script(const Migration& migration, const sql::ParsedScript& script,
     if (schema) schema->apply(statement);
     context.previous = &statement;
   }
+  context.plan = &reading.plan();  // whole now
   if (script.statements.empty()) return;
   for (const EnabledRule& enabled : rules.rules) {
     collector.start(enabled.info, enabled.level, enabled.level_configured, false);
@@ -421,8 +430,8 @@ void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, co
   up.pg_version = options.pg_version;
   up.schema = &schema;
   if (migration.up) {
-    lint_script(migration, parsed.script(*migration.up), parsed.plan(*migration.up), rules, up,
-                &schema, out);
+    sql::ParsedSet::Reading reading(parsed, *migration.up);
+    lint_script(migration, reading, rules, up, &schema, out);
   }
   if (migration.down) {
     // A down script reverts its up: what the up created is this migration's own to remove.
@@ -434,8 +443,8 @@ void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, co
     down.created_types = up.created_types;
     down.added_columns = up.added_columns;
     down.schema = &schema;
-    lint_script(migration, parsed.script(*migration.down), parsed.plan(*migration.down), rules,
-                down, nullptr, out);
+    sql::ParsedSet::Reading reading(parsed, *migration.down);
+    lint_script(migration, reading, rules, down, nullptr, out);
   }
 }
 

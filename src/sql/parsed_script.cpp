@@ -3,6 +3,7 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -100,46 +101,28 @@ void parse_piecewise(ParsedScript& script, const std::string& sql, std::string_v
   pg_query_free_split_result(split);
 }
 
-// Scripts from this size on are parsed in chunks, one thread each: PostgreSQL's parser is most of
-// a lint run, and a single large file would otherwise keep one core busy while the others idle.
+// Scripts from this size on are parsed in chunks, on as many threads as there are cores:
+// PostgreSQL's parser is most of a lint run, and a single large file would otherwise keep one
+// core busy while the others idle. Chunks of about kChunk bytes let the reading thread go on with
+// the first statements while the later ones are parsed.
 constexpr std::size_t kParallelFrom = 256 * 1024;
+constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kMostChunks = 256;
 
-// Parses a large script as consecutive chunks, cut after a ";" that ends a line, on as many
-// threads as there are cores. A cut that is no statement boundary (inside a string, a comment,
-// a dollar-quoted body, parentheses, BEGIN ATOMIC) leaves the chunk before it unterminated, so
-// that chunk fails to parse: then, or when any chunk fails, nothing is kept and the caller parses
-// the script whole. Returns whether the chunks were used.
-bool parse_in_parallel(ParsedScript& script, const std::string& sql, std::string_view text,
-                       std::size_t base, std::size_t& previous_end) {
-  // Small scripts first: hardware_concurrency reads /sys on every call.
-  if (sql.size() < kParallelFrom) return false;
-  unsigned threads = std::thread::hardware_concurrency();
-  if (threads < 2) return false;
+// Where a large script is cut: after a ";" that ends a line, near every kChunk bytes. Only the
+// start (0) when the script is parsed whole.
+std::vector<std::size_t> chunk_cuts(const std::string& sql) {
   std::vector<std::size_t> cuts = {0};
-  for (unsigned k = 1; k < threads; ++k) {
-    std::size_t at = sql.find(";\n", std::max(cuts.back(), sql.size() * k / threads));
+  if (sql.size() < kParallelFrom) return cuts;
+  // Small scripts first: hardware_concurrency reads /sys on every call.
+  if (std::thread::hardware_concurrency() < 2) return cuts;
+  const std::size_t count = std::min(kMostChunks, sql.size() / kChunk);
+  for (std::size_t k = 1; k < count; ++k) {
+    std::size_t at = sql.find(";\n", std::max(cuts.back(), sql.size() * k / count));
     if (at == std::string::npos) break;
     cuts.push_back(at + 1);
   }
-  cuts.push_back(sql.size());
-  std::vector<ParseOutcome> outcomes(cuts.size() - 1);
-  std::vector<std::thread> workers;
-  for (std::size_t i = 1; i < outcomes.size(); ++i) {
-    workers.emplace_back([&, i] {
-      advise_huge_pages_for_heap(32 << 20);  // its part of the tree, in its own arena
-      outcomes[i] = run_parser(sql.substr(cuts[i], cuts[i + 1] - cuts[i]));
-    });
-  }
-  outcomes[0] = run_parser(sql.substr(cuts[0], cuts[1] - cuts[0]));
-  for (std::thread& worker : workers) worker.join();
-  for (const ParseOutcome& outcome : outcomes) {
-    if (!outcome.tree) return false;
-  }
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    add_statements(script, outcomes[i].tree, text, base + cuts[i], base + cuts[i + 1],
-                   previous_end);
-  }
-  return true;
+  return cuts;
 }
 
 void find_suppressions(ParsedScript& script, std::string_view text) {
@@ -189,48 +172,153 @@ void find_suppressions(ParsedScript& script, std::string_view text) {
 
 }  // namespace
 
-ParsedScript parse_script(const SourceFile& file, Span section) {
+struct ScriptParse::Chunk {
+  std::size_t begin = 0;  // in sql_
+  std::size_t end = 0;
+  ParseOutcome outcome;
+  std::atomic<bool> parsed{false};
+};
+
+ScriptParse::ScriptParse(const SourceFile& file, Span section) {
   std::string_view text = file.text();
   section.end = std::min(section.end, text.size());
   section.begin = std::min(section.begin, section.end);
-  ParsedScript script;
-  script.file = &file;
-  script.section = section;
+  script_.file = &file;
+  script_.section = section;
+  previous_end_ = section.begin;
 
-  std::string sql(text.substr(section.begin, section.size()));
-  std::size_t nul = sql.find('\0');
-  std::optional<SyntaxError> nul_error;
-  if (nul != std::string::npos) {
-    nul_error = SyntaxError{
+  sql_ = std::string(text.substr(section.begin, section.size()));
+  if (std::size_t nul = sql_.find('\0'); nul != std::string::npos) {
+    nul_error_ = SyntaxError{
         "the file contains a NUL byte (0x00), which no SQL text holds and PostgreSQL cannot "
         "receive (a file saved as UTF-16 is full of them): save it as UTF-8 text",
         section.begin + nul};
-    sql.resize(nul);
+    sql_.resize(nul);
   }
-  std::size_t limit = section.begin + sql.size();
-  std::size_t previous_end = section.begin;
+  std::vector<std::size_t> cuts = chunk_cuts(sql_);
+  if (cuts.size() < 2) return;  // parsed whole, by finish()
+  cuts.push_back(sql_.size());
+  chunk_count_ = cuts.size() - 1;
+  chunks_ = std::make_unique<Chunk[]>(chunk_count_);
+  for (std::size_t k = 0; k < chunk_count_; ++k) {
+    chunks_[k].begin = cuts[k];
+    chunks_[k].end = cuts[k + 1];
+  }
+  // Every statement but the last ends with a ";": statements read stay where they are.
+  script_.statements.reserve(static_cast<std::size_t>(std::count(sql_.begin(), sql_.end(), ';')) +
+                             1);
+  gradual_ = !nul_error_ && sql_.find("mgate:ignore") == std::string::npos;
+  unsigned threads = std::thread::hardware_concurrency();
+  for (unsigned w = 1; w < threads && w < chunk_count_; ++w) {
+    try {
+      workers_.emplace_back([this] {
+        advise_huge_pages_for_heap(32 << 20);  // its part of the trees, in its own arena
+        while (parse_untaken_chunk()) {
+        }
+      });
+    } catch (const std::system_error&) {
+      break;  // no thread to be had: the reading thread parses what no worker takes
+    }
+  }
+}
 
-  if (parse_in_parallel(script, sql, text, section.begin, previous_end)) {
-    // Parsed as chunks on several threads.
-  } else if (ParseOutcome whole = run_parser(sql); whole.tree) {
-    add_statements(script, whole.tree, text, section.begin, limit, previous_end);
-  } else {
-    script.error = SyntaxError{whole.error->message, section.begin + whole.error->offset};
-    parse_piecewise(script, sql, text, section.begin, previous_end);
+ScriptParse::~ScriptParse() {
+  next_chunk_.store(chunk_count_);  // what no worker has taken stays unparsed
+  for (std::thread& worker : workers_) worker.join();
+}
+
+void ScriptParse::parse_chunk(std::size_t k) {
+  Chunk& chunk = chunks_[k];
+  chunk.outcome = run_parser(sql_.substr(chunk.begin, chunk.end - chunk.begin));
+  chunk.parsed.store(true, std::memory_order_release);
+  parsed_count_.fetch_add(1, std::memory_order_release);
+  parsed_count_.notify_all();
+}
+
+bool ScriptParse::parse_untaken_chunk() {
+  std::size_t k = next_chunk_.fetch_add(1);
+  if (k >= chunk_count_) return false;
+  parse_chunk(k);
+  return true;
+}
+
+bool ScriptParse::chunk_parsed(std::size_t k) const {
+  return chunks_[k].parsed.load(std::memory_order_acquire);
+}
+
+bool ScriptParse::advance() {
+  const std::size_t k = chunks_read_;
+  if (k >= chunk_count_) return false;
+  const std::uint32_t seen = parsed_count_.load(std::memory_order_acquire);
+  const bool last = k + 1 == chunk_count_;
+  if (chunk_parsed(k) && (last || chunk_parsed(k + 1))) {
+    // A chunk that parsed, followed by one that parsed too, ends at a statement boundary.
+    if (!chunks_[k].outcome.tree || (!last && !chunks_[k + 1].outcome.tree)) return false;
+    const std::size_t base = script_.section.begin;
+    add_statements(script_, chunks_[k].outcome.tree, script_.file->text(), base + chunks_[k].begin,
+                   base + chunks_[k].end, previous_end_);
+    chunks_[k].outcome = {};
+    ++chunks_read_;
+    return true;
   }
+  if (!parse_untaken_chunk()) parsed_count_.wait(seen, std::memory_order_acquire);
+  return true;
+}
+
+const Statement* ScriptParse::statement(std::size_t index) {
+  while (index >= script_.statements.size()) {
+    if (finished_) return nullptr;
+    if (!advance()) finish();
+  }
+  return &script_.statements[index];
+}
+
+void ScriptParse::finish() {
+  if (finished_) return;
+  while (advance()) {
+  }
+  next_chunk_.store(chunk_count_);
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+  // Whatever no chunk gave: the whole script, or the text after the chunks read when one failed.
+  if (chunk_count_ == 0 || chunks_read_ < chunk_count_) {
+    const std::size_t from = chunk_count_ == 0 ? 0 : chunks_[chunks_read_].begin;
+    std::string after;
+    if (from > 0) after = sql_.substr(from);
+    const std::string& rest = from > 0 ? after : sql_;
+    const std::size_t base = script_.section.begin + from;
+    if (ParseOutcome whole = run_parser(rest); whole.tree) {
+      add_statements(script_, whole.tree, script_.file->text(), base, base + rest.size(),
+                     previous_end_);
+    } else {
+      script_.error = SyntaxError{whole.error->message, base + whole.error->offset};
+      parse_piecewise(script_, rest, script_.file->text(), base, previous_end_);
+    }
+  }
+  chunks_.reset();
   // PostgreSQL reads a byte order mark as part of the first word; the layouts whose tool strips
   // it (discovery) start the section after it.
-  if (script.error && sql.starts_with(kByteOrderMark)) {
-    script.error = SyntaxError{
+  if (script_.error && sql_.starts_with(kByteOrderMark)) {
+    script_.error = SyntaxError{
         "the file starts with a UTF-8 byte order mark (U+FEFF), which this layout's migration "
         "tool sends to PostgreSQL as it is, and PostgreSQL rejects: save the file as UTF-8 "
         "without a BOM",
-        section.begin};
+        script_.section.begin};
   }
   // Whatever else is wrong, a NUL byte is: the text after it would never reach the server.
-  if (nul_error) script.error = nul_error;
-  find_suppressions(script, text);
-  return script;
+  if (nul_error_) script_.error = nul_error_;
+  find_suppressions(script_, script_.file->text());
+  sql_ = std::string();
+  finished_ = true;
+}
+
+ParsedScript ScriptParse::take() {
+  finish();
+  return std::move(script_);
+}
+
+ParsedScript parse_script(const SourceFile& file, Span section) {
+  return ScriptParse(file, section).take();
 }
 
 }  // namespace mgate::sql

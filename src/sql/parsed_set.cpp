@@ -114,17 +114,32 @@ ParsedSet::~ParsedSet() {
   for (std::thread& worker : workers_) worker.join();
 }
 
-void ParsedSet::parse(Entry& entry) const {
+void ParsedSet::start(Entry& entry) const {
   try {
-    ParsedScript script =
-        parse_script(*entry.source, as_run(*layout_, *entry.source, entry.ref.section));
-    entry.plan = plan_execution(script, entry.ref.transaction, *layout_, pg_version_);
-    entry.script = std::move(script);
+    entry.parse = std::make_unique<ScriptParse>(*entry.source,
+                                                as_run(*layout_, *entry.source, entry.ref.section));
   } catch (...) {
     entry.error = std::current_exception();
   }
+}
+
+void ParsedSet::finish(Entry& entry) const {
+  if (!entry.error) {
+    try {
+      entry.parse->finish();
+      entry.plan =
+          plan_execution(entry.parse->script(), entry.ref.transaction, *layout_, pg_version_);
+    } catch (...) {
+      entry.error = std::current_exception();
+    }
+  }
   entry.done.store(true, std::memory_order_release);
   entry.done.notify_all();
+}
+
+void ParsedSet::parse(Entry& entry) const {
+  start(entry);
+  finish(entry);
 }
 
 bool ParsedSet::parse_next() const {
@@ -149,11 +164,70 @@ const SourceFile& ParsedSet::file(const std::string& path) const {
 }
 
 const ParsedScript& ParsedSet::script(const Script& ref) const {
-  return *ready(ref).script;
+  return ready(ref).parse->script();
 }
 
 const ExecutionPlan& ParsedSet::plan(const Script& ref) const {
   return *ready(ref).plan;
+}
+
+ParsedSet::Reading::Reading(const ParsedSet& set, const Script& ref) : set_(&set) {
+  const std::size_t i = set.index_.at(key_of(ref));
+  std::size_t untaken = i;
+  // Taken here when it is the next script no worker has taken: then it can be read as it comes.
+  if (set.next_.compare_exchange_strong(untaken, i + 1)) {
+    Entry& entry = set.entries_[i];
+    set.start(entry);
+    const Transaction sent = entry.ref.transaction;
+    if (!entry.error && entry.parse->gradual() &&
+        (sent == Transaction::script || sent == Transaction::statement)) {
+      entry_ = &entry;
+      gradual_ = true;
+      ParsedScript none;
+      none.file = entry.parse->script().file;
+      early_plan_ = plan_execution(none, sent, *set.layout_, set.pg_version_);
+      return;
+    }
+    set.finish(entry);
+  }
+  entry_ = const_cast<Entry*>(&set.ready(ref));
+}
+
+ParsedSet::Reading::~Reading() {
+  try {
+    complete();
+  } catch (...) {
+    // Only an allocation can fail here; the entry then says so to whoever asks for it.
+  }
+}
+
+void ParsedSet::Reading::complete() {
+  if (!gradual_) return;
+  gradual_ = false;
+  set_->finish(*entry_);
+  if (entry_->error) std::rethrow_exception(entry_->error);
+}
+
+const Statement* ParsedSet::Reading::statement(std::size_t index) {
+  if (gradual_) {
+    if (const Statement* statement = entry_->parse->statement(index)) return statement;
+    complete();
+    return nullptr;
+  }
+  const std::vector<Statement>& statements = entry_->parse->script().statements;
+  return index < statements.size() ? &statements[index] : nullptr;
+}
+
+void ParsedSet::Reading::read_all() {
+  complete();
+}
+
+const ParsedScript& ParsedSet::Reading::script() const {
+  return entry_->parse->script();
+}
+
+const ExecutionPlan& ParsedSet::Reading::plan() const {
+  return gradual_ ? early_plan_ : *entry_->plan;
 }
 
 }  // namespace mgate::sql

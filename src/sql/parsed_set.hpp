@@ -37,6 +37,8 @@ FileReader working_tree_reader(const std::filesystem::path& root,
 // caller's thread a script no worker has taken yet. A parse that throws rethrows from the
 // script() or plan() that asks for it.
 class ParsedSet {
+  struct Entry;
+
  public:
   // Throws InputError naming the file when one cannot be read. `pg_version` is the server's
   // major version, which decides a few statements' execution plans.
@@ -49,6 +51,38 @@ class ParsedSet {
   const ParsedScript& script(const Script& ref) const;
   // How the script runs: the one answer every gate uses.
   const ExecutionPlan& plan(const Script& ref) const;
+
+  // A script read statement by statement as it is parsed, for a gate that takes the statements
+  // in order (the lint gate): when no worker has taken the script yet and it is parsed in chunks
+  // (ScriptParse::gradual), its first statements are read while its later chunks are parsed.
+  // Any other script is read once it is whole. When the reading ends (past its last statement,
+  // or destroyed), script() and plan() have the script whole.
+  class Reading {
+   public:
+    Reading(const ParsedSet& set, const Script& ref);
+    ~Reading();
+    Reading(const Reading&) = delete;
+    Reading& operator=(const Reading&) = delete;
+
+    // Statement `index` once it is known, parsing meanwhile; null past the last statement.
+    const Statement* statement(std::size_t index);
+    // Reads the rest of the script: for a rule that looks at the statements after one.
+    void read_all();
+    // The statements read so far; the whole script once all are read.
+    const ParsedScript& script() const;
+    // How the script runs. While the statements are still being read it says only how the tool
+    // sends the script (in a transaction or not, and how its layout runs one outside), which a
+    // gradual reading is offered for only when the tool decides that without the statements
+    // (Transaction::script and ::statement); which statements PostgreSQL refuses comes after.
+    const ExecutionPlan& plan() const;
+
+   private:
+    void complete();
+    const ParsedSet* set_;
+    Entry* entry_ = nullptr;
+    bool gradual_ = false;
+    ExecutionPlan early_plan_;
+  };
 
  private:
   struct Key {
@@ -63,7 +97,7 @@ class ParsedSet {
   struct Entry {
     Script ref;
     const SourceFile* source = nullptr;
-    std::optional<ParsedScript> script;
+    std::unique_ptr<ScriptParse> parse;
     std::optional<ExecutionPlan> plan;
     std::exception_ptr error;
     std::atomic<bool> done{false};
@@ -74,6 +108,10 @@ class ParsedSet {
   // Takes the next entry no thread has taken and parses it; false when none is left.
   bool parse_next() const;
   void parse(Entry& entry) const;
+  // Starts parsing the entry (its statements can then be read as they come).
+  void start(Entry& entry) const;
+  // Parses what is left of the entry's script and plans it; then it is done.
+  void finish(Entry& entry) const;
 
   std::map<std::string, std::unique_ptr<SourceFile>> files_;
   // A script made of pieces of its file is parsed from a copy of the file that keeps only those

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace mgate::sql {
 namespace {
@@ -211,6 +212,90 @@ TEST(ParseScriptLarge, SyntaxErrorsPointWhereTheyAre) {
   Parsed p(text);
   ASSERT_TRUE(p.script.error);
   EXPECT_EQ(p.script.error->offset, text.find("int;", text.find("COLUMN d int")));
+}
+
+// A large script's statements are read while its later chunks are still being parsed, each in
+// its place, and reading them all gives what parse_script gives.
+std::vector<std::string> numbered_statements(std::size_t bytes) {
+  std::vector<std::string> statements;
+  std::size_t size = 0;
+  for (int i = 0; size < bytes; ++i) {
+    statements.push_back("ALTER TABLE t ADD COLUMN c" + std::to_string(i) + " int;");
+    size += statements.back().size() + 1;
+  }
+  return statements;
+}
+
+std::string joined(const std::vector<std::string>& statements) {
+  std::string text;
+  for (const std::string& statement : statements) text += statement + "\n";
+  return text;
+}
+
+TEST(ScriptParse, StatementsAreReadBeforeTheParseEnds) {
+  std::vector<std::string> expected = numbered_statements(1024 * 1024);
+  SourceFile file("m.sql", joined(expected));
+  ScriptParse parse(file, {0, std::string::npos});
+  ASSERT_TRUE(parse.gradual());
+  const Statement* first = parse.statement(0);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->text, expected[0]);
+  EXPECT_FALSE(parse.finished()) << "the first chunks are read before the last is parsed";
+  std::vector<const Statement*> read;
+  for (std::size_t i = 0; const Statement* s = parse.statement(i); ++i) read.push_back(s);
+  EXPECT_TRUE(parse.finished());
+  ASSERT_EQ(read.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(read[i]->text, expected[i]);
+    EXPECT_EQ(read[i], &parse.script().statements[i]) << "a statement read stays where it is";
+  }
+  EXPECT_EQ(read[0], first);
+  EXPECT_FALSE(parse.script().error);
+}
+
+// A chunk that fails (a cut inside a function body, or a real syntax error) ends the reading by
+// chunks: the text after the statements read is parsed whole, and nothing read is taken back.
+TEST(ScriptParse, AFailedChunkLeavesTheRestToAWholeParse) {
+  std::vector<std::string> expected = numbered_statements(600 * 1024);
+  expected.insert(expected.begin() + static_cast<std::ptrdiff_t>(expected.size() / 2),
+                  "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n" +
+                      std::string(200 * 1024, ' ') + "PERFORM 1;\nPERFORM 2;\nEND $$;");
+  {
+    SourceFile file("m.sql", joined(expected));
+    ScriptParse parse(file, {0, std::string::npos});
+    ASSERT_TRUE(parse.gradual());
+    std::size_t i = 0;
+    for (; const Statement* s = parse.statement(i); ++i) EXPECT_EQ(s->text, expected[i]);
+    EXPECT_EQ(i, expected.size());
+    EXPECT_FALSE(parse.script().error);
+  }
+  expected.insert(expected.begin() + static_cast<std::ptrdiff_t>(expected.size() * 3 / 4),
+                  "ALTER TABLE t ADD COLUMN bad int int;");
+  std::string text = joined(expected);
+  SourceFile file("m.sql", text);
+  ScriptParse parse(file, {0, std::string::npos});
+  std::size_t count = 0;
+  while (parse.statement(count)) ++count;
+  ParsedScript whole = parse_script(file);
+  ASSERT_TRUE(parse.script().error);
+  EXPECT_EQ(parse.script().error->offset, text.find("int;", text.find("COLUMN bad int")));
+  ASSERT_EQ(count, whole.statements.size());
+  for (std::size_t k = 0; k < count; ++k)
+    EXPECT_EQ(parse.script().statements[k].span.begin, whole.statements[k].span.begin);
+}
+
+// A suppression comment may name statements before it, and suppressions are known when the
+// parse is over: such a script, like a small one, is read whole.
+TEST(ScriptParse, ScriptsWithSuppressionsAndSmallScriptsAreNotGradual) {
+  std::vector<std::string> statements = numbered_statements(600 * 1024);
+  statements.push_back("-- mgate:ignore-file unbatched-backfill\nSELECT 1;");
+  SourceFile large("m.sql", joined(statements));
+  EXPECT_FALSE(ScriptParse(large, {0, std::string::npos}).gradual());
+  SourceFile small("s.sql", "SELECT 1;\n");
+  ScriptParse parse(small, {0, std::string::npos});
+  EXPECT_FALSE(parse.gradual());
+  ASSERT_NE(parse.statement(0), nullptr);
+  EXPECT_EQ(parse.statement(1), nullptr);
 }
 
 }  // namespace
