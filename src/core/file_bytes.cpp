@@ -7,8 +7,12 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "core/heap.hpp"
+
 namespace mgate {
 namespace {
+
+constexpr std::size_t kLargeFile = 256 * 1024;
 
 class Descriptor {
  public:
@@ -44,6 +48,9 @@ FileHead read_file_head(const std::filesystem::path& file, std::size_t limit,
   // whose size says 0) is read until it ends.
   const bool sized = S_ISREG(info.st_mode) && info.st_size > 0;
   const std::size_t size = sized ? static_cast<std::size_t>(info.st_size) : 0;
+  // A large file's bytes, and its parse after them, are the run's first megabytes: the heap
+  // hears of it before they are allocated (core/heap.hpp).
+  if (size >= kLargeFile && limit >= kLargeFile) expect_a_large_run();
   std::string& bytes = head.bytes;
   bytes.resize(std::min(limit, sized ? size : std::size_t{4096}));
   std::size_t got = 0;

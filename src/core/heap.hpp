@@ -26,9 +26,20 @@ void keep_freed_memory_on_heap();
 // megabytes: a small run pays more for its first 2 MiB page than it saves.
 void advise_huge_pages_for_heap(std::size_t bytes);
 
+// The same for the main thread's heap, which grows with the program break, grown by `bytes` at
+// once: blocks allocated one after another to make it grow write a chunk header where one ends
+// and the next begins before the advice, and the 2 MiB page around it is then paged 4 KiB at a
+// time (512 of the big file's page faults). One request just larger than the heap's top, with
+// `bytes` of padding (M_TOP_PAD), writes its header just past the old break, and what lies
+// wholly beyond is advised. False, and nothing advised, when the heap does not grow so (the
+// request served from elsewhere). Call it on the main thread only.
+bool advise_huge_pages_for_main_heap(std::size_t bytes);
+
 // Advises the heap of the thread that runs the command (main) once, the first time a layer sees
-// that the input is large: discovery, a migrations directory of many entries; the parser,
-// scripts of many bytes. Later calls do nothing. A small run does not call it: a 2 MiB page
+// that the input is large: discovery, a migrations directory of many entries; reading, a file
+// of 256 KiB or more (before its bytes are allocated); the parser, scripts of many bytes. Later
+// calls do nothing, and so do calls on any thread but the one keep_freed_memory_on_heap was
+// called on (when it was). A small run does not call it: a 2 MiB page
 // touched once would cost it more than the 4 KiB pages it saves (measured in bench/README.md).
 void expect_a_large_run();
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <malloc.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -95,6 +97,70 @@ TEST(Heap, WhatFollowsTheAdviceStartsInHugePageMemory) {
   bool in_thread = false;
   std::thread([&] { in_thread = first_byte_advised(); }).join();
   EXPECT_TRUE(in_thread) << "in a new thread's arena";
+}
+
+// The smaps line `field` ("Rss", "AnonHugePages") of the mapping that holds `address`, in KiB.
+long smaps_kib_at(const void* address, const std::string& field) {
+  auto at = reinterpret_cast<std::uintptr_t>(address);
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    std::uintptr_t begin = 0;
+    std::uintptr_t end = 0;
+    char dash = 0;
+    std::istringstream range(line);
+    if (range >> std::hex >> begin >> dash >> end && dash == '-') {
+      inside = begin <= at && at < end;
+    } else if (inside && line.starts_with(field + ":")) {
+      return std::stol(line.substr(field.size() + 1));
+    }
+  }
+  return -1;
+}
+
+// The main heap grown at once is advised before anything in it is touched: what the run touches
+// there is all on huge pages (blocks allocated one after another each left a 4 KiB page of
+// header in the middle). Checked in a process of its own, whose heap has not grown yet.
+constexpr const char* kMainHeapChild = "MGATE_HEAP_TEST_CHILD";
+
+void check_main_heap_advice() {
+  keep_freed_memory_on_heap();
+  ASSERT_TRUE(advise_huge_pages_for_main_heap(128 << 20)) << "the heap did not grow";
+  // What the heap held free before comes first; then the advised memory.
+  char* block = nullptr;
+  for (int i = 0; i < 256 && !(block && advised_huge(block)); ++i) {
+    block = static_cast<char*>(std::malloc(1 << 20));
+    for (int k = 0; k < (1 << 20); k += 4096) block[k] = 1;
+  }
+  ASSERT_TRUE(block && advised_huge(block));
+  long rss = smaps_kib_at(block, "Rss");
+  long huge = smaps_kib_at(block, "AnonHugePages");
+  if (huge == 0) GTEST_SKIP() << "the kernel gave no huge page";
+  // A 4 KiB page in the advised mapping is one touched before the advice.
+  EXPECT_LE(rss - huge, 4) << "Rss " << rss << " KiB, AnonHugePages " << huge << " KiB";
+}
+
+TEST(Heap, TheMainHeapIsAdvisedBeforeAnythingInItIsTouched) {
+  if (kOwnAllocator) GTEST_SKIP() << "a sanitizer's allocator holds no glibc heap";
+  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"))
+    GTEST_SKIP() << "this kernel has no transparent huge pages";
+  if (std::getenv(kMainHeapChild)) {
+    check_main_heap_advice();
+    return;
+  }
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    setenv(kMainHeapChild, "1", 1);
+    execl("/proc/self/exe", "/proc/self/exe",
+          "--gtest_filter=Heap.TheMainHeapIsAdvisedBeforeAnythingInItIsTouched", nullptr);
+    _exit(127);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the test failed in its own process (output above)";
 }
 
 // Blocks of megabytes come from the heap, not from mappings of their own, and a freed one stays
