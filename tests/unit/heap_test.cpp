@@ -28,8 +28,9 @@ constexpr bool kOwnAllocator = false;
 constexpr bool kOwnAllocator = false;
 #endif
 
-// The VmFlags line of the mapping of this process that holds `address` ("" when none does).
-std::string vm_flags_at(const void* address) {
+// The line of /proc/self/smaps that starts with `field` for the mapping of this process that
+// holds `address` ("" when none does).
+std::string smaps_line_at(const void* address, const std::string& field) {
   auto at = reinterpret_cast<std::uintptr_t>(address);
   std::ifstream smaps("/proc/self/smaps");
   std::string line;
@@ -41,11 +42,15 @@ std::string vm_flags_at(const void* address) {
     std::istringstream range(line);
     if (range >> std::hex >> begin >> dash >> end && dash == '-') {
       inside = begin <= at && at < end;
-    } else if (inside && line.starts_with("VmFlags:")) {
+    } else if (inside && line.starts_with(field + ":")) {
       return line;
     }
   }
   return "";
+}
+
+std::string vm_flags_at(const void* address) {
+  return smaps_line_at(address, "VmFlags");
 }
 
 // Whether the mapping that holds `address` is advised for huge pages ("hg" in its VmFlags).
@@ -99,24 +104,11 @@ TEST(Heap, WhatFollowsTheAdviceStartsInHugePageMemory) {
   EXPECT_TRUE(in_thread) << "in a new thread's arena";
 }
 
-// The smaps line `field` ("Rss", "AnonHugePages") of the mapping that holds `address`, in KiB.
+// The smaps size `field` ("Rss", "AnonHugePages") of the mapping that holds `address`, in KiB;
+// -1 when there is none.
 long smaps_kib_at(const void* address, const std::string& field) {
-  auto at = reinterpret_cast<std::uintptr_t>(address);
-  std::ifstream smaps("/proc/self/smaps");
-  std::string line;
-  bool inside = false;
-  while (std::getline(smaps, line)) {
-    std::uintptr_t begin = 0;
-    std::uintptr_t end = 0;
-    char dash = 0;
-    std::istringstream range(line);
-    if (range >> std::hex >> begin >> dash >> end && dash == '-') {
-      inside = begin <= at && at < end;
-    } else if (inside && line.starts_with(field + ":")) {
-      return std::stol(line.substr(field.size() + 1));
-    }
-  }
-  return -1;
+  std::string line = smaps_line_at(address, field);
+  return line.empty() ? -1 : std::stol(line.substr(field.size() + 1));
 }
 
 // The main heap grown at once is advised before anything in it is touched: what the run touches
