@@ -296,15 +296,18 @@ TEST_F(Sandbox, MigrationThatDropsTheBaseDatabaseIsAFinding) {
 }
 
 // A migration that writes without end: the local server's files may take postgres.max_disk,
-// then mgate stops the server and the run ends with a finding. The table is bounded (250 000
+// then mgate stops the server and the run ends with a finding. The table is bounded (800 000
 // rows of 1.8 kB, stored as they are: under the TOAST threshold) so that a broken limit could
-// never fill the machine: about 0.5 GB on the temporary directory's disk.
+// never fill the machine: about 1.5 GB on the temporary directory's disk. The watcher measures
+// the files at most every second; 250 000 rows (0.5 GB) were once written in 1.3 s on a loaded
+// CI machine, between two of its measurements, and the migration passed. With the limit working
+// the server is stopped after about 192 MB and at most a second of writing.
 TEST(ResourceLimits, RunawayTableStopsTheRunWithAFinding) {
   TempDir repo, runtime;
   repo.write("mgate.toml", "[postgres]\nmax_disk = \"192MB\"\n");
   repo.write("db/001_runaway.sql",
              "CREATE TABLE big AS SELECT g, repeat('x', 1800) AS pad "
-             "FROM generate_series(1, 250000) g;\n");
+             "FROM generate_series(1, 800000) g;\n");
   RunResult r =
       run({MGATE_BINARY, "check", "db", "--gates", "forward,rollback", "--format", "json"},
           repo.path(), {"MGATE_RUNTIME_DIR=" + runtime.path().string()});
