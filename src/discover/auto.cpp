@@ -160,6 +160,19 @@ bool is_flyway_name(std::string_view name) {
   return rest.size() > 4 && rest.ends_with(".sql") && no_line_break(rest);
 }
 
+// Atlas also reads golang-migrate's directories (format=golang-migrate), and its atlas.sum then
+// covers the .up.sql files: a summed directory whose .sql files all have a direction is
+// golang-migrate's, which applies it or which Atlas applies as golang-migrate would.
+bool named_for_golang_migrate(const std::vector<fs::path>& files) {
+  bool any = false;
+  for (const fs::path& file : files) {
+    if (file.extension() != ".sql") continue;
+    if (!is_up_down_name(file.filename().string())) return false;
+    any = true;
+  }
+  return any;
+}
+
 // sqlx is a Rust library: its migrations sit in a crate whose Cargo.toml names it. Looks from
 // the directory's parent up to `root`.
 bool in_sqlx_crate(const fs::path& root, const fs::path& dir) {
@@ -180,7 +193,8 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
   const fs::path& dir = scan.dir();
   std::error_code error;
   if (fs::is_regular_file(dir / "sqitch.plan", error)) return "sqitch";
-  if (fs::is_regular_file(dir / "atlas.sum", error)) return "atlas";
+  if (fs::is_regular_file(dir / "atlas.sum", error))
+    return named_for_golang_migrate(files_in(scan, dir, false)) ? "golang-migrate" : "atlas";
   if (fs::is_regular_file(dir / "migration_lock.toml", error) ||
       has_subdirectory_with(dir, "migration.sql"))
     return "prisma";

@@ -22,6 +22,12 @@ struct UpDownRules {
   bool refuses_bad_version = false;
   // sqlx reads `-- no-transaction` at the very start of a file.
   bool no_transaction_header = false;
+  // golang-migrate and sqlx pair a down script with the up of its version: the names after the
+  // version are only for people (golang-migrate's MIGRATIONS.md: "the title ... is unused").
+  bool pairs_by_version = false;
+  // Atlas sums a golang-migrate directory's up files in atlas.sum (format=golang-migrate), and
+  // refuses the directory when they differ from it; the history gate checks it as Atlas does.
+  bool atlas_sum = false;
 };
 
 // The up and down scripts found for one <version>_<name>.
@@ -38,9 +44,78 @@ Transaction transaction_of(Scan& scan, const Entry& file, const UpDownRules& rul
   return undeclared;
 }
 
+using Found = std::map<std::pair<std::string, std::string>, UpDown>;
+
+// Gives a down script whose name matches no up the up of its version, when that version has
+// exactly one up without a down: 30_add_x.up.sql and 30_drop_x.down.sql are one migration to
+// golang-migrate and sqlx. Two ups of one version stay two migrations, which the naming gate
+// reports as a duplicate version.
+void pair_by_version(Found& found) {
+  for (auto it = found.begin(); it != found.end();) {
+    UpDown& scripts = it->second;
+    if (scripts.up || !scripts.down) {
+      ++it;
+      continue;
+    }
+    const std::string& version = it->first.first;
+    UpDown* partner = nullptr;
+    int partners = 0;
+    for (auto same = found.lower_bound({version, ""});
+         same != found.end() && same->first.first == version; ++same) {
+      if (same->second.up && !same->second.down) {
+        partner = &same->second;
+        ++partners;
+      }
+    }
+    if (partners != 1) {
+      ++it;
+      continue;
+    }
+    partner->down = std::move(scripts.down);
+    it = found.erase(it);
+  }
+}
+
+// Why a down script has no up to revert, as its tool would see it.
+std::string orphan_down_reason(const Found& found, const std::string& version,
+                               const std::string& name, const UpDownRules& rules) {
+  if (!rules.pairs_by_version) {
+    return fmt::format("down migration without an up: no {}_{}.sql or {}_{}.up.sql", version, name,
+                       version, name);
+  }
+  int ups = 0;
+  const Entry* first_down = nullptr;
+  for (auto same = found.lower_bound({version, ""});
+       same != found.end() && same->first.first == version; ++same) {
+    if (!same->second.up) continue;
+    ++ups;
+    if (same->second.down) first_down = &*same->second.down;
+  }
+  if (ups == 0) {
+    return rules.direction_required
+               ? fmt::format("down migration without an up: no {}_*.up.sql", version)
+               : fmt::format("down migration without an up: no {}_*.sql or {}_*.up.sql", version,
+                             version);
+  }
+  if (ups > 1) {
+    return fmt::format(
+        "a down script of version {}, which has {} up scripts: {} cannot tell "
+        "which one it reverts",
+        version, ups, rules.tool);
+  }
+  return fmt::format(
+      "a second down script for version {} (the first is {}): {} refuses the "
+      "directory",
+      version, first_down ? first_down->name : std::string("another"), rules.tool);
+}
+
 void read_up_down_files(Scan& scan, const UpDownRules& rules, Transaction undeclared) {
-  std::map<std::pair<std::string, std::string>, UpDown> found;
+  Found found;
   for (Entry& entry : scan.entries(scan.dir())) {
+    if (rules.atlas_sum && !entry.directory && entry.name == "atlas.sum") {
+      scan.checksum_file(entry.path);
+      continue;
+    }
     if (entry.directory) {
       if (looks_like_migration(entry.name + ".sql"))
         scan.ignored(entry.path, fmt::format("a directory: {} reads the files directly in {}",
@@ -82,15 +157,12 @@ void read_up_down_files(Scan& scan, const UpDownRules& rules, Transaction undecl
     }
     slot = std::move(entry);
   }
+  if (rules.pairs_by_version) pair_by_version(found);
 
   for (auto& [key, scripts] : found) {
     const auto& [version, name] = key;
     if (!scripts.up) {
-      scan.stray(scripts.down->path,
-                 rules.direction_required
-                     ? fmt::format("down migration without an up: no {}_{}.up.sql", version, name)
-                     : fmt::format("down migration without an up: no {}_{}.sql or {}_{}.up.sql",
-                                   version, name, version, name));
+      scan.stray(scripts.down->path, orphan_down_reason(found, version, name, rules));
       continue;
     }
     Migration migration;
@@ -118,14 +190,22 @@ void read_plain(Scan& scan, Transaction undeclared) {
 
 // golang-migrate sends each file to PostgreSQL as one query string (Transaction::query).
 void read_golang_migrate(Scan& scan, Transaction undeclared) {
-  read_up_down_files(scan, {.tool = "golang-migrate", .direction_required = true}, undeclared);
+  read_up_down_files(scan,
+                     {.tool = "golang-migrate",
+                      .direction_required = true,
+                      .pairs_by_version = true,
+                      .atlas_sum = true},
+                     undeclared);
 }
 
 // sqlx runs each file in a transaction unless its first line is `-- no-transaction`; both
 // <version>_<description>.sql and reversible .up.sql/.down.sql pairs are migrations.
 void read_sqlx(Scan& scan, Transaction undeclared) {
   read_up_down_files(scan,
-                     {.tool = "sqlx", .refuses_bad_version = true, .no_transaction_header = true},
+                     {.tool = "sqlx",
+                      .refuses_bad_version = true,
+                      .no_transaction_header = true,
+                      .pairs_by_version = true},
                      undeclared);
 }
 

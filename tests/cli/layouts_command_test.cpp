@@ -3,9 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <vector>
 
+#include "gates/atlas_sum.hpp"
 #include "support/run.hpp"
 
 namespace mgate::testing {
@@ -99,6 +102,43 @@ TEST(LayoutsCommand, AtlasSumIsCheckedAsAtlasChecksIt) {
                                     "20240102093000_create_orders.sql differs from what "
                                     "migrations/atlas.sum records for it"));
   EXPECT_THAT(edited.out, HasSubstr("[checksum-mismatch]"));
+}
+
+// Atlas's format=golang-migrate sums only the .up.sql files (openmeter's atlas.sum, 269 of them,
+// matches so): the directory is golang-migrate's, its downs are no migrations of their own, and
+// only an edited up breaks the sum.
+TEST(LayoutsCommand, AtlasSumBesideGolangMigrateFilesCoversTheUps) {
+  TempDir repo;
+  std::vector<atlas::File> ups;
+  for (const auto& entry :
+       fs::directory_iterator(MGATE_SOURCE_DIR "/fixtures/layouts/golang-migrate")) {
+    std::string name = entry.path().filename().string();
+    std::string text = read_file(entry.path());
+    repo.write("migrations/" + name, text);
+    if (name.ends_with(".up.sql")) ups.push_back({name, text});
+  }
+  std::sort(ups.begin(), ups.end(),
+            [](const atlas::File& a, const atlas::File& b) { return a.name < b.name; });
+  repo.write("migrations/atlas.sum", atlas::sum_file(ups));
+
+  RunResult clean = run_mgate(
+      {"lint", "migrations", "--gates", "naming,history", "--format", "json"}, repo.path());
+  EXPECT_EQ(clean.exit_code, 0) << clean.err << clean.out;
+  auto report = nlohmann::json::parse(clean.out);
+  EXPECT_EQ(report["layouts"][0]["layout"], "golang-migrate");
+  EXPECT_EQ(report["layouts"][0]["migrations"], 4);
+  EXPECT_TRUE(report["findings"].empty()) << report["findings"].dump();
+
+  repo.write("migrations/20240102093000_create_orders.down.sql", "DROP TABLE orders CASCADE;\n");
+  RunResult down_edited = run_mgate({"lint", "migrations", "--gates", "history"}, repo.path());
+  EXPECT_EQ(down_edited.exit_code, 0) << down_edited.err << down_edited.out;
+
+  repo.write("migrations/20240102093000_create_orders.up.sql", "CREATE TABLE orders (id int);\n");
+  RunResult up_edited =
+      run_mgate({"lint", "migrations", "--gates", "history", "--color", "never"}, repo.path());
+  EXPECT_EQ(up_edited.exit_code, 1) << up_edited.err;
+  EXPECT_THAT(up_edited.out, HasSubstr("20240102093000_create_orders.up.sql differs from what "
+                                       "migrations/atlas.sum records for it"));
 }
 
 }  // namespace

@@ -89,6 +89,15 @@ TEST(DiscoverAuto, ToolFilesChooseAtlasPrismaAndLiquibase) {
   atlas.write("db/20240101000000_a.sql");
   EXPECT_EQ(detected(atlas), "atlas");
 
+  // Atlas's format=golang-migrate: the sum covers the up files, golang-migrate's names.
+  DiscoverTree golang_migrate;
+  golang_migrate.write("db/atlas.sum", "h1:x\n");
+  golang_migrate.write("db/20240101000000_a.up.sql");
+  golang_migrate.write("db/20240101000000_a.down.sql");
+  EXPECT_EQ(detected(golang_migrate), "golang-migrate");
+  golang_migrate.write("db/20240102000000_b.sql");
+  EXPECT_EQ(detected(golang_migrate), "atlas");
+
   DiscoverTree prisma;
   prisma.write("db/20240101000000_init/migration.sql");
   EXPECT_EQ(detected(prisma), "prisma");
