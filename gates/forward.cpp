@@ -65,6 +65,9 @@ Finding refusal_finding(const Layout& layout, const Migration& migration,
   }
   f.help = capitalized(plan.outside_transaction) +
            "; mgate runs the statements one by one to check the migrations after it";
+  // The migration fails at this statement: the risk the lint gate's concurrently-in-transaction
+  // (or Flyway's mixed-migration rule) names for it, which this finding then joins.
+  f.risk = "failure";
   f.evidence = {{"statement", std::string(s.text)},
                 {"transaction", std::string(to_string(plan.transaction))}};
   return f;

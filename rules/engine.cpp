@@ -261,7 +261,11 @@ void track_transaction(LintContext& context, std::string_view kind, bool& local_
   } else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" ||
              kind == "TRANS_STMT_PREPARE") {
     context.explicit_transaction = false;
-    context.in_transaction = false;
+    // In a query string of several statements, what follows a COMMIT runs in a new implicit
+    // transaction (PostgreSQL's protocol-flow, "Multiple Statements in a Simple Query"): a
+    // CREATE INDEX CONCURRENTLY there still fails with 25001.
+    context.in_transaction = context.plan && context.plan->transaction == Transaction::query &&
+                             context.plan->in_transaction;
     context.held_locks.clear();
     context.not_valid_in_transaction.clear();
     context.enum_values_in_transaction.clear();

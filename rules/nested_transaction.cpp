@@ -30,6 +30,14 @@ bool runs_after_its_commit(const std::vector<sql::Statement>& statements, std::s
   return false;
 }
 
+// Whether a COMMIT or ROLLBACK comes before `index`.
+bool after_a_commit(const std::vector<sql::Statement>& statements, std::size_t index) {
+  for (std::size_t i = 0; i < index; ++i) {
+    if (ends_transaction(statements[i])) return true;
+  }
+  return false;
+}
+
 class NestedTransaction : public Rule {
  public:
   RuleInfo info() const override {
@@ -53,8 +61,22 @@ class NestedTransaction : public Rule {
       return;
     }
     const std::vector<sql::Statement>& statements = context.script->statements;
-    if (!runs_after_its_commit(statements,
-                               static_cast<std::size_t>(&statement - statements.data()))) {
+    const auto index = static_cast<std::size_t>(&statement - statements.data());
+    if (!runs_after_its_commit(statements, index)) return;
+    if (context.plan && context.plan->transaction == Transaction::query) {
+      // One query string: PostgreSQL's implicit transaction becomes this BEGIN's without a
+      // warning (the statements before it included), and after its COMMIT the rest of the string
+      // runs in a new implicit transaction. The file is cut in two at the first COMMIT; a later
+      // BEGIN … COMMIT cuts it again, which the first finding already says.
+      if (after_a_commit(statements, index)) return;
+      out.flag(statement.span,
+               "BEGIN in a script that the migration tool sends as one query string: PostgreSQL "
+               "runs everything up to its COMMIT as one transaction and commits it there, then "
+               "the rest of the script in a new one, so a failure after the COMMIT leaves the "
+               "migration half applied and recorded as failed",
+               "Remove BEGIN and COMMIT: without them PostgreSQL runs the whole script as one "
+               "transaction. Statements that must commit on their own belong in a migration of "
+               "their own.");
       return;
     }
     out.flag(statement.span,

@@ -12,6 +12,7 @@
 namespace mgate::testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
@@ -79,6 +80,23 @@ TEST_F(Layouts, AStatementAfterTheConcurrentIndexMakesGolangMigrateFail) {
                                              "PostgreSQL runs its 2 statements in one implicit "
                                              "transaction"));
   EXPECT_THAT(refused[0]->help, HasSubstr("put the statement alone in a migration file"));
+}
+
+// With the lint gate too, the statement gets one verdict: the static finding, which the forward
+// gate's joins, and the forward gate still fails on it.
+TEST_F(Layouts, TheRefusalJoinsTheStaticFindingOfTheStatement) {
+  TempDir repo;
+  repo.write("m/1_t.up.sql", "CREATE TABLE t (a int);\n");
+  repo.write("m/2_i.up.sql", "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = run(config, "m", {"lint", "forward"});
+  ASSERT_THAT(report.findings(), SizeIs(1)) << messages(report);
+  const Finding& only = *report.findings()[0];
+  EXPECT_EQ(only.rule, "concurrently-in-transaction");
+  EXPECT_EQ(position_of(only), "m/2_i.up.sql:2:1");
+  EXPECT_THAT(only.folded, ElementsAre("undeclared-non-transactional"));
+  EXPECT_EQ(gate(report, "forward").status, GateStatus::fail);
 }
 
 TEST_F(Layouts, APlainMigrationSaysHowToConfigureItsRunner) {
