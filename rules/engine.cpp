@@ -382,15 +382,14 @@ void advance(LintContext& context, const sql::Statement& statement, bool& local_
   track_locks(context, statement);
 }
 
-// Lints one script. `schema` is the model the script changes; null for a down script, which
-// sees the model as its up left it and changes nothing.
+// Lints one script against `schema`, which each of its statements then changes for the next.
 //
 // The statements are read as they are parsed (sql::ParsedSet::Reading): a large script's later
 // chunks are parsed while its first statements are linted. Its plan says from the start whether
 // it runs in a transaction; a rule that looks past the statement it checks (a BEGIN's COMMIT)
 // has the whole script read first.
 void lint_script(const Migration& migration, sql::ParsedSet::Reading& reading, const RuleSet& rules,
-                 LintContext& context, SchemaModel* schema, std::vector<Finding>& out) {
+                 LintContext& context, SchemaModel& schema, std::vector<Finding>& out) {
   const sql::ParsedScript& script = reading.script();
   context.script = &script;
   context.plan = &reading.plan();
@@ -415,7 +414,7 @@ void lint_script(const Migration& migration, sql::ParsedSet::Reading& reading, c
     }
     fold(pending, out);
     advance(context, statement, local_lock_timeout);
-    if (schema) schema->apply(statement);
+    schema.apply(statement);
     context.previous = &statement;
   }
   context.plan = &reading.plan();  // whole now
@@ -435,7 +434,7 @@ void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, co
   up.schema = &schema;
   if (migration.up) {
     sql::ParsedSet::Reading reading(parsed, *migration.up);
-    lint_script(migration, reading, rules, up, &schema, out);
+    lint_script(migration, reading, rules, up, schema, out);
   }
   if (migration.down) {
     // A down script reverts its up: what the up created is this migration's own to remove.
@@ -448,7 +447,14 @@ void lint_migration(const Migration& migration, const sql::ParsedSet& parsed, co
     down.added_columns = up.added_columns;
     down.schema = &schema;
     sql::ParsedSet::Reading reading(parsed, *migration.down);
-    lint_script(migration, reading, rules, down, nullptr, out);
+    // The down sees the model its up left, changed by each of its statements for the next; the
+    // migrations after this one see the up's model again.
+    schema.record();
+    struct Undo {
+      SchemaModel& schema;
+      ~Undo() { schema.undo(); }
+    } undo{schema};
+    lint_script(migration, reading, rules, down, schema, out);
   }
 }
 

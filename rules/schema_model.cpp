@@ -217,13 +217,14 @@ void SchemaModel::apply(const sql::Statement& statement) {
   } else if (type == "CreateTableAsStmt" && stmt["objtype"].str() == "OBJECT_MATVIEW") {
     std::string name = sql::relation_name(stmt["into"]["rel"]);
     create_view(name, stmt["query"]);
-    views_.at(name).materialized = true;
-    views_.at(name).populated = !stmt["into"]["skipData"].boolean();
+    ViewModel& view = *views_.edit(name);
+    view.materialized = true;
+    view.populated = !stmt["into"]["skipData"].boolean();
   } else if (type == "RefreshMatViewStmt") {
-    auto view = views_.find(sql::relation_name(stmt["relation"]));
-    if (view != views_.end()) view->second.populated = !stmt["skipData"].boolean();
+    if (ViewModel* view = views_.edit(sql::relation_name(stmt["relation"])))
+      view->populated = !stmt["skipData"].boolean();
   } else if (type == "CreateDomainStmt") {
-    domains_.insert(sql::qualified_name(stmt["domainname"]));
+    domains_.put(sql::qualified_name(stmt["domainname"])) = true;
   } else if (type == "DropStmt") {
     drop(stmt);
   } else if (type == "RenameStmt") {
@@ -234,7 +235,7 @@ void SchemaModel::apply(const sql::Statement& statement) {
 void SchemaModel::create_table(const sql::Node& stmt) {
   std::string name = sql::relation_name(stmt["relation"]);
   constraints_only_.erase(name);
-  TableModel& table = tables_[name];
+  TableModel& table = tables_.put(name);
   table = TableModel{};
   if (sql::Node spec = stmt["partspec"]) {
     table.partition_strategy = std::string(spec["strategy"].str());
@@ -244,9 +245,9 @@ void SchemaModel::create_table(const sql::Node& stmt) {
   }
   if (stmt["partbound"]) {
     std::string parent = sql::relation_name(stmt["inhRelations"].items().front().as("RangeVar"));
-    if (auto it = tables_.find(parent); it != tables_.end()) {
-      table.columns = it->second.columns;
-      table.not_null = it->second.not_null;
+    if (const TableModel* model = tables_.find(parent)) {
+      table.columns = model->columns;
+      table.not_null = model->not_null;
     }
     attach_partition(parent, name, stmt["partbound"]);
   }
@@ -313,18 +314,18 @@ void SchemaModel::add_constraint(std::string_view table_name, TableModel& table,
   }
   if (name.empty()) name = std::string(table_name) + "#" + std::to_string(table.indexes.size());
   table.indexes[name] = std::move(index);
-  index_tables_[name] = std::string(table_name);
+  index_tables_.put(name) = std::string(table_name);
 }
 
 void SchemaModel::alter_table(const sql::Node& stmt) {
   if (stmt["objtype"].str() != "OBJECT_TABLE") return;
   std::string name = sql::relation_name(stmt["relation"]);
-  auto it = tables_.find(name);
-  if (it == tables_.end()) {
+  TableModel* changed = tables_.edit(name);
+  if (!changed) {
     alter_unknown_table(name, stmt);
     return;
   }
-  TableModel& table = it->second;
+  TableModel& table = *changed;
   for (const sql::Node& item : stmt["cmds"].items()) {
     sql::Node cmd = item.as("AlterTableCmd");
     std::string_view subtype = cmd["subtype"].str();
@@ -371,7 +372,7 @@ void SchemaModel::alter_unknown_table(const std::string& name, const sql::Node& 
         subtype != "AT_SetNotNull" && subtype != "AT_DropNotNull") {
       continue;
     }
-    TableModel& table = constraints_only_[name];
+    TableModel& table = constraints_only_.put(name);
     std::string target(cmd["name"].str());
     if (check) {
       add_constraint(name, table, cmd["def"]);
@@ -391,21 +392,19 @@ void SchemaModel::alter_unknown_table(const std::string& name, const sql::Node& 
 
 void SchemaModel::attach_partition(const std::string& parent, const std::string& partition,
                                    const sql::Node& bound) {
-  auto child = tables_.find(partition);
-  if (child == tables_.end()) return;
-  child->second.parent = parent;
-  child->second.bound = partition_bound(bound);
-  if (auto it = tables_.find(parent); it != tables_.end()) it->second.partitions.insert(partition);
+  TableModel* child = tables_.edit(partition);
+  if (!child) return;
+  child->parent = parent;
+  child->bound = partition_bound(bound);
+  if (TableModel* model = tables_.edit(parent)) model->partitions.insert(partition);
 }
 
 void SchemaModel::detach_partition(const std::string& partition) {
-  auto child = tables_.find(partition);
-  if (child == tables_.end()) return;
-  if (auto it = tables_.find(child->second.parent); it != tables_.end()) {
-    it->second.partitions.erase(partition);
-  }
-  child->second.parent.clear();
-  child->second.bound = {};
+  TableModel* child = tables_.edit(partition);
+  if (!child) return;
+  if (TableModel* model = tables_.edit(child->parent)) model->partitions.erase(partition);
+  child->parent.clear();
+  child->bound = {};
 }
 
 void SchemaModel::create_index(const sql::Node& stmt) {
@@ -413,21 +412,21 @@ void SchemaModel::create_index(const sql::Node& stmt) {
   std::string_view written = stmt["idxname"].str();
   IndexModel index{index_keys(stmt["indexParams"]),
                    stmt["unique"].boolean() && !stmt["whereClause"]};
-  auto it = tables_.find(table_name);
-  if (it == tables_.end()) {
-    auto view = views_.find(table_name);
-    if (view == views_.end() || !view->second.materialized) return;
+  TableModel* table = tables_.edit(table_name);
+  if (!table) {
+    const ViewModel* view = views_.find(table_name);
+    if (!view || !view->materialized) return;
     std::string name = written.empty() ? table_name + "#" + std::to_string(index_tables_.size())
                                        : index_name(stmt["relation"], written);
     bool plain_columns = std::find(index.keys.begin(), index.keys.end(), "") == index.keys.end();
-    if (index.unique && plain_columns) view->second.refresh_keys.insert(name);
-    index_tables_[name] = table_name;
+    if (index.unique && plain_columns) views_.edit(table_name)->refresh_keys.insert(name);
+    index_tables_.put(name) = table_name;
     return;
   }
-  std::string name = written.empty() ? table_name + "#" + std::to_string(it->second.indexes.size())
+  std::string name = written.empty() ? table_name + "#" + std::to_string(table->indexes.size())
                                      : index_name(stmt["relation"], written);
-  it->second.indexes[name] = std::move(index);
-  index_tables_[name] = table_name;
+  table->indexes[name] = std::move(index);
+  index_tables_.put(name) = table_name;
 }
 
 void SchemaModel::create_view(const std::string& name, const sql::Node& query) {
@@ -437,7 +436,7 @@ void SchemaModel::create_view(const std::string& name, const sql::Node& query) {
     sql::Node range_var = node.as("RangeVar");
     if (!range_var) return;
     std::string table = sql::relation_name(range_var);
-    if (!tables_.count(table)) return;
+    if (!tables_.contains(table)) return;
     view.tables.insert(table);
     std::string_view alias = range_var["alias"]["aliasname"].str();
     tables_by_alias[alias.empty() ? std::string(range_var["relname"].str()) : std::string(alias)] =
@@ -455,40 +454,38 @@ void SchemaModel::create_view(const std::string& name, const sql::Node& query) {
     }
     // Unqualified: the column of whichever of the view's tables has it.
     for (const std::string& table : view.tables) {
-      if (star || tables_.at(table).columns.count(column))
+      if (star || tables_.find(table)->columns.count(column))
         view.columns.insert(table + "." + column);
     }
   });
-  for (const std::string& table : view.tables) tables_.at(table).views.insert(name);
-  views_[name] = std::move(view);
+  for (const std::string& table : view.tables) tables_.edit(table)->views.insert(name);
+  views_.put(name) = std::move(view);
 }
 
 void SchemaModel::drop_table(const std::string& name, bool cascade) {
   constraints_only_.erase(name);
-  auto it = tables_.find(name);
-  if (it == tables_.end()) return;
+  const TableModel* table = tables_.find(name);
+  if (!table) return;
   // A partitioned table takes its partitions with it.
-  std::set<std::string> partitions = it->second.partitions;
+  std::set<std::string> partitions = table->partitions;
   for (const std::string& partition : partitions) drop_table(partition, cascade);
-  it = tables_.find(name);
-  for (const auto& [index, keys] : it->second.indexes) index_tables_.erase(index);
+  table = tables_.find(name);
+  for (const auto& [index, keys] : table->indexes) index_tables_.erase(index);
   if (cascade) {
-    std::set<std::string> views = it->second.views;
+    std::set<std::string> views = table->views;
     for (const std::string& view : views) drop_view(view);
   }
-  if (auto parent = tables_.find(it->second.parent); parent != tables_.end()) {
-    parent->second.partitions.erase(name);
-  }
+  if (TableModel* parent = tables_.edit(tables_.find(name)->parent)) parent->partitions.erase(name);
   tables_.erase(name);
 }
 
 void SchemaModel::drop_view(const std::string& name) {
-  auto it = views_.find(name);
-  if (it == views_.end()) return;
-  for (const std::string& table : it->second.tables) {
-    if (auto t = tables_.find(table); t != tables_.end()) t->second.views.erase(name);
+  const ViewModel* view = views_.find(name);
+  if (!view) return;
+  for (const std::string& table : view->tables) {
+    if (TableModel* model = tables_.edit(table)) model->views.erase(name);
   }
-  views_.erase(it);
+  views_.erase(name);
 }
 
 void SchemaModel::drop(const sql::Node& stmt) {
@@ -499,11 +496,10 @@ void SchemaModel::drop(const sql::Node& stmt) {
     if (type == "OBJECT_TABLE") {
       drop_table(name, cascade);
     } else if (type == "OBJECT_INDEX") {
-      auto it = index_tables_.find(name);
-      if (it == index_tables_.end()) continue;
-      if (auto t = tables_.find(it->second); t != tables_.end()) t->second.indexes.erase(name);
-      if (auto v = views_.find(it->second); v != views_.end()) v->second.refresh_keys.erase(name);
-      index_tables_.erase(it);
+      std::optional<std::string> table = index_tables_.take(name);
+      if (!table) continue;
+      if (TableModel* model = tables_.edit(*table)) model->indexes.erase(name);
+      if (ViewModel* view = views_.edit(*table)) view->refresh_keys.erase(name);
     } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW") {
       drop_view(name);
     } else if (type == "OBJECT_DOMAIN") {
@@ -517,9 +513,9 @@ void SchemaModel::rename(const sql::Node& stmt) {
   std::string old_name = sql::relation_name(stmt["relation"]);
   std::string new_name = index_name(stmt["relation"], stmt["newname"].str());
   if (type == "OBJECT_COLUMN") {
-    auto it = tables_.find(old_name);
-    if (it == tables_.end()) return;
-    TableModel& table = it->second;
+    TableModel* changed = tables_.edit(old_name);
+    if (!changed) return;
+    TableModel& table = *changed;
     std::string from(stmt["subname"].str());
     std::string to(stmt["newname"].str());
     if (auto column = table.columns.extract(from)) {
@@ -540,27 +536,25 @@ void SchemaModel::rename(const sql::Node& stmt) {
       }
     }
     for (const std::string& view : table.views) {
-      std::set<std::string>& columns = views_.at(view).columns;
+      std::set<std::string>& columns = views_.edit(view)->columns;
       if (columns.erase(old_name + "." + from)) columns.insert(old_name + "." + to);
     }
   } else if (type == "OBJECT_TABLE") {
-    if (auto partial = constraints_only_.extract(old_name)) {
-      partial.key() = new_name;
-      constraints_only_.insert(std::move(partial));
+    if (std::optional<TableModel> partial = constraints_only_.take(old_name))
+      constraints_only_.put(new_name) = std::move(*partial);
+    std::optional<TableModel> renamed = tables_.take(old_name);
+    if (!renamed) return;
+    for (const auto& [index, keys] : renamed->indexes) index_tables_.put(index) = new_name;
+    for (const std::string& partition : renamed->partitions) {
+      if (TableModel* model = tables_.edit(partition)) model->parent = new_name;
     }
-    auto node = tables_.extract(old_name);
-    if (!node) return;
-    for (const auto& [index, keys] : node.mapped().indexes) index_tables_[index] = new_name;
-    for (const std::string& partition : node.mapped().partitions) {
-      if (auto it = tables_.find(partition); it != tables_.end()) it->second.parent = new_name;
-    }
-    if (auto parent = tables_.find(node.mapped().parent); parent != tables_.end()) {
-      parent->second.partitions.erase(old_name);
-      parent->second.partitions.insert(new_name);
+    if (TableModel* parent = tables_.edit(renamed->parent)) {
+      parent->partitions.erase(old_name);
+      parent->partitions.insert(new_name);
     }
     // Views follow a renamed table: PostgreSQL stores them by the table's oid.
-    for (const std::string& view : node.mapped().views) {
-      ViewModel& model = views_.at(view);
+    for (const std::string& view : renamed->views) {
+      ViewModel& model = *views_.edit(view);
       model.tables.erase(old_name);
       model.tables.insert(new_name);
       std::set<std::string> columns;
@@ -570,38 +564,49 @@ void SchemaModel::rename(const sql::Node& stmt) {
       }
       model.columns = std::move(columns);
     }
-    node.key() = new_name;
-    tables_.insert(std::move(node));
+    tables_.put(new_name) = std::move(*renamed);
   } else if (type == "OBJECT_INDEX") {
-    auto it = index_tables_.find(old_name);
-    if (it == index_tables_.end()) return;
-    std::string table = it->second;
-    index_tables_.erase(it);
-    index_tables_[new_name] = table;
-    if (auto model = tables_.find(table); model != tables_.end()) {
-      if (auto keys = model->second.indexes.extract(old_name)) {
+    std::optional<std::string> table = index_tables_.take(old_name);
+    if (!table) return;
+    index_tables_.put(new_name) = *table;
+    if (TableModel* model = tables_.edit(*table)) {
+      if (auto keys = model->indexes.extract(old_name)) {
         keys.key() = new_name;
-        model->second.indexes.insert(std::move(keys));
+        model->indexes.insert(std::move(keys));
       }
-    } else if (auto view = views_.find(table); view != views_.end()) {
-      if (view->second.refresh_keys.erase(old_name)) view->second.refresh_keys.insert(new_name);
+    } else if (ViewModel* view = views_.edit(*table)) {
+      if (view->refresh_keys.erase(old_name)) view->refresh_keys.insert(new_name);
     }
   } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW") {
-    auto node = views_.extract(old_name);
-    if (!node) return;
-    for (const std::string& table : node.mapped().tables) {
-      TableModel& model = tables_.at(table);
+    std::optional<ViewModel> renamed = views_.take(old_name);
+    if (!renamed) return;
+    for (const std::string& table : renamed->tables) {
+      TableModel& model = *tables_.edit(table);
       model.views.erase(old_name);
       model.views.insert(new_name);
     }
-    node.key() = new_name;
-    views_.insert(std::move(node));
+    views_.put(new_name) = std::move(*renamed);
   }
 }
 
+void SchemaModel::record() {
+  tables_.record();
+  index_tables_.record();
+  views_.record();
+  domains_.record();
+  constraints_only_.record();
+}
+
+void SchemaModel::undo() {
+tables_.undo();
+  index_tables_.undo();
+views_.undo();
+  domains_.undo();
+  constraints_only_.undo();
+}
+
 const TableModel* SchemaModel::table(std::string_view name) const {
-  auto it = tables_.find(name);
-  return it == tables_.end() ? nullptr : &it->second;
+  return tables_.find(name);
 }
 
 const ColumnType* SchemaModel::column_type(std::string_view table, std::string_view column) const {
@@ -613,8 +618,7 @@ const ColumnType* SchemaModel::column_type(std::string_view table, std::string_v
 
 const TableModel* SchemaModel::constraints(std::string_view table) const {
   if (const TableModel* model = this->table(table)) return model;
-  auto it = constraints_only_.find(table);
-  return it == constraints_only_.end() ? nullptr : &it->second;
+  return constraints_only_.find(table);
 }
 
 std::optional<std::string> SchemaModel::validated_not_null_check(std::string_view table,
@@ -659,13 +663,12 @@ bool SchemaModel::is_unique_key(std::string_view table,
 }
 
 const ViewModel* SchemaModel::view(std::string_view name) const {
-  auto it = views_.find(name);
-  return it == views_.end() ? nullptr : &it->second;
+  return views_.find(name);
 }
 
 std::string SchemaModel::index_table(std::string_view index) const {
-  auto it = index_tables_.find(index);
-  return it == index_tables_.end() ? "" : it->second;
+  const std::string* table = index_tables_.find(index);
+  return table ? *table : "";
 }
 
 std::string SchemaModel::default_partition(std::string_view table) const {
@@ -679,7 +682,7 @@ std::string SchemaModel::default_partition(std::string_view table) const {
 }
 
 bool SchemaModel::is_domain(std::string_view domain) const {
-  return domains_.count(domain) > 0;
+  return domains_.contains(domain);
 }
 
 std::vector<std::string> SchemaModel::columns_of_type(std::string_view type) const {
@@ -687,7 +690,7 @@ std::vector<std::string> SchemaModel::columns_of_type(std::string_view type) con
   std::string_view name =
       type.substr(type.rfind('.') == std::string_view::npos ? 0 : type.rfind('.') + 1);
   std::vector<std::string> out;
-  for (const auto& [table, model] : tables_) {
+  for (const auto& [table, model] : tables_.all()) {
     // A partition's columns are its parent's: report the parent once.
     if (!model.parent.empty()) continue;
     for (const auto& [column, column_type] : model.columns) {
@@ -704,7 +707,7 @@ std::vector<std::string> SchemaModel::views_reading(std::string_view table,
   if (!model) return out;
   std::string prefix = std::string(table) + ".";
   for (const std::string& view : model->views) {
-    const std::set<std::string>& columns = views_.at(view).columns;
+    const std::set<std::string>& columns = views_.find(view)->columns;
     if (columns.count(prefix + std::string(column)) || columns.count(prefix + "*")) {
       out.push_back(view);
     }

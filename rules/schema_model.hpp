@@ -92,6 +92,74 @@ struct ViewModel {
   std::set<std::string> refresh_keys;
 };
 
+// A map of the schema model whose changes can be taken back. While a change is being recorded
+// (record), the first change to a key saves what the key held; undo puts every saved key back.
+// Reading is const; every change goes through edit, put, erase or take, so none escapes the
+// record.
+template <class V>
+class UndoableMap {
+ public:
+  using Map = std::map<std::string, V, std::less<>>;
+
+  const V* find(std::string_view key) const {
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : &it->second;
+  }
+  bool contains(std::string_view key) const { return map_.find(key) != map_.end(); }
+  std::size_t size() const { return map_.size(); }
+  const Map& all() const { return map_; }
+
+  // The value to change; nullptr when the key is absent.
+  V* edit(std::string_view key) {
+    auto it = map_.find(key);
+    if (it == map_.end()) return nullptr;
+    save(it->first, &it->second);
+    return &it->second;
+  }
+  // The value to change, made (default) when the key is absent.
+  V& put(const std::string& key) {
+    auto it = map_.find(key);
+    save(key, it == map_.end() ? nullptr : &it->second);
+    return it == map_.end() ? map_[key] : it->second;
+  }
+  void erase(std::string_view key) { take(key); }
+  // Removes the key, and gives what it held.
+  std::optional<V> take(std::string_view key) {
+    auto it = map_.find(key);
+    if (it == map_.end()) return std::nullopt;
+    save(it->first, &it->second);
+    std::optional<V> value(std::move(it->second));
+    map_.erase(it);
+    return value;
+  }
+
+  void record() {
+    saved_.clear();
+    recording_ = true;
+  }
+  void undo() {
+    for (auto& [key, value] : saved_) {
+      if (value) {
+        map_.insert_or_assign(key, std::move(*value));
+      } else {
+        map_.erase(key);
+      }
+    }
+    saved_.clear();
+    recording_ = false;
+  }
+
+ private:
+  void save(std::string_view key, const V* value) {
+    if (!recording_ || saved_.find(key) != saved_.end()) return;
+    saved_.emplace(std::string(key), value ? std::optional<V>(*value) : std::nullopt);
+  }
+
+  Map map_;
+  std::map<std::string, std::optional<V>, std::less<>> saved_;  // what changed keys held
+  bool recording_ = false;
+};
+
 // What the migrations applied so far created, as far as their SQL says: tables with their
 // columns and types, CHECK constraints, indexes and views. The lint engine applies every
 // statement in order, across migrations, so rules can know the type a column had, whether a
@@ -101,6 +169,12 @@ struct ViewModel {
 class SchemaModel {
  public:
   void apply(const sql::Statement& statement);
+
+  // A down script sees the model its up left, and each of its statements what the ones before
+  // it changed (a view it drops is gone for the columns it drops next); the migrations after it
+  // still see the up's model. Changes applied after record() are taken back by undo().
+  void record();
+  void undo();
 
   const TableModel* table(std::string_view name) const;
   // The table's CHECK constraints and NOT NULL columns: those of a known table, or, for a table
@@ -144,12 +218,12 @@ class SchemaModel {
   void rename(const sql::Node& stmt);
   void drop_view(const std::string& name);
 
-  std::map<std::string, TableModel, std::less<>> tables_;
-  std::map<std::string, std::string, std::less<>> index_tables_;  // index -> its table
-  std::map<std::string, ViewModel, std::less<>> views_;
-  std::set<std::string, std::less<>> domains_;
+  UndoableMap<TableModel> tables_;
+  UndoableMap<std::string> index_tables_;  // index -> its table
+  UndoableMap<ViewModel> views_;
+  UndoableMap<bool> domains_;  // the domains created, each mapped to true
   // Tables only altered, never created, in the SQL read: their checks and NOT NULL columns.
-  std::map<std::string, TableModel, std::less<>> constraints_only_;
+  UndoableMap<TableModel> constraints_only_;
 };
 
 // What a CHECK expression proves, as CheckBound values; empty when it is no AND of comparisons
