@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/targets.hpp"
+#include "core/layout.hpp"
 #include "gates/plans_baseline.hpp"
 #include "pg/ephemeral_server.hpp"
 #include "vcs/git.hpp"
@@ -46,9 +47,7 @@ CLI::App* add_baseline_command(CLI::App& app, CheckCommand& c) {
                   "Migrations directory, or migration files (default: [migrations] dir)");
   cmd->add_option("--config", g.config,
                   "mgate.toml to use (default: the nearest one above the working directory)");
-  cmd->add_option(
-      "--layout", g.layout,
-      "Migration layout: auto, plain, golang-migrate, flyway, dbmate, diesel, goose, sqitch");
+  cmd->add_option("--layout", g.layout, fmt::format("Migration layout: auto, {}", layout_list()));
   cmd->add_option("--since", g.since,
                   "Git ref of the base: migrations before it are applied first, without being "
                   "measured against");

@@ -53,6 +53,14 @@ std::string sqitch_revert(std::string_view up_file) {
   return fmt::format("add {} that undoes it", revert.generic_string());
 }
 
+// 001_x.postgres.up.sql: 001_x.postgres.down.sql beside it.
+std::string pop_down(std::string_view up_file) {
+  std::string base = fs::path(up_file).filename().string();
+  if (!base.ends_with(".up.sql")) return "add a down migration that undoes it";
+  base.replace(base.size() - 7, 7, ".down.sql");
+  return fmt::format("add {} that undoes it", sibling(up_file, base));
+}
+
 std::string liquibase_rollback(std::string_view up_file) {
   return fmt::format("add `--rollback` lines that undo the changeset to it in {}", up_file);
 }
@@ -186,6 +194,16 @@ CREATE INDEX IF NOT EXISTS flyway_schema_history_s_idx ON flyway_schema_history 
                             "blank line",
      .has_downs = false,
      .on_edit = "atlas.sum no longer matches, and atlas migrate apply refuses to run"},
+    {.name = "pop",
+     .tool = "Pop",
+     .example = "20240101120000_create_users.postgres.up.sql",
+     .outside_transaction =
+         "name the file <version>_<name>.postgres.autocommit.up.sql and keep the statement alone "
+         "in it (ory/popx then sends it as one query outside a transaction; gobuffalo/pop always "
+         "runs a migration in one)",
+     .history_table = "CREATE TABLE IF NOT EXISTS schema_migration (version VARCHAR(48) NOT NULL, "
+                      "version_self INT NOT NULL DEFAULT 0)",
+     .down_for = pop_down},
 };
 
 }  // namespace

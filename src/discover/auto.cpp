@@ -220,10 +220,11 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
   for (const fs::path& file : files) names.insert(file.filename().string());
   std::size_t directed = 0, bare = 0;
   bool paired_bare = false;  // 003_x.sql beside 003_x.down.sql: plain's way to give an up a down
-  bool no_transaction_header = false, dbmate = false, goose = false;
+  bool no_transaction_header = false, dbmate = false, goose = false, pop = false;
   for (const fs::path& file : files) {
     const std::string name = file.filename().string();
     if (is_numbered(name, ".go", true)) goose = true;
+    pop = pop || pop_only_name(name);
     if (file.extension() != ".sql") continue;
     // Unreadable files say nothing here; the layout's reader reports them.
     std::string_view text = without_byte_order_mark(scan.peek(file, std::string::npos));
@@ -241,6 +242,7 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
   if (dbmate) return "dbmate";
   if (goose) return "goose";
   if (sqlx) return "sqlx";
+  if (pop) return "pop";
   // plain takes these names too, but runs them in a transaction of their own; a file that
   // golang-migrate would skip among them is a slip, not a sign of another layout.
   if (directed > bare && !paired_bare) return "golang-migrate";

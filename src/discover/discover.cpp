@@ -19,7 +19,7 @@ struct Reader {
   void (*read)(discovery::Scan&, Transaction);
 };
 
-constexpr std::array<Reader, 11> kReaders{{
+constexpr std::array<Reader, 12> kReaders{{
     {"plain", discovery::read_plain},
     {"golang-migrate", discovery::read_golang_migrate},
     {"flyway", discovery::read_flyway},
@@ -31,6 +31,7 @@ constexpr std::array<Reader, 11> kReaders{{
     {"liquibase", discovery::read_liquibase},
     {"sqlx", discovery::read_sqlx},
     {"atlas", discovery::read_atlas},
+    {"pop", discovery::read_pop},
 }};
 
 const Reader& reader_of(std::string_view layout) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -25,6 +26,20 @@ void read_prisma(Scan& scan, Transaction undeclared);
 void read_liquibase(Scan& scan, Transaction undeclared);
 void read_sqlx(Scan& scan, Transaction undeclared);
 void read_atlas(Scan& scan, Transaction undeclared);
+void read_pop(Scan& scan, Transaction undeclared);
+
+// A file name as Pop reads it: <version>_<name>[.<dialect>][.autocommit].(up|down).(sql|fizz).
+struct PopName {
+  std::string version;
+  std::string name;
+  std::string dialect;  // empty: every dialect's
+  bool autocommit = false;
+  bool up = true;
+  bool fizz = false;
+};
+std::optional<PopName> read_pop_name(std::string_view file_name);
+// Whether the name is Pop's and no other tool's: it names a dialect, .autocommit or .fizz.
+bool pop_only_name(std::string_view file_name);
 
 // Whether a file's text has the marker that makes it a migration of the tool, as the tool reads
 // it: dbmate's `-- migrate:up`, goose's `-- +goose Up`, Liquibase's first line.

@@ -46,7 +46,7 @@ class Layouts : public PostgresSuite {
 
 TEST_F(Layouts, EveryFixturePassesNamingAndForward) {
   for (const char* layout : {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
-                             "prisma", "liquibase", "sqlx", "atlas"}) {
+                             "prisma", "liquibase", "sqlx", "atlas", "pop"}) {
     Report report =
         run(default_config(), std::string("fixtures/layouts/") + layout, {"naming", "forward"});
     EXPECT_TRUE(report.summary().passed) << layout << "\n" << messages(report);
@@ -64,6 +64,18 @@ TEST_F(Layouts, GolangMigratesLoneConcurrentIndexPassesLintAndCheck) {
   for (const char* name : {"naming", "forward", "rollback"})
     EXPECT_EQ(gate(report, name).status, GateStatus::pass) << name << "\n" << messages(report);
   EXPECT_EQ(gate(report, "rollback").metrics["checked"], 4);
+}
+
+// Pop: the index is built in a popx .autocommit. file, outside a transaction; the MySQL and
+// SQLite files beside PostgreSQL's are not read.
+TEST_F(Layouts, PopsAutocommitIndexPassesLintAndCheck) {
+  Report report =
+      run(default_config(), "fixtures/layouts/pop", {"naming", "lint", "forward", "rollback"});
+  for (const char* rule : {"concurrently-in-transaction", "undeclared-non-transactional"})
+    EXPECT_THAT(findings_of(report, rule), IsEmpty()) << rule;
+  for (const char* name : {"naming", "forward", "rollback"})
+    EXPECT_EQ(gate(report, name).status, GateStatus::pass) << name << "\n" << messages(report);
+  EXPECT_EQ(gate(report, "rollback").metrics["checked"], 3);
 }
 
 TEST_F(Layouts, AStatementAfterTheConcurrentIndexMakesGolangMigrateFail) {

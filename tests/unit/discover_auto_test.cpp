@@ -17,7 +17,7 @@ std::string detected(const DiscoverTree& tree, const std::string& dir = "db") {
 
 TEST(DiscoverAuto, RecognisesEveryFixture) {
   for (const char* layout : {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
-                             "sqitch", "prisma", "liquibase", "sqlx", "atlas"}) {
+                             "sqitch", "prisma", "liquibase", "sqlx", "atlas", "pop"}) {
     std::filesystem::path dir = discover_tests::source_dir() / "fixtures/layouts" / layout;
     MigrationSet set = discover(discover_tests::source_dir(), dir, "auto");
     EXPECT_EQ(set.layout, layout);
@@ -124,6 +124,30 @@ TEST(DiscoverAuto, MarkersInsideFilesChooseDbmateOrGoose) {
   DiscoverTree neither;
   neither.write("db/1_a.sql", "-- migrate up\n-- goose Up\nSELECT 1;\n");
   EXPECT_EQ(detected(neither), "plain");
+}
+
+// A dialect, .autocommit or .fizz in a numbered name is Pop's; plain .up.sql and .down.sql names
+// alone stay golang-migrate's.
+TEST(DiscoverAuto, ADialectInTheNameChoosesPop) {
+  DiscoverTree dialect;
+  dialect.write("db/1_a.up.sql");
+  dialect.write("db/1_a.down.sql");
+  dialect.write("db/2_b.mysql.up.sql");
+  EXPECT_EQ(detected(dialect), "pop");
+
+  DiscoverTree autocommit;
+  autocommit.write("db/1_a.autocommit.up.sql");
+  EXPECT_EQ(detected(autocommit), "pop");
+
+  DiscoverTree fizz;
+  fizz.write("db/1_a.up.fizz", "create_table(\"a\") {}\n");
+  EXPECT_EQ(detected(fizz), "pop");
+
+  DiscoverTree neither;
+  neither.write("db/1_a.up.sql");
+  neither.write("db/1_a.down.sql");
+  neither.write("db/2_b.backup.up.sql");  // not a dialect Pop knows
+  EXPECT_EQ(detected(neither), "golang-migrate");
 }
 
 TEST(DiscoverAuto, DetectionSurvivesASymbolicLinkLoop) {

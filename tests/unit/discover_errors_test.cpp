@@ -50,13 +50,13 @@ TEST(DiscoverErrors, AnUnknownLayoutNamesTheKnownOnes) {
   tree.mkdir("db");
   EXPECT_EQ(input_error(tree.root(), tree.path("db"), "rails"),
             "unknown layout 'rails' (known: auto, plain, golang-migrate, flyway, dbmate, diesel, "
-            "goose, sqitch, prisma, liquibase, sqlx, atlas)");
+            "goose, sqitch, prisma, liquibase, sqlx, atlas, pop)");
 }
 
 TEST(DiscoverErrors, LayoutNamesStartWithAuto) {
   EXPECT_THAT(layout_names(),
               ElementsAre("auto", "plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
-                          "sqitch", "prisma", "liquibase", "sqlx", "atlas"));
+                          "sqitch", "prisma", "liquibase", "sqlx", "atlas", "pop"));
 }
 
 TEST(DiscoverErrors, EveryLayoutReadsAnEmptyDirectory) {
