@@ -61,6 +61,10 @@ std::string pop_down(std::string_view up_file) {
   return fmt::format("add {} that undoes it", sibling(up_file, base));
 }
 
+std::string sql_migrate_down(std::string_view up_file) {
+  return fmt::format("add a `-- +migrate Down` section to {}", up_file);
+}
+
 std::string liquibase_rollback(std::string_view up_file) {
   return fmt::format("add `--rollback` lines that undo the changeset to it in {}", up_file);
 }
@@ -204,6 +208,14 @@ CREATE INDEX IF NOT EXISTS flyway_schema_history_s_idx ON flyway_schema_history 
      .history_table = "CREATE TABLE IF NOT EXISTS schema_migration (version VARCHAR(48) NOT NULL, "
                       "version_self INT NOT NULL DEFAULT 0)",
      .down_for = pop_down},
+    {.name = "sql-migrate",
+     .tool = "sql-migrate",
+     .example = "1_create_users.sql with -- +migrate Up and -- +migrate Down sections",
+     .outside_transaction = "add notransaction to the section's marker line: "
+                            "`-- +migrate Up notransaction`",
+     .history_table = "CREATE TABLE IF NOT EXISTS gorp_migrations (id VARCHAR(255) NOT NULL "
+                      "PRIMARY KEY, applied_at TIMESTAMPTZ)",
+     .down_for = sql_migrate_down},
 };
 
 }  // namespace

@@ -220,7 +220,8 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
   for (const fs::path& file : files) names.insert(file.filename().string());
   std::size_t directed = 0, bare = 0;
   bool paired_bare = false;  // 003_x.sql beside 003_x.down.sql: plain's way to give an up a down
-  bool no_transaction_header = false, dbmate = false, goose = false, pop = false;
+  bool no_transaction_header = false, dbmate = false, goose = false, pop = false,
+       sql_migrate = false;
   for (const fs::path& file : files) {
     const std::string name = file.filename().string();
     if (is_numbered(name, ".go", true)) goose = true;
@@ -231,6 +232,7 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
     no_transaction_header = no_transaction_header || text.starts_with("-- no-transaction");
     dbmate = dbmate || has_dbmate_up(text);
     goose = goose || has_goose_up(text);
+    sql_migrate = sql_migrate || has_sql_migrate_marker(text);
     if (is_up_down_name(name)) {
       ++directed;
     } else if (is_numbered(name, ".sql")) {
@@ -241,6 +243,7 @@ std::string detect_layout(const fs::path& root, Scan& scan) {
   bool sqlx = no_transaction_header || ((directed > 0 || bare > 0) && in_sqlx_crate(root, dir));
   if (dbmate) return "dbmate";
   if (goose) return "goose";
+  if (sql_migrate) return "sql-migrate";
   if (sqlx) return "sqlx";
   if (pop) return "pop";
   // plain takes these names too, but runs them in a transaction of their own; a file that

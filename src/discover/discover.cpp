@@ -19,7 +19,7 @@ struct Reader {
   void (*read)(discovery::Scan&, Transaction);
 };
 
-constexpr std::array<Reader, 12> kReaders{{
+constexpr std::array<Reader, 13> kReaders{{
     {"plain", discovery::read_plain},
     {"golang-migrate", discovery::read_golang_migrate},
     {"flyway", discovery::read_flyway},
@@ -32,6 +32,7 @@ constexpr std::array<Reader, 12> kReaders{{
     {"sqlx", discovery::read_sqlx},
     {"atlas", discovery::read_atlas},
     {"pop", discovery::read_pop},
+    {"sql-migrate", discovery::read_sql_migrate},
 }};
 
 const Reader& reader_of(std::string_view layout) {

@@ -27,6 +27,7 @@ void read_liquibase(Scan& scan, Transaction undeclared);
 void read_sqlx(Scan& scan, Transaction undeclared);
 void read_atlas(Scan& scan, Transaction undeclared);
 void read_pop(Scan& scan, Transaction undeclared);
+void read_sql_migrate(Scan& scan, Transaction undeclared);
 
 // A file name as Pop reads it: <version>_<name>[.<dialect>][.autocommit].(up|down).(sql|fizz).
 struct PopName {
@@ -46,6 +47,8 @@ bool pop_only_name(std::string_view file_name);
 bool has_dbmate_up(std::string_view text);
 bool has_goose_up(std::string_view text);
 bool has_liquibase_header(std::string_view text);
+// sql-migrate's `-- +migrate Up` or `-- +migrate Down` line.
+bool has_sql_migrate_marker(std::string_view text);
 
 // The name of the layout the scan's directory looks like (the rules are in docs/layouts.md,
 // "auto"). `root` is where to stop looking upwards for the project around it (sqlx's

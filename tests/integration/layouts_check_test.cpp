@@ -46,7 +46,7 @@ class Layouts : public PostgresSuite {
 
 TEST_F(Layouts, EveryFixturePassesNamingAndForward) {
   for (const char* layout : {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
-                             "prisma", "liquibase", "sqlx", "atlas", "pop"}) {
+                             "prisma", "liquibase", "sqlx", "atlas", "pop", "sql-migrate"}) {
     Report report =
         run(default_config(), std::string("fixtures/layouts/") + layout, {"naming", "forward"});
     EXPECT_TRUE(report.summary().passed) << layout << "\n" << messages(report);

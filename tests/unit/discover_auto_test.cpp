@@ -16,8 +16,9 @@ std::string detected(const DiscoverTree& tree, const std::string& dir = "db") {
 }
 
 TEST(DiscoverAuto, RecognisesEveryFixture) {
-  for (const char* layout : {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
-                             "sqitch", "prisma", "liquibase", "sqlx", "atlas", "pop"}) {
+  for (const char* layout :
+       {"plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose", "sqitch", "prisma",
+        "liquibase", "sqlx", "atlas", "pop", "sql-migrate"}) {
     std::filesystem::path dir = discover_tests::source_dir() / "fixtures/layouts" / layout;
     MigrationSet set = discover(discover_tests::source_dir(), dir, "auto");
     EXPECT_EQ(set.layout, layout);
@@ -148,6 +149,20 @@ TEST(DiscoverAuto, ADialectInTheNameChoosesPop) {
   neither.write("db/1_a.down.sql");
   neither.write("db/2_b.backup.up.sql");  // not a dialect Pop knows
   EXPECT_EQ(detected(neither), "golang-migrate");
+}
+
+TEST(DiscoverAuto, AMigrateUpOrDownLineChoosesSqlMigrate) {
+  DiscoverTree up;
+  up.write("db/1.sql", "-- +migrate Up\nSELECT 1;\n");
+  EXPECT_EQ(detected(up), "sql-migrate");
+
+  DiscoverTree down_only;
+  down_only.write("db/1_a.sql", "-- a comment\n-- +migrate Down notransaction\nSELECT 1;\n");
+  EXPECT_EQ(detected(down_only), "sql-migrate");
+
+  DiscoverTree neither;  // sql-migrate's prefix is exact: one space, then the command
+  neither.write("db/1_a.sql", "--  +migrate Up\n-- +migrate up\nSELECT 1;\n");
+  EXPECT_EQ(detected(neither), "plain");
 }
 
 TEST(DiscoverAuto, DetectionSurvivesASymbolicLinkLoop) {

@@ -50,13 +50,13 @@ TEST(DiscoverErrors, AnUnknownLayoutNamesTheKnownOnes) {
   tree.mkdir("db");
   EXPECT_EQ(input_error(tree.root(), tree.path("db"), "rails"),
             "unknown layout 'rails' (known: auto, plain, golang-migrate, flyway, dbmate, diesel, "
-            "goose, sqitch, prisma, liquibase, sqlx, atlas, pop)");
+            "goose, sqitch, prisma, liquibase, sqlx, atlas, pop, sql-migrate)");
 }
 
 TEST(DiscoverErrors, LayoutNamesStartWithAuto) {
   EXPECT_THAT(layout_names(),
               ElementsAre("auto", "plain", "golang-migrate", "flyway", "dbmate", "diesel", "goose",
-                          "sqitch", "prisma", "liquibase", "sqlx", "atlas", "pop"));
+                          "sqitch", "prisma", "liquibase", "sqlx", "atlas", "pop", "sql-migrate"));
 }
 
 TEST(DiscoverErrors, EveryLayoutReadsAnEmptyDirectory) {
