@@ -91,6 +91,13 @@ std::string quoted(const std::optional<std::string>& definition) {
   return "`" + one_line + "`";
 }
 
+nlohmann::json difference_evidence(const pg::SchemaDifference& d) {
+  return {{"kind", d.kind},
+          {"object", d.name},
+          {"expected", d.before ? nlohmann::json(*d.before) : nlohmann::json(nullptr)},
+          {"actual", d.after ? nlohmann::json(*d.after) : nlohmann::json(nullptr)}};
+}
+
 // Names the object and what changed. `before` is the state the step should restore.
 Finding difference_finding(std::string_view rule, const Migration& m, const Location& where,
                            const pg::SchemaDifference& d, std::string_view step,
@@ -117,9 +124,47 @@ Finding difference_finding(std::string_view rule, const Migration& m, const Loca
                             m.id(), object, reference, quoted(d.after), quoted(d.before));
     f.help = fmt::format("Restore the {}'s definition exactly as it was", d.kind);
   }
-  f.evidence = {{"kind", d.kind}, {"object", d.name}};
-  f.evidence["expected"] = d.before ? nlohmann::json(*d.before) : nlohmann::json(nullptr);
-  f.evidence["actual"] = d.after ? nlohmann::json(*d.after) : nlohmann::json(nullptr);
+  f.evidence = difference_evidence(d);
+  return f;
+}
+
+// What one difference is, in a few words, for a finding that lists several.
+std::string difference_in_brief(const pg::SchemaDifference& d) {
+  if (d.kind == "column order")
+    return fmt::format("the columns of {} are in another order", d.name);
+  std::string object = fmt::format("{} {}", d.kind, d.name);
+  if (!d.before) return object + " exists that was not there";
+  if (!d.after) return object + " is missing";
+  return fmt::format("{} differs ({} instead of {})", object, quoted(d.after), quoted(d.before));
+}
+
+// One finding for what one step of one migration left different under one rule: a down that
+// does nothing leaves every table of its up behind, which is one defect, not one per column.
+// With one difference, the finding names it (difference_finding); with more, it counts them,
+// names the first few and lists them all in evidence["differences"].
+Finding differences_finding(std::string_view rule, const Migration& m, const Location& where,
+                            const std::vector<pg::SchemaDifference>& ds, std::string_view step,
+                            std::string_view reference) {
+  if (ds.size() == 1) return difference_finding(rule, m, where, ds.front(), step, reference);
+  constexpr std::size_t kNamed = 3;
+  Finding f = finding(rule, rule == kColumnOrder ? Level::warning : Level::error, m, where);
+  std::string named;
+  for (std::size_t i = 0; i < ds.size() && i < kNamed; ++i) {
+    if (i > 0) named += "; ";
+    named += difference_in_brief(ds[i]);
+  }
+  if (ds.size() > kNamed) named += fmt::format("; and {} more", ds.size() - kNamed);
+  f.message = fmt::format("after {} of migration {}, {} schema objects differ from {}: {}", step,
+                          m.id(), ds.size(), reference, named);
+  std::vector<std::string> helps;
+  nlohmann::json list = nlohmann::json::array();
+  for (const pg::SchemaDifference& d : ds) {
+    std::string help = difference_finding(rule, m, where, d, step, reference).help;
+    if (std::find(helps.begin(), helps.end(), help) == helps.end()) helps.push_back(help);
+    list.push_back(difference_evidence(d));
+  }
+  for (const std::string& help : helps) f.help += (f.help.empty() ? "" : "; ") + help;
+  f.evidence = {{"differences", std::move(list)}};
   return f;
 }
 
@@ -429,22 +474,29 @@ class RollbackGate : public Gate {
         return;
       }
       Location where = start_of(down);  // the reads reset the session
-      for (const auto& d : schema.changes_since_before_up(session)) {
+      std::vector<pg::SchemaDifference> mismatched, reordered;
+      for (auto& d : schema.changes_since_before_up(session)) {
         if (!order_alone(d)) continue;
-        findings.push_back(difference_finding(d.kind == "column order" ? kColumnOrder : kMismatch,
-                                              m, where, d, "up and down", "before up"));
+        (d.kind == "column order" ? reordered : mismatched).push_back(std::move(d));
       }
+      if (!mismatched.empty())
+        findings.push_back(
+            differences_finding(kMismatch, m, where, mismatched, "up and down", "before up"));
+      if (!reordered.empty())
+        findings.push_back(
+            differences_finding(kColumnOrder, m, where, reordered, "up and down", "before up"));
       if (auto again = apply(up)) {
         findings.push_back(
             failure_finding(kReupFailed, m, *again, "up, applied again after its down,", timeout));
         return;
       }
-      Location up_where = start_of(up);
-      for (const auto& d : schema.changes_since_after_up(session)) {
-        if (!order_alone(d)) continue;
-        findings.push_back(difference_finding(kReupMismatch, m, up_where, d,
-                                              "up, down and up again", "after the first up"));
+      std::vector<pg::SchemaDifference> again_different;
+      for (auto& d : schema.changes_since_after_up(session)) {
+        if (order_alone(d)) again_different.push_back(std::move(d));
       }
+      if (!again_different.empty())
+        findings.push_back(differences_finding(kReupMismatch, m, start_of(up), again_different,
+                                               "up, down and up again", "after the first up"));
     }
 
     // mgate's own statements on the session: an error here is the server's, not the

@@ -1,7 +1,10 @@
 // The forward and rollback gates on real PostgreSQL: one fixture per defect
 // (fixtures/dynamic/README.md lists them).
+#include <fmt/core.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include "integration/postgres.hpp"
 #include "support/run.hpp"
@@ -54,6 +57,38 @@ TEST_F(DynamicGates, DownThatLeavesAColumnBehindNamesTheColumn) {
   EXPECT_EQ(mismatch[0]->evidence["object"], "public.accounts.phone");
   // The extra column makes the second up fail, which is reported too.
   EXPECT_THAT(findings_of(report, "rollback-reup-failed"), SizeIs(1));
+}
+
+// A down that does nothing (OVH CDS's first migration says "nothing to downgrade" and leaves
+// 62 tables behind) is one defect: one finding that counts the objects, names the first ones
+// and lists them all in its evidence.
+TEST_F(DynamicGates, ADownThatLeavesManyObjectsIsOneFinding) {
+  TempDir repo;
+  repo.write("db/001_create_accounts.up.sql", "CREATE TABLE accounts (id int PRIMARY KEY);\n");
+  repo.write("db/001_create_accounts.down.sql", "DROP TABLE accounts;\n");
+  repo.write("db/002_create_orders.up.sql",
+             "CREATE TABLE orders (id int PRIMARY KEY, note text);\n"
+             "CREATE INDEX orders_note ON orders (note);\n"
+             "ALTER TABLE accounts ADD COLUMN phone text;\n");
+  repo.write("db/002_create_orders.down.sql", "-- nothing to downgrade\nSELECT 1;\n");
+  Config config = default_config();
+  config.root = repo.path();
+  Report report = check("db/", config);
+  auto mismatch = findings_of(report, "rollback-schema-mismatch");
+  ASSERT_THAT(mismatch, SizeIs(1)) << all_messages(report);
+  EXPECT_EQ(mismatch[0]->migration, "002");
+  EXPECT_EQ(position_of(*mismatch[0]), "db/002_create_orders.down.sql:2:1");
+  const nlohmann::json& differences = mismatch[0]->evidence["differences"];
+  ASSERT_TRUE(differences.is_array());
+  EXPECT_GE(differences.size(), 4u);  // the table, its columns, its key and index, the column
+  EXPECT_THAT(mismatch[0]->message,
+              HasSubstr(fmt::format("after up and down of migration 002, {} schema objects differ "
+                                    "from before up: ",
+                                    differences.size())));
+  EXPECT_THAT(mismatch[0]->message, HasSubstr(" more"));
+  bool phone = false;
+  for (const auto& d : differences) phone = phone || d["object"] == "public.accounts.phone";
+  EXPECT_TRUE(phone) << differences.dump();
 }
 
 TEST_F(DynamicGates, DownThatRecreatesAColumnElsewhereReportsTheOrder) {
