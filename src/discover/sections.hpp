@@ -18,9 +18,9 @@ struct Line {
 
 std::vector<Line> lines_of(std::string_view text);
 
-// Layouts that keep up and down in one file (dbmate, goose) open each with a marker line. The
-// section `markers[i]` opens runs from the line after it to the next marker line, or to the end
-// of the file. `markers` are in file order.
+// Layouts that keep up and down in one file (dbmate, goose, sql-migrate) open each with a marker
+// line. The section `markers[i]` opens runs from the line after it to the next marker line, or to
+// the end of the file. `markers` are in file order.
 Span section_after(const std::vector<Line>& markers, std::size_t i, std::size_t file_size);
 
 // Both tools reject SQL before the up marker; blank lines and "--" comments may precede it.
