@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -146,19 +147,29 @@ Finding differences_finding(std::string_view rule, const Migration& m, const Loc
                             const std::vector<pg::SchemaDifference>& ds, std::string_view step,
                             std::string_view reference) {
   if (ds.size() == 1) return difference_finding(rule, m, where, ds.front(), step, reference);
+  // The objects that hold the others first: a table left behind before its columns.
+  constexpr std::array<std::string_view, 10> kHolders = {
+      "schema",   "extension", "type",      "table",  "view", "materialized view",
+      "sequence", "function",  "procedure", "trigger"};
+  auto rank = [&](const pg::SchemaDifference& d) {
+    return std::find(kHolders.begin(), kHolders.end(), d.kind) - kHolders.begin();
+  };
+  std::vector<pg::SchemaDifference> ordered = ds;
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   constexpr std::size_t kNamed = 3;
   Finding f = finding(rule, rule == kColumnOrder ? Level::warning : Level::error, m, where);
   std::string named;
-  for (std::size_t i = 0; i < ds.size() && i < kNamed; ++i) {
+  for (std::size_t i = 0; i < ordered.size() && i < kNamed; ++i) {
     if (i > 0) named += "; ";
-    named += difference_in_brief(ds[i]);
+    named += difference_in_brief(ordered[i]);
   }
   if (ds.size() > kNamed) named += fmt::format("; and {} more", ds.size() - kNamed);
   f.message = fmt::format("after {} of migration {}, {} schema objects differ from {}: {}", step,
                           m.id(), ds.size(), reference, named);
   std::vector<std::string> helps;
   nlohmann::json list = nlohmann::json::array();
-  for (const pg::SchemaDifference& d : ds) {
+  for (const pg::SchemaDifference& d : ordered) {
     std::string help = difference_finding(rule, m, where, d, step, reference).help;
     if (std::find(helps.begin(), helps.end(), help) == helps.end()) helps.push_back(help);
     list.push_back(difference_evidence(d));
