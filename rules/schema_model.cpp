@@ -598,9 +598,9 @@ void SchemaModel::record() {
 }
 
 void SchemaModel::undo() {
-tables_.undo();
+  tables_.undo();
   index_tables_.undo();
-views_.undo();
+  views_.undo();
   domains_.undo();
   constraints_only_.undo();
 }
