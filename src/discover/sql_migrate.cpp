@@ -133,8 +133,10 @@ std::pair<std::string, std::string> version_and_name(std::string_view file_name)
 void read_sql_migrate_file(Scan& scan, const Entry& entry, Transaction undeclared) {
   const std::string& text = scan.read(entry.path);
   std::vector<Line> lines = lines_of(text);
+  // sql-migrate does not strip a byte order mark: line 1 is then no comment and no marker.
+  const bool marked = text.starts_with(kByteOrderMark);
   if (std::string why = refusal(lines); !why.empty()) {
-    scan.stray(entry.path, why);
+    scan.stray(entry.path, marked ? byte_order_mark_rejected("sql-migrate") : why);
     return;
   }
   std::vector<Marker> markers;
@@ -185,10 +187,16 @@ void read_sql_migrate_file(Scan& scan, const Entry& entry, Transaction undeclare
   if (!down_runs.empty()) migration.down = script(down_runs, down_outside);
   scan.add(std::move(migration));
 
-  if (stray_sql)
+  if (stray_sql == 0 && marked) {
+    scan.ignored(entry.path,
+                 "starts with a UTF-8 byte order mark (U+FEFF), which sql-migrate does not strip: "
+                 "line 1 is then no '-- +migrate' line, and sql-migrate runs nothing before the "
+                 "next one. Save the file as UTF-8 without a BOM");
+  } else if (stray_sql) {
     scan.ignored(entry.path, fmt::format("line {}: SQL before the first '-- +migrate Up' or "
                                          "'-- +migrate Down' line, which sql-migrate does not run",
                                          *stray_sql + 1));
+  }
 }
 
 }  // namespace

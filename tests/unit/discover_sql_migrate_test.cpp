@@ -97,6 +97,25 @@ TEST(DiscoverSqlMigrate, WarnsAboutSqlItDoesNotRun) {
   EXPECT_EQ(set.strays[0].kind, StrayFile::Kind::ignored);
 }
 
+// sql-migrate does not strip a byte order mark: the marker on line 1 is no marker to it.
+TEST(DiscoverSqlMigrate, AByteOrderMarkHidesTheFirstMarker) {
+  DiscoverTree tree;
+  tree.write("m/1_a.sql",
+             "\xEF\xBB\xBF-- +migrate Up\nCREATE TABLE a (id int);\n"
+             "-- +migrate Down\nDROP TABLE a;\n");
+  tree.write("m/2_b.sql", "\xEF\xBB\xBF-- +migrate Up\nCREATE TABLE b (id int);\n");
+  MigrationSet set = discover(tree.root(), tree.path("m"), "sql-migrate");
+  ASSERT_THAT(ids(set), ElementsAre("1:a"));
+  // Its up is empty, as sql-migrate runs it; its down is there.
+  EXPECT_EQ(set.migrations[0].up->section.size(), 0u);
+  ASSERT_TRUE(set.migrations[0].down);
+  EXPECT_THAT(stray_reason(set, "m/1_a.sql"),
+              ::testing::StartsWith("starts with a UTF-8 byte order mark (U+FEFF), which "
+                                    "sql-migrate does not strip"));
+  EXPECT_THAT(stray_reason(set, "m/2_b.sql"), ::testing::HasSubstr("byte order mark"));
+  EXPECT_EQ(set.strays[1].kind, StrayFile::Kind::refused);
+}
+
 // sql-migrate adds every section of a direction to it, wherever it is in the file.
 TEST(DiscoverSqlMigrate, AlternatingSectionsArePiecesOfOneScript) {
   DiscoverTree tree;
