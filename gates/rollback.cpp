@@ -99,6 +99,16 @@ nlohmann::json difference_evidence(const pg::SchemaDifference& d) {
           {"actual", d.after ? nlohmann::json(*d.after) : nlohmann::json(nullptr)}};
 }
 
+// What to write so that the step leaves the object as it was.
+std::string difference_help(const pg::SchemaDifference& d) {
+  if (d.kind == "column order")
+    return "Recreated columns go to the end of the table: SELECT * and COPY without a column list "
+           "now see another order. Restore the order, or make sure nothing depends on it";
+  if (!d.before) return fmt::format("Drop the {} in the down migration", d.kind);
+  if (!d.after) return fmt::format("Recreate the {} exactly as it was", d.kind);
+  return fmt::format("Restore the {}'s definition exactly as it was", d.kind);
+}
+
 // Names the object and what changed. `before` is the state the step should restore.
 Finding difference_finding(std::string_view rule, const Migration& m, const Location& where,
                            const pg::SchemaDifference& d, std::string_view step,
@@ -109,22 +119,17 @@ Finding difference_finding(std::string_view rule, const Migration& m, const Loca
     f.message = fmt::format(
         "after {} of migration {}, the columns of {} are in another order: {} instead of {}", step,
         m.id(), d.name, quoted(d.after), quoted(d.before));
-    f.help =
-        "Recreated columns go to the end of the table: SELECT * and COPY without a column "
-        "list now see another order. Restore the order, or make sure nothing depends on it";
   } else if (!d.before) {
     f.message = fmt::format("after {} of migration {}, {} exists that was not there {}", step,
                             m.id(), object, reference);
-    f.help = fmt::format("Drop the {} in the down migration", d.kind);
   } else if (!d.after) {
     f.message = fmt::format("after {} of migration {}, {} is missing: it was there {}", step,
                             m.id(), object, reference);
-    f.help = fmt::format("Recreate the {} exactly as it was", d.kind);
   } else {
     f.message = fmt::format("after {} of migration {}, {} differs from {}: {} instead of {}", step,
                             m.id(), object, reference, quoted(d.after), quoted(d.before));
-    f.help = fmt::format("Restore the {}'s definition exactly as it was", d.kind);
   }
+  f.help = difference_help(d);
   f.evidence = difference_evidence(d);
   return f;
 }
@@ -170,7 +175,7 @@ Finding differences_finding(std::string_view rule, const Migration& m, const Loc
   std::vector<std::string> helps;
   nlohmann::json list = nlohmann::json::array();
   for (const pg::SchemaDifference& d : ordered) {
-    std::string help = difference_finding(rule, m, where, d, step, reference).help;
+    std::string help = difference_help(d);
     if (std::find(helps.begin(), helps.end(), help) == helps.end()) helps.push_back(help);
     list.push_back(difference_evidence(d));
   }
