@@ -37,7 +37,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kLanguage
     {".ts", "a TypeScript migration"},
 }};
 
-// The leading digits of a name, and the rest after one '_', '-' or '.' separator.
+}  // namespace
+
 std::pair<std::string_view, std::string_view> version_and_rest(std::string_view stem) {
   std::size_t digits = 0;
   while (digits < stem.size() && is_digit(stem[digits])) ++digits;
@@ -46,8 +47,6 @@ std::pair<std::string_view, std::string_view> version_and_rest(std::string_view 
     rest.remove_prefix(1);
   return {stem.substr(0, digits), rest};
 }
-
-}  // namespace
 
 NumberedFileName read_numbered_file(std::string_view file_name, bool directions) {
   std::string_view stem = file_name;

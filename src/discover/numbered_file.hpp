@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "discover/scan.hpp"
 
@@ -26,6 +27,9 @@ struct NumberedFileName {
 // Reads `file_name`. With `directions`, ".up.sql" and ".down.sql" are direction suffixes;
 // without, they are part of the name (dbmate and goose keep both directions in one file).
 NumberedFileName read_numbered_file(std::string_view file_name, bool directions);
+
+// The leading digits of a file name's stem, and the rest after one '_', '-' or '.' separator.
+std::pair<std::string_view, std::string_view> version_and_rest(std::string_view stem);
 
 // Whether a file the tool skips still looks like a migration someone meant it to run: a .sql
 // file (in any case) that starts with a version.

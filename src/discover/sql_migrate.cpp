@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "discover/layout.hpp"
+#include "discover/numbered_file.hpp"
 #include "discover/sections.hpp"
 
 namespace mgate::discovery {
@@ -118,18 +119,6 @@ std::string refusal(const std::vector<Line>& lines) {
   return "";
 }
 
-// <digits>_<name>.sql, or any other .sql name: sql-migrate orders by the leading number and
-// then by the whole name.
-std::pair<std::string, std::string> version_and_name(std::string_view file_name) {
-  std::string_view stem = file_name.substr(0, file_name.size() - 4);
-  std::size_t digits = 0;
-  while (digits < stem.size() && stem[digits] >= '0' && stem[digits] <= '9') ++digits;
-  if (digits == 0) return {std::string(stem), ""};
-  std::string_view rest = stem.substr(digits);
-  if (!rest.empty() && (rest.front() == '_' || rest.front() == '-')) rest.remove_prefix(1);
-  return {std::string(stem.substr(0, digits)), std::string(rest)};
-}
-
 void read_sql_migrate_file(Scan& scan, const Entry& entry, Transaction undeclared) {
   const std::string& text = scan.read(entry.path);
   std::vector<Line> lines = lines_of(text);
@@ -175,10 +164,13 @@ void read_sql_migrate_file(Scan& scan, const Entry& entry, Transaction undeclare
     return s;
   };
 
-  auto [version, name] = version_and_name(entry.name);
+  // sql-migrate orders by a name's leading number, then by the whole name: a name without
+  // one is its own version.
+  std::string_view stem = std::string_view(entry.name).substr(0, entry.name.size() - 4);
+  auto [version, name] = version_and_rest(stem);
   Migration migration;
-  migration.version = {version};
-  migration.name = name;
+  migration.version = {std::string(version.empty() ? stem : version)};
+  migration.name = version.empty() ? "" : std::string(name);
   std::string file = scan.relative(entry.path);
   migration.files.push_back(file);
   // A file with only a down section has an empty up, which sql-migrate runs as nothing.
